@@ -1,0 +1,1 @@
+//! Key slots and attachment stream encryption (placeholder).

@@ -1,0 +1,121 @@
+//! The core's one error type. Each variant carries what the person must know;
+//! the shells (CLI, desktop) map it to an exit code or a `{code, message}`.
+
+use std::path::PathBuf;
+
+/// Result with the core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A field that failed validation and the rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule}")]
+pub struct ValidationError {
+    /// Dotted path of the field, e.g. `interview.people_present`.
+    pub field: String,
+    /// The rule, in plain words, e.g. `a minor must have a guardian or social worker present`.
+    pub rule: String,
+}
+
+impl ValidationError {
+    /// A validation error for `field` breaking `rule`.
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        ValidationError { field: field.into(), rule: rule.into() }
+    }
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase does not open this profile. Nothing was changed.
+    #[error("the passphrase is wrong for this profile; nothing was changed")]
+    WrongPassphrase,
+    /// No profile at this folder.
+    #[error("no Fieldcase profile at {0}; create one with `fieldcase init`")]
+    NoProfile(PathBuf),
+    /// A profile already exists where a new one was to be created.
+    #[error("a Fieldcase profile already exists at {0}; it was left as it was")]
+    ProfileExists(PathBuf),
+    /// Another process (another window or command) has this profile open.
+    #[error("this profile is in use by another Fieldcase window or command; close it and try again")]
+    InUse,
+    /// The key-slot file is missing, unreadable or was altered.
+    #[error("the key-slot file is damaged ({0}); nothing was changed. Restore it from a backup or ask the office to use the recovery key")]
+    KeySlotDamaged(String),
+    /// The database is damaged or is not a Fieldcase store.
+    #[error("the store is damaged ({0}); nothing was written. Keep the folder as it is and ask the office for help")]
+    StoreDamaged(String),
+    /// The database was written by a newer Fieldcase.
+    #[error("this store was written by a newer Fieldcase (schema {found}, this one knows up to {supported}); update Fieldcase. Nothing was changed")]
+    NewerSchema {
+        /// Schema version found in the store.
+        found: i64,
+        /// Highest schema version this build knows.
+        supported: i64,
+    },
+    /// A record or input broke a rule; the message names the field.
+    #[error("invalid input: {0}")]
+    Invalid(#[from] ValidationError),
+    /// Nothing with this id (of this kind) exists.
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// What was looked for ("record", "attachment", …).
+        what: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+    /// The disk (or a size limit) ran out during a write; the write was rolled back.
+    #[error("the disk is full; nothing of this change was saved. Free some space and try again")]
+    DiskFull,
+    /// An attachment's bytes no longer match what was recorded at capture.
+    #[error("attachment {0} does not match its SHA-256 recorded at capture; it was damaged or altered")]
+    AttachmentDamaged(String),
+    /// A file could not be read or written.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, e.g. `reading /path/file`.
+        context: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database refused an operation for a reason not covered above.
+    #[error("store error: {0}")]
+    Sqlite(String),
+    /// A cryptographic operation failed for a reason not covered above.
+    #[error("crypto error: {0}")]
+    Crypto(String),
+}
+
+impl Error {
+    /// An [`Error::Io`] with context, turning "no space left" and "file too large" into [`Error::DiskFull`].
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        if is_disk_full(&source) {
+            return Error::DiskFull;
+        }
+        Error::Io { context: context.into(), source }
+    }
+}
+
+/// Whether an I/O error means the disk or a file-size limit ran out.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge)
+        || matches!(e.raw_os_error(), Some(28) | Some(27)) // ENOSPC, EFBIG
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                ErrorCode::DiskFull | ErrorCode::TooBig => Error::DiskFull,
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::InUse,
+                ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                    Error::StoreDamaged(e.to_string())
+                }
+                _ => Error::Sqlite(e.to_string()),
+            },
+            _ => Error::Sqlite(e.to_string()),
+        }
+    }
+}

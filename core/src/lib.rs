@@ -1,0 +1,17 @@
+//! Fieldcase's core: everything that touches a record's data.
+//!
+//! The model and its validation, the encrypted store (SQLCipher) with its
+//! key slots, append-only revisions, the hash-chained audit log, encrypted
+//! attachments and full-text search. It knows nothing of Tauri or of a
+//! terminal: it never prints, prompts or exits. The CLI and the desktop app
+//! are thin shells over it that map [`Error`] to what a person reads.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod crypto;
+pub mod error;
+pub mod model;
+pub mod secret;
+
+pub use error::{Error, Result};
+pub use secret::{DataKey, Passphrase};

@@ -1,0 +1,1 @@
+//! The records of the field (placeholder until the model lands).

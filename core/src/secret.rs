@@ -1,0 +1,104 @@
+//! Secrets in types that zeroize on drop and never print.
+//!
+//! A passphrase and the store's data key must not outlive their use, and must
+//! not show up in a log line or a panic message by accident: `Debug` and
+//! `Display` print `[redacted]`.
+
+use std::fmt;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+/// A passphrase typed by a person. Zeroized on drop; prints as `[redacted]`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    /// Wraps a passphrase. Trailing newline characters (from a file or a pipe) are kept;
+    /// callers that read a line strip it first.
+    pub fn new(text: String) -> Self {
+        Passphrase(text)
+    }
+
+    /// The passphrase's bytes, for the key derivation function only.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// Whether the passphrase is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The random 256-bit key that opens a profile's database and its attachments.
+/// Zeroized on drop; prints as `[redacted]`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct DataKey([u8; 32]);
+
+impl DataKey {
+    /// A fresh key from the operating system's random source.
+    pub fn generate() -> Self {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        DataKey(bytes)
+    }
+
+    /// Wraps key bytes recovered from a key slot.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        DataKey(bytes)
+    }
+
+    /// The raw key bytes.
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The key as SQLCipher's raw-key literal `x'…'`, in a buffer zeroized on drop.
+    pub fn sqlcipher_literal(&self) -> Zeroizing<String> {
+        let mut s = Zeroizing::new(String::with_capacity(67));
+        s.push_str("x'");
+        s.push_str(&hex::encode(self.0));
+        s.push('\'');
+        s
+    }
+}
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_print_redacted() {
+        let p = Passphrase::new("ពាក្យសម្ងាត់ hunter2".into());
+        assert_eq!(format!("{p:?} {p}"), "[redacted] [redacted]");
+        let k = DataKey::generate();
+        assert_eq!(format!("{k:?}"), "[redacted]");
+        assert!(!format!("{k:?}").contains(&hex::encode(k.expose())));
+    }
+
+    #[test]
+    fn sqlcipher_literal_has_the_raw_key_form() {
+        let k = DataKey::from_bytes([0xab; 32]);
+        let lit = k.sqlcipher_literal();
+        assert_eq!(lit.len(), 67);
+        assert!(lit.starts_with("x'abab") && lit.ends_with("ab'"));
+    }
+}
