@@ -1,1 +1,208 @@
-fn main() {}
+//! `fieldcase`: the command-line shell over Fieldcase's core, for office staff and scripts.
+//!
+//! Parses arguments, gets a passphrase, calls one core function, prints the result for a
+//! person or, with `--json`, for a script. Errors from the core are mapped once, in
+//! [`exit::code_for`], to a documented exit code.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod exit;
+mod passphrase;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Fieldcase: encrypted case records for anti-trafficking field work.
+///
+/// Every record lives in an encrypted profile folder. Commands that read or write records ask
+/// for the profile's passphrase: from --passphrase-file, the FIELDCASE_PASSPHRASE variable,
+/// or a prompt. Exit codes: 0 success, 1 other failure, 2 bad arguments, 3 wrong passphrase,
+/// 4 invalid input, 5 not found (record, attachment or profile), 6 profile in use,
+/// 7 store or key slot damaged (or from a newer Fieldcase), 8 disk full, 9 record in conflict.
+#[derive(Debug, Parser)]
+#[command(name = "fieldcase", version, about, long_about)]
+pub struct Cli {
+    /// The profile folder [default: the platform's data folder, e.g. ~/.local/share/fieldcase/profile]
+    #[arg(long, global = true, env = "FIELDCASE_PROFILE", value_name = "DIR")]
+    profile: Option<PathBuf>,
+    /// Read the passphrase from the first line of this file
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Print results (and errors, on stderr) as JSON for scripts
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The record kinds, as typed on the command line.
+pub type KindArg = fieldcase_core::model::RecordKind;
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new encrypted profile (asks for the passphrase twice)
+    Init {
+        /// This device's name, e.g. "Field laptop 3"
+        #[arg(long, default_value = "Fieldcase laptop")]
+        device_name: String,
+        /// Who writes on this device (name or staff code) [default: the device name]
+        #[arg(long)]
+        author: Option<String>,
+        /// INSECURE: a cheap key derivation, for automated tests only
+        #[arg(long, hide = true)]
+        insecure_fast_kdf_for_tests: bool,
+    },
+    /// Change the passphrase (the data is not re-encrypted, only its key)
+    Passwd {
+        /// Read the new passphrase from this file [or FIELDCASE_NEW_PASSPHRASE, or a prompt]
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+        /// INSECURE: a cheap key derivation, for automated tests only
+        #[arg(long, hide = true)]
+        insecure_fast_kdf_for_tests: bool,
+    },
+    /// Print a complete, valid example record of a kind (a template for `add`)
+    Example {
+        /// person, establishment, visit, interview, case, referral or attachment
+        kind: KindArg,
+    },
+    /// Print the JSON Schema of a record kind
+    Schema {
+        /// person, establishment, visit, interview, case, referral or attachment
+        kind: KindArg,
+    },
+    /// Add a record from JSON; prints the new record's id
+    Add {
+        /// person, establishment, visit, interview, case or referral
+        kind: KindArg,
+        /// The JSON file, or - for standard input
+        #[arg(long, short)]
+        file: PathBuf,
+    },
+    /// Edit a record: appends a revision; the earlier ones stay
+    Edit {
+        /// The record's id
+        id: String,
+        /// The JSON file with the whole record as it should now be, or - for standard input
+        #[arg(long, short)]
+        file: PathBuf,
+    },
+    /// Show a record as it stands, or its whole history
+    Show {
+        /// The record's id
+        id: String,
+        /// List every revision: who, when, what
+        #[arg(long)]
+        history: bool,
+        /// Include a person's protected identity section (logged in the audit chain)
+        #[arg(long)]
+        reveal_identity: bool,
+    },
+    /// List records of a kind, most recently changed first
+    List {
+        /// person, establishment, visit, interview, case, referral or attachment
+        kind: KindArg,
+        /// How many
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// How many to skip (for paging)
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Find records whose text contains these words (any language, Khmer included)
+    Search {
+        /// What to look for
+        text: String,
+        /// How many
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// How many to skip (for paging)
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Store a file (audio, photo, document) encrypted, attached to a record; prints its id
+    Attach {
+        /// The record it belongs to (interview, visit, person, establishment or case)
+        record_id: String,
+        /// The file
+        file: PathBuf,
+        /// audio, photo, video or document [default: from the file name]
+        #[arg(long)]
+        media: Option<String>,
+        /// What it shows or holds
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Attachment bytes
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
+    /// Delete a record (a tombstone revision; its history stays)
+    Delete {
+        /// The record's id
+        id: String,
+    },
+    /// The audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// This device's signing key
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Office recovery of a lost passphrase
+    #[command(subcommand)]
+    Recovery(RecoveryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AttachmentCommand {
+    /// Write an attachment's bytes to a file (checked against its SHA-256; logged)
+    Get {
+        /// The attachment's id
+        id: String,
+        /// Where to write it (must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; names the first broken entry
+    Verify,
+    /// Print the audit log
+    Log,
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Print the device's Ed25519 public key (minisign format) and its fingerprint
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+enum RecoveryCommand {
+    /// Let the office's age key unlock this profile if the passphrase is lost
+    Set {
+        /// The office's age recipient (age1…)
+        recipient: String,
+    },
+    /// Unlock with the office's age identity file and set a new passphrase
+    Unlock {
+        /// The office's age identity file (AGE-SECRET-KEY-1…)
+        #[arg(long)]
+        identity_file: PathBuf,
+        /// Read the new passphrase from this file [or FIELDCASE_NEW_PASSPHRASE, or a prompt]
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => exit::report(&err, json),
+    }
+}

@@ -19,7 +19,10 @@ pub struct ValidationError {
 impl ValidationError {
     /// A validation error for `field` breaking `rule`.
     pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        ValidationError { field: field.into(), rule: rule.into() }
+        ValidationError {
+            field: field.into(),
+            rule: rule.into(),
+        }
     }
 }
 
@@ -37,7 +40,9 @@ pub enum Error {
     #[error("a Fieldcase profile already exists at {0}; it was left as it was")]
     ProfileExists(PathBuf),
     /// Another process (another window or command) has this profile open.
-    #[error("this profile is in use by another Fieldcase window or command; close it and try again")]
+    #[error(
+        "this profile is in use by another Fieldcase window or command; close it and try again"
+    )]
     InUse,
     /// The key-slot file is missing, unreadable or was altered.
     #[error("the key-slot file is damaged ({0}); nothing was changed. Restore it from a backup or ask the office to use the recovery key")]
@@ -64,11 +69,23 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
+    /// The record has two or more heads (edited apart on two devices); resolve the conflict first.
+    #[error(
+        "record {id} has {heads} conflicting versions; resolve the conflict before editing it"
+    )]
+    Conflict {
+        /// The record's id.
+        id: String,
+        /// How many heads it has.
+        heads: usize,
+    },
     /// The disk (or a size limit) ran out during a write; the write was rolled back.
     #[error("the disk is full; nothing of this change was saved. Free some space and try again")]
     DiskFull,
     /// An attachment's bytes no longer match what was recorded at capture.
-    #[error("attachment {0} does not match its SHA-256 recorded at capture; it was damaged or altered")]
+    #[error(
+        "attachment {0} does not match its SHA-256 recorded at capture; it was damaged or altered"
+    )]
     AttachmentDamaged(String),
     /// A file could not be read or written.
     #[error("{context}: {source}")]
@@ -93,14 +110,19 @@ impl Error {
         if is_disk_full(&source) {
             return Error::DiskFull;
         }
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 }
 
 /// Whether an I/O error means the disk or a file-size limit ran out.
 pub fn is_disk_full(e: &std::io::Error) -> bool {
-    matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge)
-        || matches!(e.raw_os_error(), Some(28) | Some(27)) // ENOSPC, EFBIG
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge
+    ) || matches!(e.raw_os_error(), Some(28) | Some(27)) // ENOSPC, EFBIG
 }
 
 impl From<rusqlite::Error> for Error {

@@ -8,10 +8,15 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod canonical;
 pub mod crypto;
 pub mod error;
 pub mod model;
+pub mod profile;
 pub mod secret;
+pub mod store;
 
 pub use error::{Error, Result};
+pub use profile::{NewProfile, Profile};
 pub use secret::{DataKey, Passphrase};
+pub use store::Store;

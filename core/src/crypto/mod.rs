@@ -1,1 +1,23 @@
-//! Key slots and attachment stream encryption (placeholder).
+//! The core's own cryptography, kept in one place so it can be read and
+//! reviewed as a whole.
+//!
+//! A laptop taken in the field must give away nothing. Everything a profile
+//! holds is encrypted under one random data key: SQLCipher encrypts the
+//! database with it, and this module does the rest.
+//!
+//! - [`keyslot`]: the key-slot file beside the database, which keeps the data
+//!   key wrapped under the passphrase (Argon2id, XChaCha20-Poly1305) and,
+//!   optionally, to the office's age recovery key.
+//! - [`stream`]: attachments encrypted at rest in 64 KiB chunks, so a
+//!   recording of any size streams through without ever sitting whole in
+//!   memory, and any change, cut or addition to the file is detected;
+//!   [`subkey`] derives each use's own key from the data key.
+//!
+//! Everything here is a thin layer over audited crates (RustCrypto, age);
+//! nothing implements a primitive.
+
+pub mod keyslot;
+pub mod stream;
+
+pub use keyslot::{KdfParams, KeySlots};
+pub use stream::{subkey, DecryptingReader, EncryptingWriter};

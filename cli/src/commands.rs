@@ -1,0 +1,478 @@
+//! One function per command: get what it needs, call the core once, print.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context, Result};
+use fieldcase_core::crypto::KdfParams;
+use fieldcase_core::model::{self, MediaKind, Record};
+use fieldcase_core::store::attachments::{guess_media, NewAttachment};
+use fieldcase_core::store::Revision;
+use fieldcase_core::{NewProfile, Profile, Store};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::{
+    passphrase, AttachmentCommand, AuditCommand, Cli, Command, KeysCommand, RecoveryCommand,
+};
+
+/// A mistake in what was asked (not a core error): exit code 4.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn default_profile() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("org", "Fieldcase", "fieldcase")
+        .ok_or_else(|| anyhow!("no home folder to keep the profile in; pass --profile DIR"))?;
+    Ok(dirs.data_dir().join("profile"))
+}
+
+fn parse_id(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text.trim())
+        .map_err(|_| anyhow!(UsageError(format!("{text:?} is not a record id (a UUID)"))))
+}
+
+fn read_input(path: &Path) -> Result<String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        io::stdin()
+            .read_to_string(&mut text)
+            .context("reading standard input")?;
+    } else {
+        File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(text)
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+struct Ctx {
+    profile: PathBuf,
+    passphrase_file: Option<PathBuf>,
+    json: bool,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Store> {
+        let pass = passphrase::existing(self.passphrase_file.as_deref())?;
+        Ok(Profile::open(&self.profile, &pass)?)
+    }
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    let profile = match cli.profile {
+        Some(p) => p,
+        None => default_profile()?,
+    };
+    let ctx = Ctx {
+        profile,
+        passphrase_file: cli.passphrase_file,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Init {
+            device_name,
+            author,
+            insecure_fast_kdf_for_tests,
+        } => init(&ctx, device_name, author, insecure_fast_kdf_for_tests),
+        Command::Passwd {
+            new_passphrase_file,
+            insecure_fast_kdf_for_tests,
+        } => {
+            let mut store = ctx.open()?;
+            let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
+            store.change_passphrase(&new, kdf(insecure_fast_kdf_for_tests))?;
+            say(
+                &ctx,
+                "The passphrase was changed. The old one no longer opens this profile.",
+                json!({"changed": true}),
+            )
+        }
+        Command::Example { kind } => print_json(&model::example(kind).to_value()),
+        Command::Schema { kind } => print_json(&model::json_schema(kind)),
+        Command::Add { kind, file } => {
+            let record = Record::from_json(kind, &read_input(&file)?)?;
+            let mut store = ctx.open()?;
+            let id = store.add(record)?;
+            if ctx.json {
+                print_json(&json!({"id": id}))
+            } else {
+                println!("{id}");
+                Ok(())
+            }
+        }
+        Command::Edit { id, file } => {
+            let id = parse_id(&id)?;
+            let text = read_input(&file)?;
+            let mut store = ctx.open()?;
+            let kind = store.show(id, false)?.kind;
+            let record = Record::from_json(kind, &text)?;
+            let rev = store.edit(id, record)?;
+            say(
+                &ctx,
+                &format!("Saved revision {} of {id}.", rev.id),
+                json!({"id": id, "revision": rev.id}),
+            )
+        }
+        Command::Show {
+            id,
+            history,
+            reveal_identity,
+        } => {
+            let id = parse_id(&id)?;
+            let mut store = ctx.open()?;
+            if history {
+                show_history(&ctx, &mut store, id, reveal_identity)
+            } else {
+                show(&ctx, &mut store, id, reveal_identity)
+            }
+        }
+        Command::List {
+            kind,
+            limit,
+            offset,
+        } => {
+            let store = ctx.open()?;
+            let rows = store.list(kind, limit, offset)?;
+            if ctx.json {
+                return print_json(&rows);
+            }
+            if rows.is_empty() {
+                println!("No {kind} records.");
+            }
+            for r in rows {
+                let conflict = if r.conflict { "  [conflict]" } else { "" };
+                println!("{}  {}  {}{}", r.id, r.updated_at, r.label, conflict);
+            }
+            Ok(())
+        }
+        Command::Search {
+            text,
+            limit,
+            offset,
+        } => {
+            let store = ctx.open()?;
+            let hits = store.search(&text, limit, offset)?;
+            if ctx.json {
+                return print_json(&hits);
+            }
+            if hits.is_empty() {
+                println!("Nothing found for {text:?}.");
+            }
+            for h in hits {
+                println!(
+                    "{}  {:<13} {}\n    {}",
+                    h.id,
+                    h.kind.as_str(),
+                    h.label,
+                    h.excerpt
+                );
+            }
+            Ok(())
+        }
+        Command::Attach {
+            record_id,
+            file,
+            media,
+            description,
+        } => attach(&ctx, &record_id, &file, media, description),
+        Command::Attachment(AttachmentCommand::Get { id, out }) => {
+            let id = parse_id(&id)?;
+            let mut store = ctx.open()?;
+            let bytes = store.export_attachment(id, &out)?;
+            say(
+                &ctx,
+                &format!(
+                    "Wrote {bytes} bytes to {} (SHA-256 checked).",
+                    out.display()
+                ),
+                json!({"bytes": bytes, "out": out}),
+            )
+        }
+        Command::Delete { id } => {
+            let id = parse_id(&id)?;
+            let mut store = ctx.open()?;
+            let rev = store.delete(id)?;
+            say(
+                &ctx,
+                &format!("Deleted {id} (tombstone {}; its history is kept).", rev.id),
+                json!({"id": id, "revision": rev.id}),
+            )
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = ctx.open()?;
+            let report = store.audit_verify()?;
+            if ctx.json {
+                print_json(&report)?;
+            } else if let Some(seq) = report.first_broken {
+                println!(
+                    "The audit chain is BROKEN at entry {seq}: {}.",
+                    report.reason.clone().unwrap_or_default()
+                );
+            } else {
+                println!(
+                    "The audit chain is intact: {} entries verified.",
+                    report.entries
+                );
+            }
+            if report.is_intact() {
+                Ok(())
+            } else {
+                Err(fieldcase_core::Error::StoreDamaged(format!(
+                    "audit chain broken at entry {}",
+                    report.first_broken.unwrap_or(0)
+                ))
+                .into())
+            }
+        }
+        Command::Audit(AuditCommand::Log) => {
+            let store = ctx.open()?;
+            let entries = store.audit_entries()?;
+            if ctx.json {
+                return print_json(&entries);
+            }
+            for e in entries {
+                println!(
+                    "{:>6}  {}  {:<20} {}  {}",
+                    e.seq,
+                    e.at,
+                    e.action,
+                    e.actor,
+                    e.record_id.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Show) => {
+            let store = ctx.open()?;
+            let key = store.device_key()?;
+            if ctx.json {
+                return print_json(
+                    &json!({"device_id": store.device().id, "device_name": store.device().name,
+                    "public_key": key.public_key, "fingerprint": key.fingerprint, "minisign": key.minisign}),
+                );
+            }
+            println!("Device {} ({})", store.device().name, store.device().id);
+            println!("Fingerprint: {}", key.fingerprint);
+            print!("{}", key.minisign);
+            Ok(())
+        }
+        Command::Recovery(RecoveryCommand::Set { recipient }) => {
+            let mut store = ctx.open()?;
+            store.set_recovery_recipient(recipient.trim())?;
+            say(
+                &ctx,
+                "The office's key can now unlock this profile if the passphrase is lost.",
+                json!({"recovery": true}),
+            )
+        }
+        Command::Recovery(RecoveryCommand::Unlock {
+            identity_file,
+            new_passphrase_file,
+        }) => {
+            let identity = zeroize::Zeroizing::new(
+                std::fs::read_to_string(&identity_file)
+                    .with_context(|| format!("reading {}", identity_file.display()))?,
+            );
+            let line = identity
+                .lines()
+                .find(|l| l.starts_with("AGE-SECRET-KEY-"))
+                .ok_or_else(|| {
+                    anyhow!(UsageError(
+                        "the identity file holds no AGE-SECRET-KEY line".into()
+                    ))
+                })?;
+            let mut store = Profile::open_with_recovery(&ctx.profile, line)?;
+            let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
+            store.change_passphrase(&new, KdfParams::DEFAULT)?;
+            say(
+                &ctx,
+                "Unlocked with the office key; the new passphrase is set.",
+                json!({"recovered": true}),
+            )
+        }
+    }
+}
+
+fn kdf(insecure: bool) -> KdfParams {
+    if insecure {
+        KdfParams::FOR_TESTS_ONLY
+    } else {
+        KdfParams::DEFAULT
+    }
+}
+
+fn say(ctx: &Ctx, text: &str, value: Value) -> Result<()> {
+    if ctx.json {
+        print_json(&value)
+    } else {
+        println!("{text}");
+        Ok(())
+    }
+}
+
+fn init(ctx: &Ctx, device_name: String, author: Option<String>, insecure: bool) -> Result<()> {
+    if Profile::exists(&ctx.profile) {
+        return Err(fieldcase_core::Error::ProfileExists(ctx.profile.clone()).into());
+    }
+    let pass = passphrase::new(ctx.passphrase_file.as_deref(), "FIELDCASE_PASSPHRASE")?;
+    let store = Profile::init(
+        &ctx.profile,
+        &pass,
+        &NewProfile {
+            device_name,
+            author,
+            kdf: kdf(insecure),
+        },
+    )?;
+    let key = store.device_key()?;
+    if ctx.json {
+        return print_json(
+            &json!({"profile": ctx.profile, "device_id": store.device().id, "fingerprint": key.fingerprint}),
+        );
+    }
+    println!("Created an encrypted profile in {}.", ctx.profile.display());
+    println!(
+        "Device {} ({}), signing key fingerprint {}.",
+        store.device().name,
+        store.device().id,
+        key.fingerprint
+    );
+    println!("Keep the passphrase safe: without it (or the office's recovery key) nothing here can be read.");
+    Ok(())
+}
+
+fn attach(
+    ctx: &Ctx,
+    record_id: &str,
+    file: &Path,
+    media: Option<String>,
+    description: Option<String>,
+) -> Result<()> {
+    let record_id = parse_id(record_id)?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "attachment".into());
+    let (guessed, media_type) = guess_media(&file_name);
+    let media = match media {
+        None => guessed,
+        Some(m) => serde_json::from_value::<MediaKind>(Value::String(m.clone())).map_err(|_| {
+            anyhow!(UsageError(format!(
+                "--media {m:?}: use audio, photo, video or document"
+            )))
+        })?,
+    };
+    let mut source = File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let mut store = ctx.open()?;
+    let id = store.attach(
+        NewAttachment {
+            record_id,
+            media,
+            file_name,
+            media_type: media_type.into(),
+            description,
+        },
+        &mut source,
+    )?;
+    if ctx.json {
+        let view = store.show(id, false)?;
+        return print_json(
+            &json!({"id": id, "sha256": view.body.as_ref().and_then(|b| b.get("sha256")).cloned()}),
+        );
+    }
+    println!("{id}");
+    Ok(())
+}
+
+fn show(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
+    let view = store.show(id, reveal)?;
+    if ctx.json {
+        return print_json(&view);
+    }
+    println!("{} · {} · {}", view.kind, view.label, view.id);
+    println!("created {} · changed {}", view.created_at, view.updated_at);
+    if view.deleted {
+        println!("DELETED (its history is kept: show --history)");
+    }
+    if view.in_conflict() {
+        println!(
+            "CONFLICT: {} versions were made apart; the newest is shown. Heads: {:?}",
+            view.heads.len(),
+            view.heads
+        );
+    }
+    if view.has_identity && !reveal {
+        println!("Identity: protected (show it with --reveal-identity; that is logged)");
+    }
+    if let Some(body) = &view.body {
+        println!("{}", serde_json::to_string_pretty(body)?);
+    }
+    Ok(())
+}
+
+fn show_history(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
+    let revs = store.history(id, reveal)?;
+    if ctx.json {
+        return print_json(&revs);
+    }
+    let mut previous: Option<&Revision> = None;
+    for (i, rev) in revs.iter().enumerate() {
+        let what = if rev.deleted {
+            "deleted".to_string()
+        } else if rev.parents.is_empty() {
+            "created".to_string()
+        } else {
+            let changed = changed_fields(previous.and_then(|p| p.body.as_ref()), rev.body.as_ref());
+            if changed.is_empty() {
+                "edited (no field changed)".into()
+            } else {
+                format!("edited: {}", changed.join(", "))
+            }
+        };
+        println!(
+            "{}. {}  {}  by {}  on device {}",
+            i + 1,
+            rev.created_at.to_rfc3339(),
+            what,
+            rev.author,
+            rev.device_id
+        );
+        println!(
+            "   revision {}  hash {}",
+            rev.id,
+            &rev.body_hash[..16.min(rev.body_hash.len())]
+        );
+        previous = Some(rev);
+    }
+    Ok(())
+}
+
+fn changed_fields(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+    let (Some(Value::Object(a)), Some(Value::Object(b))) = (before, after) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| k.to_string())
+        .collect()
+}
+
+impl std::error::Error for UsageError {}

@@ -1,0 +1,50 @@
+//! Errors to exit codes and messages, in one place.
+
+use std::process::ExitCode;
+
+use fieldcase_core::Error;
+
+/// The exit code and a stable error code for a failure.
+pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
+    let Some(core) = err.downcast_ref::<Error>() else {
+        if err.downcast_ref::<crate::commands::UsageError>().is_some()
+            || err
+                .downcast_ref::<fieldcase_core::error::ValidationError>()
+                .is_some()
+        {
+            return (4, "invalid");
+        }
+        return (1, "failed");
+    };
+    match core {
+        Error::WrongPassphrase => (3, "wrong_passphrase"),
+        Error::Invalid(_) | Error::ProfileExists(_) => (4, "invalid"),
+        Error::NotFound { .. } | Error::NoProfile(_) => (5, "not_found"),
+        Error::InUse => (6, "in_use"),
+        Error::StoreDamaged(_)
+        | Error::KeySlotDamaged(_)
+        | Error::NewerSchema { .. }
+        | Error::AttachmentDamaged(_) => (7, "damaged"),
+        Error::DiskFull => (8, "disk_full"),
+        Error::Conflict { .. } => (9, "conflict"),
+        _ => (1, "failed"),
+    }
+}
+
+/// Prints the error (plain, or JSON with `--json`) on stderr and returns its exit code.
+pub fn report(err: &anyhow::Error, json: bool) -> ExitCode {
+    let (code, name) = code_for(err);
+    let message = match err.downcast_ref::<fieldcase_core::error::ValidationError>() {
+        Some(v) => format!("invalid input: {v}"),
+        None => format!("{err:#}"),
+    };
+    if json {
+        eprintln!(
+            "{}",
+            serde_json::json!({"error": {"code": name, "message": message}})
+        );
+    } else {
+        eprintln!("fieldcase: {message}");
+    }
+    ExitCode::from(code)
+}

@@ -1,0 +1,552 @@
+//! Behaviour a person sees through `fieldcase`: real processes on real profile folders.
+//! Each test gets its own temp dir; nothing here is mocked.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const PASS: &str = "ស្លឹកឈើ ជ្រុះ នៅរដូវប្រាំង green mango 42";
+const PERSON_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000001";
+const PLACE_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000010";
+
+struct Field {
+    dir: tempfile::TempDir,
+}
+
+impl Field {
+    fn new() -> Field {
+        let f = Field {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let out = f.run(&[
+            "init",
+            "--device-name",
+            "Test laptop",
+            "--author",
+            "SW-04",
+            "--insecure-fast-kdf-for-tests",
+        ]);
+        assert!(out.status.success(), "init failed: {}", text(&out.stderr));
+        f
+    }
+    fn profile(&self) -> PathBuf {
+        self.dir.path().join("profile")
+    }
+    fn tmp(&self) -> PathBuf {
+        let t = self.dir.path().join("tmp");
+        std::fs::create_dir_all(&t).unwrap();
+        t
+    }
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_fieldcase"));
+        c.arg("--profile").arg(self.profile()).args(args);
+        c.env("FIELDCASE_PASSPHRASE", PASS)
+            .env("TMPDIR", self.tmp())
+            .env_remove("FIELDCASE_PROFILE");
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).stdin(Stdio::null()).output().unwrap()
+    }
+    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "fieldcase {args:?} failed ({:?}): {}",
+            out.status.code(),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+    fn add(&self, kind: &str, json: &str) -> String {
+        let out = self.run_stdin(&["add", kind, "--file", "-"], json);
+        assert!(
+            out.status.success(),
+            "add {kind} failed: {}",
+            text(&out.stderr)
+        );
+        text(&out.stdout).trim().to_string()
+    }
+    fn example(&self, kind: &str) -> String {
+        self.ok(&["example", kind])
+    }
+    /// An establishment, a person and an interview linked to them; returns (person, interview).
+    fn interview(&self) -> (String, String) {
+        let place = self.add("establishment", &self.example("establishment"));
+        let person = self.add("person", &self.example("person"));
+        let interview = self
+            .example("interview")
+            .replace(PERSON_PLACEHOLDER, &person)
+            .replace(PLACE_PLACEHOLDER, &place);
+        (person.clone(), self.add("interview", &interview))
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_string()
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_recorded_interview_with_attachment_history_and_search() {
+    let f = Field::new();
+    let (person, interview) = f.interview();
+    // attach a recording (the example interview has recording consent)
+    let audio = f.dir.path().join("part1.ogg");
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&audio, &bytes).unwrap();
+    let att = f
+        .ok(&["attach", &interview, audio.to_str().unwrap()])
+        .trim()
+        .to_string();
+    let back = f.dir.path().join("back.ogg");
+    f.ok(&["attachment", "get", &att, "--out", back.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&back).unwrap(), bytes);
+
+    // edit: a second revision, the first kept
+    let mut body = json(&f.ok(&["--json", "show", &interview]))["body"].clone();
+    body["interviewer_notes"] =
+        Value::String("Follow-up: she wants to add to her account next week.".into());
+    let out = f.run_stdin(&["edit", &interview, "--file", "-"], &body.to_string());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let history = json(&f.ok(&["--json", "show", &interview, "--history"]));
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert!(history[1]["parents"][0] == history[0]["id"]);
+    let human = f.ok(&["show", &interview, "--history"]);
+    assert!(
+        human.contains("created") && human.contains("edited: interviewer_notes"),
+        "{human}"
+    );
+
+    // search finds Khmer text inside a word run, and shows pseudonyms only
+    let hits = json(&f.ok(&["--json", "search", "ភោជនីយដ្ឋាន"]));
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == interview.as_str()),
+        "{hits}"
+    );
+    let listed = json(&f.ok(&["--json", "list", "person"]));
+    assert_eq!(listed[0]["id"], person.as_str());
+
+    // identity is protected unless revealed, and revealing is logged
+    let shown = json(&f.ok(&["--json", "show", &person]));
+    assert!(shown["body"].get("identity").is_none() && shown["has_identity"] == true);
+    let revealed = json(&f.ok(&["--json", "show", &person, "--reveal-identity"]));
+    assert!(revealed["body"]["identity"].is_object());
+    let log = json(&f.ok(&["--json", "audit", "log"]));
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "identity_revealed" && e["record_id"] == person.as_str()));
+
+    // delete keeps history
+    f.ok(&["delete", &interview]);
+    assert!(json(&f.ok(&["--json", "show", &interview]))["deleted"] == true);
+    assert_eq!(
+        json(&f.ok(&["--json", "show", &interview, "--history"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(f.ok(&["audit", "verify"]).contains("intact"));
+}
+
+#[test]
+fn wrong_passphrase_has_its_own_exit_code_changes_nothing_and_is_audited() {
+    let f = Field::new();
+    let db = f.profile().join("store.db");
+    let before = std::fs::read(&db).unwrap();
+    let out = f
+        .cmd(&["list", "person"])
+        .env("FIELDCASE_PASSPHRASE", "not it")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("passphrase is wrong"));
+    assert!(
+        !text(&out.stderr).contains("hmac"),
+        "SQLCipher noise leaked: {}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database changed");
+    let log = json(&f.ok(&["--json", "audit", "log"]));
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "unlock_failed"));
+    assert!(f.ok(&["audit", "verify"]).contains("intact"));
+}
+
+#[test]
+fn passwd_rewraps_without_rewriting_the_database() {
+    let f = Field::new();
+    let id = f.add("person", &f.example("person"));
+    let db = f.profile().join("store.db");
+    let new_pass = f.dir.path().join("new");
+    std::fs::write(&new_pass, "a new long passphrase ថ្មី\n").unwrap();
+    let out = f.run(&[
+        "passwd",
+        "--new-passphrase-file",
+        new_pass.to_str().unwrap(),
+        "--insecure-fast-kdf-for-tests",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let _ = db;
+    assert_eq!(
+        code(&f.run(&["show", &id])),
+        3,
+        "old passphrase still works"
+    );
+    let out = f
+        .cmd(&["--passphrase-file", new_pass.to_str().unwrap(), "show", &id])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn invalid_input_names_the_field() {
+    let f = Field::new();
+    let out = f.run_stdin(&["add", "person", "--file", "-"], "{ not json");
+    assert_eq!(code(&out), 4);
+    let out = f.run_stdin(
+        &["add", "person", "--file", "-"],
+        r#"{"pseudonym": "Dara", "role": "survivor", "shoe_size": 41}"#,
+    );
+    assert_eq!(code(&out), 4);
+    assert!(
+        text(&out.stderr).contains("shoe_size"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut visit = json(&f.example("visit"));
+    visit["establishment_id"] = Value::String("0195f3a0-0000-7000-8000-0000000000ff".into());
+    let out = f.run_stdin(&["add", "visit", "--file", "-"], &visit.to_string());
+    assert_eq!(code(&out), 4);
+    assert!(
+        text(&out.stderr).contains("visit.establishment_id"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(code(&f.run(&["show", "not-an-id"])), 4);
+    assert_eq!(
+        code(&f.run(&["show", "0195f3a0-0000-7000-8000-0000000000ff"])),
+        5
+    );
+}
+
+#[test]
+fn a_minor_is_never_interviewed_alone() {
+    let f = Field::new();
+    let place = f.add("establishment", &f.example("establishment"));
+    let person = f.add("person", &f.example("person"));
+    let mut interview = json(
+        &f.example("interview")
+            .replace(PERSON_PLACEHOLDER, &person)
+            .replace(PLACE_PLACEHOLDER, &place),
+    );
+    let present: Vec<Value> = interview["people_present"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["role"] != "social_worker" && p["role"] != "guardian")
+        .cloned()
+        .collect();
+    interview["people_present"] = Value::Array(present);
+    let out = f.run_stdin(&["add", "interview", "--file", "-"], &interview.to_string());
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("interview.people_present"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn no_recording_without_recording_consent() {
+    let f = Field::new();
+    let place = f.add("establishment", &f.example("establishment"));
+    let person = f.add("person", &f.example("person"));
+    let mut interview = json(
+        &f.example("interview")
+            .replace(PERSON_PLACEHOLDER, &person)
+            .replace(PLACE_PLACEHOLDER, &place),
+    );
+    interview["consent"]["recording"]["given"] = Value::Bool(false);
+    let id = f.add("interview", &interview.to_string());
+    let audio = f.dir.path().join("rec.m4a");
+    std::fs::write(&audio, b"not really audio").unwrap();
+    let out = f.run(&["attach", &id, audio.to_str().unwrap()]);
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("recording consent"),
+        "{}",
+        text(&out.stderr)
+    );
+    // a photo needs no recording consent
+    let photo = f.dir.path().join("room.jpg");
+    std::fs::write(&photo, b"jpeg-ish").unwrap();
+    f.ok(&["attach", &id, photo.to_str().unwrap()]);
+    // nothing of the refused recording is left behind
+    let blobs = std::fs::read_dir(f.profile().join("attachments"))
+        .unwrap()
+        .count();
+    assert_eq!(blobs, 1);
+}
+
+#[test]
+fn a_profile_in_use_is_refused_clearly() {
+    let f = Field::new();
+    let pass = fieldcase_core::Passphrase::new(PASS.into());
+    let _open = fieldcase_core::Profile::open(&f.profile(), &pass).unwrap();
+    let out = f.run(&["list", "person"]);
+    assert_eq!(code(&out), 6, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("in use"));
+}
+
+#[test]
+fn damaged_profiles_get_a_clear_message_and_no_write() {
+    // missing key slot
+    let f = Field::new();
+    std::fs::remove_file(f.profile().join("keyslots.json")).unwrap();
+    let out = f.run(&["list", "person"]);
+    assert_eq!(code(&out), 7, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("key-slot"));
+    // damaged key slot
+    let f = Field::new();
+    std::fs::write(f.profile().join("keyslots.json"), b"{\"format\":").unwrap();
+    assert_eq!(code(&f.run(&["list", "person"])), 7);
+    // truncated database
+    let f = Field::new();
+    for i in 0..20 {
+        f.add(
+            "person",
+            &f.example("person").replace("ផ្កាឈូក", &format!("ផ្កាឈូក-{i}")),
+        );
+    }
+    let db = f.profile().join("store.db");
+    let len = std::fs::metadata(&db).unwrap().len();
+    let file = std::fs::OpenOptions::new().write(true).open(&db).unwrap();
+    file.set_len(len / 2).unwrap();
+    drop(file);
+    let before = std::fs::read(&db).unwrap();
+    let out = f.run(&["list", "person"]);
+    assert_eq!(code(&out), 7, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("damaged"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    // no profile at all
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldcase"))
+        .arg("--profile")
+        .arg(empty.path().join("none"))
+        .args(["list", "person"])
+        .env("FIELDCASE_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 5);
+}
+
+#[test]
+fn keys_show_prints_a_minisign_key_and_fingerprint() {
+    let f = Field::new();
+    let out = f.ok(&["keys", "show"]);
+    assert!(
+        out.contains("untrusted comment: minisign public key"),
+        "{out}"
+    );
+    let k = json(&f.ok(&["--json", "keys", "show"]));
+    let fp = k["fingerprint"].as_str().unwrap();
+    assert_eq!(fp.len(), 16, "{fp}");
+    assert!(k["public_key"].as_str().unwrap().starts_with("RW"));
+}
+
+#[test]
+fn every_example_is_accepted() {
+    let f = Field::new();
+    for kind in ["establishment", "person"] {
+        f.add(kind, &f.example(kind));
+    }
+    let schema = json(&f.ok(&["schema", "interview"]));
+    assert!(schema["properties"]["narrative"].is_object());
+}
+
+/// kill -9 at random moments during writes: the store opens, integrity_check is ok, the
+/// audit chain verifies, and every add that reported success kept its record.
+#[test]
+fn kill_9_during_writes_loses_nothing_that_was_reported() {
+    let f = Field::new();
+    let person = f.example("person");
+    let mut reported = Vec::new();
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    for round in 0..40 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay_ms = seed % 60;
+        let body = person.replace("ផ្កាឈូក", &format!("ផ្កាឈូក-{round}"));
+        let mut child = f
+            .cmd(&["add", "person", "--file", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            reported.push(text(&out.stdout).trim().to_string());
+        }
+    }
+    let pass = fieldcase_core::Passphrase::new(PASS.into());
+    let store = fieldcase_core::Profile::open(&f.profile(), &pass).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+    assert!(store.audit_verify().unwrap().is_intact());
+    drop(store);
+    for id in &reported {
+        f.ok(&["show", id]);
+    }
+    eprintln!("{} of 40 adds completed before the kill", reported.len());
+}
+
+/// A file-size limit (like a full disk) mid-attachment: a clean error, nothing half-written,
+/// and the store works afterwards.
+#[test]
+fn a_full_disk_mid_attachment_rolls_back() {
+    let f = Field::new();
+    let (_, interview) = f.interview();
+    let big = f.dir.path().join("long.ogg");
+    std::fs::write(&big, vec![7u8; 6 * 1024 * 1024]).unwrap();
+    let before: Vec<_> = std::fs::read_dir(f.profile().join("attachments"))
+        .map(|d| d.count())
+        .into_iter()
+        .collect();
+    // bash ignores SIGXFSZ so the write fails with EFBIG instead of killing the process
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 2048; exec '{}' --profile '{}' attach {} '{}'",
+        env!("CARGO_BIN_EXE_fieldcase"),
+        f.profile().display(),
+        interview,
+        big.display()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("FIELDCASE_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 8, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("disk is full"),
+        "{}",
+        text(&out.stderr)
+    );
+    let after: Vec<_> = std::fs::read_dir(f.profile().join("attachments"))
+        .map(|d| d.count())
+        .into_iter()
+        .collect();
+    assert_eq!(
+        before.iter().sum::<usize>(),
+        after.iter().sum::<usize>(),
+        "a partial file was left"
+    );
+    assert!(json(&f.ok(&["--json", "list", "attachment"]))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    f.ok(&["attach", &interview, big.to_str().unwrap()]);
+    assert!(f.ok(&["audit", "verify"]).contains("intact"));
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn scan(dir: &Path, needles: &[&str], found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            scan(&p, needles, found);
+        } else if let Ok(bytes) = std::fs::read(&p) {
+            for n in needles {
+                if contains(&bytes, n.as_bytes()) {
+                    found.push(format!("{} holds {n:?}", p.display()));
+                }
+            }
+        }
+    }
+}
+
+/// No record text in any file outside the encrypted database: markers (Latin and Khmer) in
+/// records and an attachment, then every file under the profile and the temp dir is searched.
+#[test]
+fn no_plaintext_outside_the_encrypted_store() {
+    let f = Field::new();
+    let latin = "ZQX-MARKER-7731-lotus";
+    let khmer = "សម្ងាត់ខ្លាំងណាស់៧៧៣១";
+    let person = json(&f.example("person"));
+    let mut person = person;
+    person["pseudonym"] = Value::String(format!("{latin} {khmer}"));
+    let person_id = f.add("person", &person.to_string());
+    let (_, interview) = f.interview();
+    let mut body = json(&f.ok(&["--json", "show", &interview]))["body"].clone();
+    body["narrative"] = Value::String(format!("{khmer} {latin} narrative"));
+    f.run_stdin(&["edit", &interview, "--file", "-"], &body.to_string());
+    let file = f.dir.path().join("outside").join("note.txt");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        format!("{latin} {khmer} in an attachment").repeat(5000),
+    )
+    .unwrap();
+    f.ok(&["attach", &person_id, file.to_str().unwrap()]);
+    f.ok(&["search", khmer]);
+    f.ok(&["show", &person_id, "--history"]);
+    let mut found = Vec::new();
+    scan(&f.profile(), &[latin, khmer], &mut found);
+    scan(&f.tmp(), &[latin, khmer], &mut found);
+    assert!(found.is_empty(), "plaintext found: {found:?}");
+}

@@ -1,0 +1,1195 @@
+//! The key-slot file: the profile's data key, wrapped.
+//!
+//! The database is opened by a random 256-bit [`DataKey`]. This small JSON
+//! file beside it holds that key wrapped twice over:
+//!
+//! - **Passphrase slot.** A key-encryption key is derived from the passphrase
+//!   with Argon2id (version 0x13, 32-byte output) over a random salt; the data
+//!   key is sealed under it with XChaCha20-Poly1305 and a random nonce. The
+//!   format version, the KDF's name, its parameters and the salt are the
+//!   associated data, so an edited parameter makes unwrapping fail.
+//!   Parameters outside [`KdfParams`]' bounds are refused before the KDF runs,
+//!   so an edited file can neither weaken nor stall an unlock.
+//! - **Recovery slot** (optional). The data key encrypted with age to the
+//!   office's X25519 recipient (`age1…`), kept as age's ASCII armor, so the
+//!   office can recover it with the stock `age` tool as well as with
+//!   [`KeySlots::recover`]. The office's public key is not stored.
+//!
+//! ```json
+//! {
+//!   "format": "fieldcase-keyslots",
+//!   "version": 1,
+//!   "passphrase": {
+//!     "kdf": "argon2id", "m_kib": 262144, "t": 3, "p": 4,
+//!     "salt": "<hex>", "nonce": "<hex, 24 bytes>", "wrapped_key": "<hex, 32 + 16-byte tag>"
+//!   },
+//!   "recovery": { "age": "-----BEGIN AGE ENCRYPTED FILE-----\n…" }
+//! }
+//! ```
+//!
+//! A wrong passphrase and an edited slot look the same to the cipher: both
+//! are [`Error::WrongPassphrase`]. Anything that does not parse, or is out of
+//! bounds, is [`Error::KeySlotDamaged`].
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use chacha20poly1305::{AeadInPlace, KeyInit, XChaCha20Poly1305};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::secret::{DataKey, Passphrase};
+
+/// The `format` field of every key-slot file.
+const FORMAT: &str = "fieldcase-keyslots";
+/// The only format version this build reads and writes.
+const VERSION: u32 = 1;
+/// Name of the passphrase slot's KDF: Argon2id, version 0x13, 32-byte output.
+const KDF_ALG: &str = "argon2id";
+/// Salt length written by this build; 16..=32 bytes are read.
+const SALT_LEN: usize = 16;
+const MIN_SALT_LEN: usize = 16;
+const MAX_SALT_LEN: usize = 32;
+/// XChaCha20-Poly1305 nonce length.
+const NONCE_LEN: usize = 24;
+/// Poly1305 tag length.
+const TAG_LEN: usize = 16;
+/// A key-slot file is a few hundred bytes; anything much larger is not one.
+const MAX_FILE_LEN: usize = 64 * 1024;
+/// An age file holding a 32-byte key to one recipient is about 200 bytes.
+const MAX_RECOVERY_LEN: usize = 4 * 1024;
+
+/// Memory floor: 8 MiB.
+const MIN_M_KIB: u32 = 8 * 1024;
+/// Memory ceiling: 4 GiB.
+const MAX_M_KIB: u32 = 4 * 1024 * 1024;
+/// Pass ceiling.
+const MAX_T: u32 = 64;
+/// Lane ceiling.
+const MAX_P: u32 = 64;
+/// Ceiling on memory × passes (KiB): 16 GiB of block work, about 16 times
+/// the default, so no file can make an unlock run for minutes.
+const MAX_WORK_KIB: u64 = 16 * 1024 * 1024;
+
+/// Argon2id cost parameters of the passphrase slot.
+///
+/// Accepted bounds: `m_kib` 8 MiB..=4 GiB, `t` 1..=64, `p` 1..=64, and
+/// `m_kib × t` at most 16 GiB. Outside them, [`KeySlots::create`] and
+/// [`KeySlots::rewrap`] refuse with [`Error::Crypto`] and a stored slot is
+/// [`Error::KeySlotDamaged`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory, in KiB.
+    pub m_kib: u32,
+    /// Passes over memory.
+    pub t: u32,
+    /// Lanes (parallelism).
+    pub p: u32,
+}
+
+impl KdfParams {
+    /// The default for every profile: 256 MiB, 3 passes, 4 lanes (about
+    /// 0.7 s on a field laptop).
+    pub const DEFAULT: KdfParams = KdfParams {
+        m_kib: 256 * 1024,
+        t: 3,
+        p: 4,
+    };
+
+    /// **Insecure.** The floor (8 MiB, 1 pass, 1 lane), so tests run fast.
+    /// Only for tests, and only when chosen by an explicit option: a profile
+    /// created with it falls to a cheap passphrase search.
+    pub const FOR_TESTS_ONLY: KdfParams = KdfParams {
+        m_kib: MIN_M_KIB,
+        t: 1,
+        p: 1,
+    };
+
+    /// Why these parameters are out of bounds, if they are.
+    fn out_of_bounds(self) -> Option<String> {
+        let KdfParams { m_kib, t, p } = self;
+        let ok = (MIN_M_KIB..=MAX_M_KIB).contains(&m_kib)
+            && (1..=MAX_T).contains(&t)
+            && (1..=MAX_P).contains(&p)
+            && u64::from(m_kib) * u64::from(t) <= MAX_WORK_KIB;
+        (!ok).then(|| {
+            format!(
+                "Argon2id parameters out of bounds (m_kib {m_kib}, t {t}, p {p}; \
+                 allowed m_kib {MIN_M_KIB}..={MAX_M_KIB}, t 1..={MAX_T}, p 1..={MAX_P}, \
+                 m_kib × t ≤ {MAX_WORK_KIB})"
+            )
+        })
+    }
+}
+
+/// The passphrase slot, parsed and checked.
+#[derive(Clone, PartialEq, Eq)]
+struct PassphraseSlot {
+    params: KdfParams,
+    salt: Vec<u8>,
+    nonce: [u8; NONCE_LEN],
+    /// The sealed data key.
+    ciphertext: [u8; 32],
+    tag: [u8; TAG_LEN],
+}
+
+/// A profile's key-slot file: its data key wrapped under the passphrase and,
+/// optionally, to the office's recovery key. Holds no secret in the clear;
+/// `Debug` shows only the KDF parameters and whether a recovery slot exists.
+#[derive(Clone, PartialEq, Eq)]
+pub struct KeySlots {
+    passphrase: PassphraseSlot,
+    /// A binary age file holding the data key, if a recovery slot was set.
+    recovery: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for KeySlots {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeySlots")
+            .field("kdf", &KDF_ALG)
+            .field("params", &self.passphrase.params)
+            .field("recovery", &self.has_recovery())
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeySlots {
+    /// Wraps `key` under `passphrase` with fresh salt and nonce. No recovery
+    /// slot yet (see [`set_recovery`](KeySlots::set_recovery)).
+    pub fn create(key: &DataKey, passphrase: &Passphrase, params: KdfParams) -> Result<KeySlots> {
+        Ok(KeySlots {
+            passphrase: PassphraseSlot::seal(key, passphrase, params)?,
+            recovery: None,
+        })
+    }
+
+    /// Unwraps the data key with `passphrase`.
+    ///
+    /// [`Error::WrongPassphrase`] if it does not open the slot (or the slot
+    /// was edited), [`Error::KeySlotDamaged`] if the stored parameters are out
+    /// of bounds.
+    pub fn unlock(&self, passphrase: &Passphrase) -> Result<DataKey> {
+        self.passphrase.open(passphrase)
+    }
+
+    /// Replaces the passphrase slot: `key` (the profile's data key, from
+    /// [`unlock`](KeySlots::unlock)) wrapped under `new_passphrase` with a
+    /// fresh salt and nonce. The recovery slot is kept. The caller writes the
+    /// file afterwards.
+    pub fn rewrap(
+        &mut self,
+        key: &DataKey,
+        new_passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<()> {
+        self.passphrase = PassphraseSlot::seal(key, new_passphrase, params)?;
+        Ok(())
+    }
+
+    /// Sets (or replaces) the recovery slot: `key` (the profile's data key)
+    /// encrypted with age to `office_recipient`, an X25519 recipient `age1…`.
+    ///
+    /// [`Error::Crypto`] if the recipient is not one.
+    pub fn set_recovery(&mut self, key: &DataKey, office_recipient: &str) -> Result<()> {
+        let recipient: age::x25519::Recipient = office_recipient.trim().parse().map_err(|e| {
+            Error::Crypto(format!(
+                "the office recovery key is not an age X25519 public key \
+                 (one line starting with age1…): {e}"
+            ))
+        })?;
+        let sealed = age::encrypt(&recipient, key.expose())
+            .map_err(|e| Error::Crypto(format!("encrypting the recovery slot failed: {e}")))?;
+        self.recovery = Some(sealed);
+        Ok(())
+    }
+
+    /// Whether a recovery slot is present.
+    pub fn has_recovery(&self) -> bool {
+        self.recovery.is_some()
+    }
+
+    /// Unwraps the data key from the recovery slot with the office's age
+    /// identity (`AGE-SECRET-KEY-1…`, alone or as the contents of the key
+    /// file `age-keygen` writes).
+    ///
+    /// [`Error::Crypto`] if there is no recovery slot, the identity does not
+    /// parse or is not the one the slot was made for;
+    /// [`Error::KeySlotDamaged`] if the slot does not decrypt to a key.
+    pub fn recover(&self, office_identity: &str) -> Result<DataKey> {
+        let sealed = self
+            .recovery
+            .as_deref()
+            .ok_or_else(|| Error::Crypto("this profile has no recovery slot".into()))?;
+        // Accept a whole `age-keygen` key file too: its comment lines are skipped.
+        let line = office_identity
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .unwrap_or("");
+        let identity: age::x25519::Identity = line.parse().map_err(|e| {
+            Error::Crypto(format!(
+                "the office recovery identity is not an age X25519 secret key \
+                 (one line starting with AGE-SECRET-KEY-1…): {e}"
+            ))
+        })?;
+        let damaged = |e: &dyn fmt::Display| Error::KeySlotDamaged(format!("recovery slot: {e}"));
+        let decryptor = age::Decryptor::new_buffered(sealed).map_err(|e| damaged(&e))?;
+        let mut reader = decryptor
+            .decrypt(std::iter::once(&identity as &dyn age::Identity))
+            .map_err(|e| match e {
+                age::DecryptError::NoMatchingKeys => Error::Crypto(
+                    "this office key does not open the profile's recovery slot".into(),
+                ),
+                e => damaged(&e),
+            })?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        reader
+            .read_exact(key.as_mut_slice())
+            .map_err(|e| damaged(&e))?;
+        let mut extra = [0u8; 1];
+        match reader.read(&mut extra) {
+            Ok(0) => Ok(DataKey::from_bytes(*key)),
+            Ok(_) => Err(damaged(&"holds more than a 32-byte key")),
+            Err(e) => Err(damaged(&e)),
+        }
+    }
+
+    /// The passphrase slot's Argon2id parameters (e.g. to offer a rewrap
+    /// when they are below [`KdfParams::DEFAULT`]).
+    pub fn kdf_params(&self) -> KdfParams {
+        self.passphrase.params
+    }
+
+    /// The file's bytes: pretty-printed JSON with a final newline.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let slot = &self.passphrase;
+        let mut wrapped = Vec::with_capacity(32 + TAG_LEN);
+        wrapped.extend_from_slice(&slot.ciphertext);
+        wrapped.extend_from_slice(&slot.tag);
+        let file = FileV1 {
+            format: FORMAT.into(),
+            version: VERSION,
+            passphrase: PassphraseSlotV1 {
+                kdf: KDF_ALG.into(),
+                m_kib: slot.params.m_kib,
+                t: slot.params.t,
+                p: slot.params.p,
+                salt: hex::encode(&slot.salt),
+                nonce: hex::encode(slot.nonce),
+                wrapped_key: hex::encode(wrapped),
+            },
+            recovery: self
+                .recovery
+                .as_deref()
+                .map(|age| RecoverySlotV1 { age: armor(age) }),
+        };
+        // Serialising a struct of strings and integers into a Vec cannot
+        // fail: serde_json errs only on non-string map keys, failing custom
+        // `Serialize` impls or writer I/O, none of which exist here.
+        #[allow(clippy::expect_used)]
+        let mut bytes = serde_json::to_vec_pretty(&file).expect("plain struct serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// Parses a key-slot file. Anything malformed, of another format or
+    /// version, or out of bounds is [`Error::KeySlotDamaged`] naming what.
+    pub fn from_bytes(bytes: &[u8]) -> Result<KeySlots> {
+        let damaged = |what: String| Error::KeySlotDamaged(what);
+        if bytes.len() > MAX_FILE_LEN {
+            return Err(damaged("too large to be a key-slot file".into()));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(damaged("the file is empty".into()));
+        }
+        // Format and version first, so that a newer file gets a clear message.
+        let probe: Probe = serde_json::from_slice(bytes)
+            .map_err(|e| damaged(format!("not a key-slot file: {e}")))?;
+        if probe.format != FORMAT {
+            return Err(damaged(format!(
+                "not a key-slot file (format {:?})",
+                probe.format
+            )));
+        }
+        if probe.version != u64::from(VERSION) {
+            return Err(damaged(format!(
+                "format version {} is not the version {VERSION} this Fieldcase reads",
+                probe.version
+            )));
+        }
+        let file: FileV1 =
+            serde_json::from_slice(bytes).map_err(|e| damaged(format!("malformed: {e}")))?;
+
+        let s = file.passphrase;
+        if s.kdf != KDF_ALG {
+            return Err(damaged(format!("unknown key derivation {:?}", s.kdf)));
+        }
+        let params = KdfParams {
+            m_kib: s.m_kib,
+            t: s.t,
+            p: s.p,
+        };
+        if let Some(why) = params.out_of_bounds() {
+            return Err(damaged(why));
+        }
+        let salt = hex::decode(&s.salt).map_err(|e| damaged(format!("salt: {e}")))?;
+        if !(MIN_SALT_LEN..=MAX_SALT_LEN).contains(&salt.len()) {
+            return Err(damaged(format!(
+                "salt is {} bytes, not {MIN_SALT_LEN} to {MAX_SALT_LEN}",
+                salt.len()
+            )));
+        }
+        let mut nonce = [0u8; NONCE_LEN];
+        hex::decode_to_slice(&s.nonce, &mut nonce)
+            .map_err(|e| damaged(format!("nonce (must be {NONCE_LEN} bytes): {e}")))?;
+        let mut wrapped = [0u8; 32 + TAG_LEN];
+        hex::decode_to_slice(&s.wrapped_key, &mut wrapped).map_err(|e| {
+            damaged(format!(
+                "wrapped key (must be {} bytes): {e}",
+                wrapped.len()
+            ))
+        })?;
+        let (ct, tg) = wrapped.split_at(32);
+        let mut ciphertext = [0u8; 32];
+        ciphertext.copy_from_slice(ct);
+        let mut tag = [0u8; TAG_LEN];
+        tag.copy_from_slice(tg);
+
+        let recovery = match file.recovery {
+            None => None,
+            Some(r) => {
+                Some(dearmor(&r.age).map_err(|why| damaged(format!("recovery slot: {why}")))?)
+            }
+        };
+
+        Ok(KeySlots {
+            passphrase: PassphraseSlot {
+                params,
+                salt,
+                nonce,
+                ciphertext,
+                tag,
+            },
+            recovery,
+        })
+    }
+
+    /// Reads and parses the key-slot file at `path`. A missing file is
+    /// [`Error::KeySlotDamaged`] too: the profile cannot be opened without it.
+    pub fn read(path: &Path) -> Result<KeySlots> {
+        let file = match fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(Error::KeySlotDamaged(format!(
+                    "missing key-slot file {}",
+                    path.display()
+                )))
+            }
+            Err(e) => return Err(Error::io(format!("opening {}", path.display()), e)),
+        };
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_LEN as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        KeySlots::from_bytes(&bytes)
+    }
+
+    /// Writes the file at `path` so that it is either the old file or the
+    /// new one, even across a crash or power loss: a temporary file in the
+    /// same folder is written and synced, renamed over `path`, and the folder
+    /// is synced. The file is readable by its owner only (on Unix).
+    pub fn write_atomic(&self, path: &Path) -> Result<()> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().ok_or_else(|| {
+            Error::io(
+                format!("writing {}", path.display()),
+                io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"),
+            )
+        })?;
+        let mut suffix = [0u8; 8];
+        rand::rngs::OsRng.fill_bytes(&mut suffix);
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            name.to_string_lossy(),
+            hex::encode(suffix)
+        ));
+
+        let written = write_synced(&tmp, &self.to_bytes()).and_then(|()| fs::rename(&tmp, path));
+        if let Err(e) = written {
+            // Best effort: the temporary file may not exist, and the error
+            // that matters is the one being returned.
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io(format!("writing {}", path.display()), e));
+        }
+        sync_dir(dir).map_err(|e| Error::io(format!("syncing folder {}", dir.display()), e))
+    }
+}
+
+impl PassphraseSlot {
+    /// Seals `key` under a KEK derived from `passphrase` with fresh salt and nonce.
+    fn seal(key: &DataKey, passphrase: &Passphrase, params: KdfParams) -> Result<Self> {
+        if let Some(why) = params.out_of_bounds() {
+            return Err(Error::Crypto(why));
+        }
+        let mut salt = vec![0u8; SALT_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut salt);
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+
+        let kek = derive_kek(passphrase, params, &salt)?;
+        let mut sealed = Zeroizing::new(*key.expose());
+        let tag = XChaCha20Poly1305::new((&*kek).into())
+            .encrypt_in_place_detached((&nonce).into(), &aad(params, &salt), sealed.as_mut_slice())
+            .map_err(|_| Error::Crypto("wrapping the data key failed".into()))?;
+        Ok(PassphraseSlot {
+            params,
+            salt,
+            nonce,
+            ciphertext: *sealed,
+            tag: tag.into(),
+        })
+    }
+
+    /// Unseals the data key, or [`Error::WrongPassphrase`].
+    fn open(&self, passphrase: &Passphrase) -> Result<DataKey> {
+        if let Some(why) = self.params.out_of_bounds() {
+            return Err(Error::KeySlotDamaged(why));
+        }
+        let kek = derive_kek(passphrase, self.params, &self.salt)?;
+        let mut key = Zeroizing::new(self.ciphertext);
+        XChaCha20Poly1305::new((&*kek).into())
+            .decrypt_in_place_detached(
+                (&self.nonce).into(),
+                &aad(self.params, &self.salt),
+                key.as_mut_slice(),
+                (&self.tag).into(),
+            )
+            .map_err(|_| Error::WrongPassphrase)?;
+        Ok(DataKey::from_bytes(*key))
+    }
+}
+
+/// Argon2id(passphrase, salt) → 32-byte key-encryption key. Its working
+/// memory, which would let anyone who reads it finish the derivation, is
+/// zeroized before it is freed.
+fn derive_kek(
+    passphrase: &Passphrase,
+    params: KdfParams,
+    salt: &[u8],
+) -> Result<Zeroizing<[u8; 32]>> {
+    let argon_params = Params::new(params.m_kib, params.t, params.p, Some(32))
+        .map_err(|e| Error::Crypto(format!("Argon2id refused its parameters: {e}")))?;
+    let blocks = argon_params.block_count();
+    let mut memory: Zeroizing<Vec<Block>> = Zeroizing::new(Vec::new());
+    memory.try_reserve_exact(blocks).map_err(|_| {
+        Error::Crypto(format!(
+            "not enough memory for the key derivation ({} MiB)",
+            params.m_kib / 1024
+        ))
+    })?;
+    memory.resize(blocks, Block::default());
+    let mut kek = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
+        .hash_password_into_with_memory(
+            passphrase.expose(),
+            salt,
+            kek.as_mut_slice(),
+            &mut memory[..],
+        )
+        .map_err(|e| Error::Crypto(format!("Argon2id failed: {e}")))?;
+    Ok(kek)
+}
+
+/// Associated data of the passphrase slot: format, version, slot kind, KDF
+/// name, parameters and salt, each variable-length field length-prefixed.
+fn aad(params: KdfParams, salt: &[u8]) -> Vec<u8> {
+    fn field(out: &mut Vec<u8>, bytes: &[u8]) {
+        // Every field here is at most a few dozen bytes.
+        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        out.extend_from_slice(bytes);
+    }
+    let mut out = Vec::with_capacity(128);
+    field(&mut out, FORMAT.as_bytes());
+    out.extend_from_slice(&VERSION.to_be_bytes());
+    field(&mut out, b"passphrase");
+    field(&mut out, KDF_ALG.as_bytes());
+    out.extend_from_slice(&params.m_kib.to_be_bytes());
+    out.extend_from_slice(&params.t.to_be_bytes());
+    out.extend_from_slice(&params.p.to_be_bytes());
+    field(&mut out, salt);
+    out
+}
+
+/// Creates `path` (which must not exist), writes `bytes` and syncs them.
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Makes a rename in `dir` durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+/// Windows cannot open a folder as a file; NTFS journals the rename itself.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
+const ARMOR_END: &str = "-----END AGE ENCRYPTED FILE-----";
+const ARMOR_COLUMNS: usize = 64;
+const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
+
+/// age's ASCII armor (strict PEM: padded base64, 64 columns, LF).
+fn armor(bytes: &[u8]) -> String {
+    let b64 = base64_encode(bytes);
+    let mut out = String::with_capacity(b64.len() + b64.len() / ARMOR_COLUMNS + 80);
+    out.push_str(ARMOR_BEGIN);
+    out.push('\n');
+    for line in b64.as_bytes().chunks(ARMOR_COLUMNS) {
+        // base64 output is ASCII, so every chunk is valid UTF-8.
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str(ARMOR_END);
+    out.push('\n');
+    out
+}
+
+/// Reads armor written by [`armor`], exactly: anything else is refused, and
+/// the content must look like an age file.
+fn dearmor(text: &str) -> std::result::Result<Vec<u8>, &'static str> {
+    if text.len() > MAX_RECOVERY_LEN * 2 {
+        return Err("too large");
+    }
+    let body = text
+        .strip_prefix(ARMOR_BEGIN)
+        .and_then(|t| t.strip_prefix('\n'))
+        .and_then(|t| t.strip_suffix('\n'))
+        .and_then(|t| t.strip_suffix(ARMOR_END))
+        .ok_or("not age armor")?;
+    let b64: String = body.split('\n').collect();
+    let bytes = base64_decode(&b64).ok_or("invalid base64")?;
+    if armor(&bytes) != text {
+        return Err("not canonical age armor");
+    }
+    if bytes.len() > MAX_RECOVERY_LEN || !bytes.starts_with(AGE_MAGIC) {
+        return Err("not an age file");
+    }
+    age::Decryptor::new_buffered(&bytes[..]).map_err(|_| "not a valid age file")?;
+    Ok(bytes)
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (RFC 4648 §4).
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for group in bytes.chunks(3) {
+        let mut padded = [0u8; 3];
+        padded[..group.len()].copy_from_slice(group);
+        let n = u32::from(padded[0]) << 16 | u32::from(padded[1]) << 8 | u32::from(padded[2]);
+        for i in 0..4 {
+            if i <= group.len() {
+                out.push(char::from(BASE64[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes standard padded base64. Non-zero padding bits are not rejected
+/// here; [`dearmor`] rejects them by re-encoding.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        BASE64.iter().position(|&b| b == c).map(|v| v as u32)
+    }
+    let text = text.as_bytes();
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    let groups = text.len() / 4;
+    let mut out = Vec::with_capacity(groups * 3);
+    for (i, group) in text.chunks(4).enumerate() {
+        let pad = group.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && i + 1 != groups) {
+            return None;
+        }
+        let mut n = 0u32;
+        for &c in &group[..4 - pad] {
+            n = n << 6 | value(c)?;
+        }
+        n <<= 6 * pad;
+        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+    }
+    Some(out)
+}
+
+/// Just enough of a file to say what it is.
+#[derive(Deserialize)]
+struct Probe {
+    format: String,
+    version: u64,
+}
+
+/// The file, version 1.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV1 {
+    format: String,
+    version: u32,
+    passphrase: PassphraseSlotV1,
+    recovery: Option<RecoverySlotV1>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PassphraseSlotV1 {
+    kdf: String,
+    m_kib: u32,
+    t: u32,
+    p: u32,
+    salt: String,
+    nonce: String,
+    wrapped_key: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecoverySlotV1 {
+    age: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use age::secrecy::ExposeSecret;
+    use serde_json::{json, Value};
+
+    const FAST: KdfParams = KdfParams::FOR_TESTS_ONLY;
+
+    fn pass(s: &str) -> Passphrase {
+        Passphrase::new(s.into())
+    }
+
+    fn is_damaged(r: &Result<impl fmt::Debug>) -> bool {
+        matches!(r, Err(Error::KeySlotDamaged(_)))
+    }
+
+    /// The file as JSON, edited by `edit`, parsed back (the parse may fail).
+    fn edited(slots: &KeySlots, edit: impl FnOnce(&mut Value)) -> Result<KeySlots> {
+        let mut v: Value = serde_json::from_slice(&slots.to_bytes()).unwrap();
+        edit(&mut v);
+        KeySlots::from_bytes(&serde_json::to_vec(&v).unwrap())
+    }
+
+    #[test]
+    fn create_then_unlock_round_trips() {
+        let key = DataKey::generate();
+        let slots = KeySlots::create(&key, &pass("correct horse"), FAST).unwrap();
+        assert_eq!(
+            slots.unlock(&pass("correct horse")).unwrap().expose(),
+            key.expose()
+        );
+        assert_eq!(slots.kdf_params(), FAST);
+        assert!(!slots.has_recovery());
+
+        let again = KeySlots::from_bytes(&slots.to_bytes()).unwrap();
+        assert_eq!(again, slots);
+        assert_eq!(
+            again.unlock(&pass("correct horse")).unwrap().expose(),
+            key.expose()
+        );
+    }
+
+    #[test]
+    fn a_wrong_passphrase_is_refused() {
+        let slots = KeySlots::create(&DataKey::generate(), &pass("correct horse"), FAST).unwrap();
+        for wrong in ["correct hors", "Correct horse", "correct horse\n", ""] {
+            assert!(
+                matches!(slots.unlock(&pass(wrong)), Err(Error::WrongPassphrase)),
+                "{wrong:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unicode_and_empty_passphrases_work() {
+        let key = DataKey::generate();
+        for p in ["ពាក្យសម្ងាត់", ""] {
+            let slots = KeySlots::create(&key, &pass(p), FAST).unwrap();
+            assert_eq!(slots.unlock(&pass(p)).unwrap().expose(), key.expose());
+        }
+    }
+
+    #[test]
+    fn each_edited_field_makes_unlock_fail() {
+        let slots = KeySlots::create(&DataKey::generate(), &pass("pw"), FAST).unwrap();
+        let file: Value = serde_json::from_slice(&slots.to_bytes()).unwrap();
+        let slot = &file["passphrase"];
+        let flip = |field: &str, at: usize| {
+            let mut b = hex::decode(slot[field].as_str().unwrap()).unwrap();
+            b[at] ^= 1;
+            json!(hex::encode(b))
+        };
+        let longer_salt = json!(format!("{}00", slot["salt"].as_str().unwrap()));
+        let edits = [
+            ("passphrase", "m_kib", json!(8193)),
+            ("passphrase", "m_kib", json!(4096)),
+            ("passphrase", "m_kib", json!(u32::MAX)),
+            ("passphrase", "m_kib", json!("8192")),
+            ("passphrase", "t", json!(2)),
+            ("passphrase", "t", json!(0)),
+            ("passphrase", "t", json!(1000)),
+            ("passphrase", "p", json!(2)),
+            ("passphrase", "p", json!(0)),
+            ("passphrase", "p", json!(1 << 20)),
+            ("passphrase", "kdf", json!("argon2i")),
+            ("passphrase", "salt", flip("salt", 0)),
+            ("passphrase", "salt", longer_salt),
+            ("passphrase", "salt", json!("00112233")),
+            ("passphrase", "nonce", flip("nonce", 23)),
+            ("passphrase", "wrapped_key", flip("wrapped_key", 0)),
+            ("passphrase", "wrapped_key", flip("wrapped_key", 47)), // the tag
+            ("passphrase", "note", json!("x")),
+            ("", "version", json!(2)),
+            ("", "version", json!(0)),
+            ("", "format", json!("fieldcase-keyslot")),
+            ("", "note", json!("x")),
+        ];
+        for (section, field, value) in edits {
+            let what = format!("{section}.{field} = {value}");
+            let parsed = edited(&slots, |v| match section {
+                "" => v[field] = value,
+                _ => v[section][field] = value,
+            });
+            match parsed {
+                Err(Error::KeySlotDamaged(_)) => {}
+                Err(e) => panic!("{what}: unexpected parse error {e:?}"),
+                Ok(bad) => {
+                    let r = bad.unlock(&pass("pw"));
+                    assert!(
+                        matches!(
+                            r,
+                            Err(Error::WrongPassphrase) | Err(Error::KeySlotDamaged(_))
+                        ),
+                        "{what}: unlocked an edited slot: {r:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn out_of_bounds_parameters_are_refused_before_the_kdf() {
+        let slots = KeySlots::create(&DataKey::generate(), &pass("pw"), FAST).unwrap();
+        for (m, t, p) in [
+            (8191, 1, 1),
+            (0, 1, 1),
+            (8192, 0, 1),
+            (8192, 1, 0),
+            (MAX_M_KIB + 1, 1, 1),
+            (8192, MAX_T + 1, 1),
+            (8192, 1, MAX_P + 1),
+            (MAX_M_KIB, 8, 4), // 32 GiB of work
+        ] {
+            let r = edited(&slots, |v| {
+                v["passphrase"]["m_kib"] = json!(m);
+                v["passphrase"]["t"] = json!(t);
+                v["passphrase"]["p"] = json!(p);
+            });
+            assert!(is_damaged(&r), "({m}, {t}, {p}) accepted");
+            // Also refused by unlock itself, if such a slot were ever built.
+            let mut forged = slots.clone();
+            forged.passphrase.params = KdfParams { m_kib: m, t, p };
+            assert!(
+                is_damaged(&forged.unlock(&pass("pw"))),
+                "({m}, {t}, {p}) unlocked"
+            );
+        }
+        // And never used to create a slot.
+        let weak = KdfParams {
+            m_kib: 1024,
+            t: 1,
+            p: 1,
+        };
+        let r = KeySlots::create(&DataKey::generate(), &pass("pw"), weak);
+        assert!(matches!(r, Err(Error::Crypto(_))));
+    }
+
+    #[test]
+    fn malformed_files_are_damaged() {
+        let good = KeySlots::create(&DataKey::generate(), &pass("pw"), FAST)
+            .unwrap()
+            .to_bytes();
+        let mut cases: Vec<(String, Vec<u8>)> = vec![
+            ("empty".into(), vec![]),
+            ("whitespace".into(), b"  \n".to_vec()),
+            ("garbage".into(), b"\x00\xff\x13 not json".to_vec()),
+            ("json array".into(), b"[1,2,3]".to_vec()),
+            ("json null".into(), b"null".to_vec()),
+            (
+                "other json".into(),
+                br#"{"format":"x","version":1}"#.to_vec(),
+            ),
+            (
+                "no passphrase slot".into(),
+                br#"{"format":"fieldcase-keyslots","version":1}"#.to_vec(),
+            ),
+            ("huge".into(), vec![b' '; MAX_FILE_LEN + 1]),
+        ];
+        for cut in [1, 10, good.len() / 2, good.len() - 3] {
+            cases.push((format!("truncated at {cut}"), good[..cut].to_vec()));
+        }
+        let mut duplicated = String::from_utf8(good.clone()).unwrap();
+        duplicated = duplicated.replacen("\"version\": 1,", "\"version\": 1, \"version\": 1,", 1);
+        cases.push(("duplicate field".into(), duplicated.into_bytes()));
+        for (what, bytes) in cases {
+            assert!(is_damaged(&KeySlots::from_bytes(&bytes)), "{what} accepted");
+        }
+        assert!(KeySlots::from_bytes(&good).is_ok());
+    }
+
+    #[test]
+    fn rewrap_changes_the_passphrase_not_the_key() {
+        let key = DataKey::generate();
+        let mut slots = KeySlots::create(&key, &pass("old"), FAST).unwrap();
+        let before = slots.clone();
+        let unlocked = slots.unlock(&pass("old")).unwrap();
+        let params = KdfParams {
+            m_kib: 9 * 1024,
+            t: 2,
+            p: 2,
+        };
+        slots.rewrap(&unlocked, &pass("new"), params).unwrap();
+
+        assert!(matches!(
+            slots.unlock(&pass("old")),
+            Err(Error::WrongPassphrase)
+        ));
+        assert_eq!(slots.unlock(&pass("new")).unwrap().expose(), key.expose());
+        assert_eq!(slots.kdf_params(), params);
+        assert_ne!(slots.passphrase.salt, before.passphrase.salt, "fresh salt");
+        assert_ne!(
+            slots.passphrase.nonce, before.passphrase.nonce,
+            "fresh nonce"
+        );
+
+        // Same passphrase again: still a fresh salt and nonce.
+        let mut same = before.clone();
+        same.rewrap(&key, &pass("old"), FAST).unwrap();
+        assert_ne!(same.passphrase.salt, before.passphrase.salt);
+        assert_ne!(same.passphrase.ciphertext, before.passphrase.ciphertext);
+    }
+
+    #[test]
+    fn the_recovery_slot_opens_with_the_office_identity_only() {
+        let key = DataKey::generate();
+        let office = age::x25519::Identity::generate();
+        let recipient = office.to_public().to_string();
+        let mut slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
+        slots.set_recovery(&key, &format!("{recipient}\n")).unwrap();
+        assert!(slots.has_recovery());
+
+        let slots = KeySlots::from_bytes(&slots.to_bytes()).unwrap();
+        assert!(slots.has_recovery());
+        let office_secret = office.to_string();
+        let recovered = slots.recover(office_secret.expose_secret()).unwrap();
+        assert_eq!(recovered.expose(), key.expose());
+        let key_file = format!(
+            "# created: 2026-01-01T00:00:00Z\n# public key: {recipient}\n{}\n",
+            office_secret.expose_secret()
+        );
+        assert_eq!(slots.recover(&key_file).unwrap().expose(), key.expose());
+        // The passphrase slot is untouched, and survives a rewrap with the recovery slot.
+        assert_eq!(slots.unlock(&pass("pw")).unwrap().expose(), key.expose());
+        let mut rewrapped = slots.clone();
+        rewrapped.rewrap(&key, &pass("new"), FAST).unwrap();
+        assert_eq!(
+            rewrapped
+                .recover(office_secret.expose_secret())
+                .unwrap()
+                .expose(),
+            key.expose()
+        );
+
+        let stranger = age::x25519::Identity::generate().to_string();
+        assert!(matches!(
+            slots.recover(stranger.expose_secret()),
+            Err(Error::Crypto(_))
+        ));
+        assert!(matches!(
+            slots.recover("AGE-SECRET-KEY-1NOPE"),
+            Err(Error::Crypto(_))
+        ));
+        assert!(matches!(slots.recover(&recipient), Err(Error::Crypto(_))));
+    }
+
+    #[test]
+    fn recovery_needs_a_slot_and_a_valid_recipient() {
+        let key = DataKey::generate();
+        let mut slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
+        let office = age::x25519::Identity::generate();
+        assert!(matches!(
+            slots.recover(office.to_string().expose_secret()),
+            Err(Error::Crypto(_))
+        ));
+        for bad in [
+            "",
+            "age1notakey",
+            "ssh-ed25519 AAAAC3Nz",
+            office.to_string().expose_secret(),
+        ] {
+            match slots.set_recovery(&key, bad) {
+                Err(Error::Crypto(msg)) => assert!(msg.contains("age1"), "{msg}"),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+        assert!(!slots.has_recovery());
+    }
+
+    #[test]
+    fn an_edited_recovery_slot_is_refused() {
+        let key = DataKey::generate();
+        let office = age::x25519::Identity::generate();
+        let mut slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
+        slots
+            .set_recovery(&key, &office.to_public().to_string())
+            .unwrap();
+        let armored = {
+            let v: Value = serde_json::from_slice(&slots.to_bytes()).unwrap();
+            v["recovery"]["age"].as_str().unwrap().to_owned()
+        };
+        let body_at = ARMOR_BEGIN.len() + 1;
+        // A changed base64 character anywhere in the body: refused on parse
+        // or on recovery, never recovered.
+        for at in (body_at..armored.len() - ARMOR_END.len() - 1).step_by(7) {
+            let mut bad = armored.clone().into_bytes();
+            if bad[at] == b'\n' || bad[at] == b'=' {
+                continue;
+            }
+            bad[at] = if bad[at] == b'A' { b'B' } else { b'A' };
+            let bad = String::from_utf8(bad).unwrap();
+            match edited(&slots, |v| v["recovery"]["age"] = json!(bad)) {
+                Err(Error::KeySlotDamaged(_)) => {}
+                Err(e) => panic!("at {at}: {e:?}"),
+                Ok(s) => {
+                    let r = s.recover(office.to_string().expose_secret());
+                    assert!(
+                        matches!(r, Err(Error::KeySlotDamaged(_)) | Err(Error::Crypto(_))),
+                        "at {at}: {r:?}"
+                    );
+                }
+            }
+        }
+        for bad in [
+            "",
+            "hello",
+            &armored.replace('\n', "\r\n"),
+            &armored[..armored.len() - 1],
+        ] {
+            assert!(
+                is_damaged(&edited(&slots, |v| v["recovery"]["age"] = json!(bad))),
+                "{bad:?}"
+            );
+        }
+        // A well-formed age file that holds something other than a 32-byte key.
+        let not_a_key = age::encrypt(&office.to_public(), b"short").unwrap();
+        let s = edited(&slots, |v| v["recovery"]["age"] = json!(armor(&not_a_key))).unwrap();
+        assert!(is_damaged(&s.recover(office.to_string().expose_secret())));
+    }
+
+    #[test]
+    fn the_recovery_slot_is_plain_age_armor() {
+        let key = DataKey::from_bytes([0x42; 32]);
+        let office = age::x25519::Identity::generate();
+        let mut slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
+        slots
+            .set_recovery(&key, &office.to_public().to_string())
+            .unwrap();
+        let v: Value = serde_json::from_slice(&slots.to_bytes()).unwrap();
+        let armored = v["recovery"]["age"].as_str().unwrap();
+        assert!(armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----\n"));
+        assert!(armored.ends_with("\n-----END AGE ENCRYPTED FILE-----\n"));
+        // age's own decrypt, with no Fieldcase code in between.
+        let plain = age::decrypt(
+            &office,
+            &base64_decode(
+                &armored
+                    .lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .collect::<String>(),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(plain, [0x42; 32]);
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        let vectors: [(&[u8], &str); 7] = [
+            (b"", ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg=="),
+            (b"fooba", "Zm9vYmE="),
+            (b"foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(base64_encode(plain), encoded);
+            assert_eq!(base64_decode(encoded).unwrap(), plain);
+        }
+        assert_eq!(base64_encode(&[0xfb, 0xff]), "+/8=");
+        for bad in ["Zg=", "Z===", "Zg==Zg==", "Zm9v!A==", "=Zm9"] {
+            assert!(base64_decode(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn write_atomic_then_read_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyslots.json");
+        assert!(matches!(
+            KeySlots::read(&path),
+            Err(Error::KeySlotDamaged(msg)) if msg.contains("missing")
+        ));
+
+        let key = DataKey::generate();
+        let mut slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
+        slots.write_atomic(&path).unwrap();
+        assert_eq!(KeySlots::read(&path).unwrap(), slots);
+
+        // Overwrite in place: the new file replaces the old, no leftovers.
+        slots.rewrap(&key, &pass("new"), FAST).unwrap();
+        slots.write_atomic(&path).unwrap();
+        let back = KeySlots::read(&path).unwrap();
+        assert_eq!(back.unlock(&pass("new")).unwrap().expose(), key.expose());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["keyslots.json"]);
+
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+
+        fs::write(&path, b"{").unwrap();
+        assert!(is_damaged(&KeySlots::read(&path)));
+        fs::write(&path, vec![b' '; MAX_FILE_LEN * 2]).unwrap();
+        assert!(is_damaged(&KeySlots::read(&path)));
+    }
+
+    #[test]
+    fn write_atomic_into_a_missing_folder_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope").join("keyslots.json");
+        let slots = KeySlots::create(&DataKey::generate(), &pass("pw"), FAST).unwrap();
+        assert!(matches!(slots.write_atomic(&path), Err(Error::Io { .. })));
+    }
+
+    #[test]
+    fn debug_shows_no_key_material() {
+        let key = DataKey::generate();
+        let office = age::x25519::Identity::generate();
+        let mut slots = KeySlots::create(&key, &pass("hunter2"), FAST).unwrap();
+        slots
+            .set_recovery(&key, &office.to_public().to_string())
+            .unwrap();
+        let shown = format!("{slots:?} {slots:#?}");
+        assert!(shown.contains("recovery: true"), "{shown}");
+        for secret in [
+            hex::encode(key.expose()),
+            hex::encode(&slots.passphrase.salt),
+            hex::encode(slots.passphrase.nonce),
+            hex::encode(slots.passphrase.ciphertext),
+            "hunter2".into(),
+        ] {
+            assert!(!shown.contains(&secret), "{shown}");
+        }
+        assert!(!shown.contains("AGE"));
+    }
+
+    /// A file written by this build, pinned: a later change to the format or
+    /// the associated data that would lock people out of their profiles
+    /// fails here.
+    #[test]
+    fn a_pinned_version_1_file_still_unlocks() {
+        let slots = KeySlots::from_bytes(PINNED_V1.as_bytes()).unwrap();
+        assert_eq!(slots.kdf_params(), FAST);
+        assert_eq!(
+            slots.unlock(&pass("pinned passphrase")).unwrap().expose(),
+            &[0x5a; 32]
+        );
+        assert_eq!(slots.recover(PINNED_OFFICE).unwrap().expose(), &[0x5a; 32]);
+        assert_eq!(String::from_utf8(slots.to_bytes()).unwrap(), PINNED_V1);
+    }
+
+    const PINNED_V1: &str = r#"{
+  "format": "fieldcase-keyslots",
+  "version": 1,
+  "passphrase": {
+    "kdf": "argon2id",
+    "m_kib": 8192,
+    "t": 1,
+    "p": 1,
+    "salt": "8c6b85d2af8903e7f803750dfaf31bca",
+    "nonce": "aa3ed27da437e553f5c04a61dfcb671f5de1ae666d66d5c1",
+    "wrapped_key": "54b8e13dcae7e3d7bedc92fde7257bdf38b9c36f8541de0e9380305ce177fbb014864158cbfb1de561fa5afdb704dff2"
+  },
+  "recovery": {
+    "age": "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBCMDNnc05UWDJKV2lJVmdk\nMFdFNE82cUNiVklQRWVNK21NSFkyMnpVZWxFCnAwZ3ZLZk5Ealc0by9IT2pYVjNZ\nWml1N2pEUVNQdzlMc3pZOWs5Ty9JcmMKLT4gKi1ncmVhc2UgSG8gTiYgeG5McXN9\naFIKbXFsbERERFNwdElCWTdQdy9IRXp5Z205WGRReVJRCi0tLSBQM3REMmdWTEZ2\nVGVyaVBsS1dzdjBSLzF6c1QzY3NhZkFNNEtLT05oWjJjCnz/kfTnH9hfNxolRy5n\n1FSRUAOE10vwD0IQs2hwVMfCbueU3NnXNP3T/SBosCYjSE7MVZS3PG4DtlYXH+Gv\nwBw=\n-----END AGE ENCRYPTED FILE-----\n"
+  }
+}
+"#;
+
+    /// The office identity of [`PINNED_V1`]'s recovery slot (a test key).
+    /// `age -d -i` with it opens the slot's armor too.
+    const PINNED_OFFICE: &str =
+        "AGE-SECRET-KEY-1AXEFQVJ5LWACKFUL8E8V96A22CQUL3CPZFEVQG266LNWGAW8UP8SQ7Q4G8";
+
+    /// Times an unlock with the default parameters (prints, does not assert).
+    #[test]
+    fn default_params_timing() {
+        let key = DataKey::generate();
+        let started = std::time::Instant::now();
+        let slots = KeySlots::create(&key, &pass("timing"), KdfParams::DEFAULT).unwrap();
+        let created = started.elapsed();
+        let started = std::time::Instant::now();
+        let unlocked = slots.unlock(&pass("timing")).unwrap();
+        let unlocked_in = started.elapsed();
+        assert_eq!(unlocked.expose(), key.expose());
+        println!(
+            "Argon2id default ({} MiB, t={}, p={}): create {created:?}, unlock {unlocked_in:?}",
+            KdfParams::DEFAULT.m_kib / 1024,
+            KdfParams::DEFAULT.t,
+            KdfParams::DEFAULT.p
+        );
+    }
+}

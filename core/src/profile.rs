@@ -1,0 +1,256 @@
+//! A profile is one folder: the SQLCipher database, its key-slot file, the
+//! encrypted attachments, and a lock file held while it is open.
+//!
+//! [`Profile::init`] creates one; [`Profile::open`] unlocks one with a
+//! passphrase. A wrong passphrase changes nothing but a line in
+//! `unlock-failures` (a time, nothing else), which the next successful unlock
+//! moves into the audit chain.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::params;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::crypto::{KdfParams, KeySlots};
+use crate::error::{Error, Result, ValidationError};
+use crate::secret::{DataKey, Passphrase};
+use crate::store::{self, audit, layout, migrations, Store};
+
+/// Creating and unlocking profile folders.
+#[derive(Debug)]
+pub struct Profile;
+
+/// What `init` needs besides the passphrase.
+#[derive(Debug, Clone)]
+pub struct NewProfile {
+    /// The device's name, e.g. "Field laptop 3".
+    pub device_name: String,
+    /// Who writes on this device (a name or staff code). Defaults to the device name.
+    pub author: Option<String>,
+    /// Key derivation cost; [`KdfParams::DEFAULT`] unless a test asks otherwise.
+    pub kdf: KdfParams,
+}
+
+impl Profile {
+    /// Whether `dir` holds a profile (or what is left of one).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(layout::KEY_SLOTS).exists() || dir.join(layout::DATABASE).exists()
+    }
+
+    /// Creates a profile in `dir` (created if missing; it must not hold a profile already).
+    pub fn init(dir: &Path, passphrase: &Passphrase, new: &NewProfile) -> Result<Store> {
+        if passphrase.is_empty() {
+            return Err(ValidationError::new("passphrase", "must not be empty").into());
+        }
+        if new.device_name.trim().is_empty() {
+            return Err(ValidationError::new("device_name", "must not be empty").into());
+        }
+        if Self::exists(dir) {
+            return Err(Error::ProfileExists(dir.to_path_buf()));
+        }
+        create_private_dir(dir)?;
+        let lock = lock(dir)?;
+        let key = DataKey::generate();
+        let slots = KeySlots::create(&key, passphrase, new.kdf)?;
+        let db_path = dir.join(layout::DATABASE);
+        let mut conn = store::open_connection(&db_path, &key, true)?;
+        migrations::migrate(&mut conn)?;
+        let keypair = minisign::KeyPair::generate_unencrypted_keypair()
+            .map_err(|e| Error::Crypto(e.to_string()))?;
+        let secret_box = keypair
+            .sk
+            .to_box(None)
+            .map_err(|e| Error::Crypto(e.to_string()))?
+            .into_string();
+        let device_id = Uuid::now_v7();
+        let author = new
+            .author
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or_else(|| new.device_name.clone());
+        let now = Utc::now();
+        {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "INSERT INTO device (id, name, author, created_at, signing_public_key, signing_secret_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    device_id.to_string(),
+                    new.device_name,
+                    author,
+                    now.to_rfc3339_opts(SecondsFormat::Micros, true),
+                    keypair.pk.to_base64(),
+                    secret_box
+                ],
+            )?;
+            audit::append(
+                &tx,
+                now,
+                &device_id.to_string(),
+                &author,
+                audit::Action::ProfileCreated,
+                None,
+                json!({"device_name": new.device_name, "schema": migrations::latest()}),
+            )?;
+            tx.commit()?;
+        }
+        // The key slot is written last: until it exists, nothing can be unlocked.
+        slots.write_atomic(&dir.join(layout::KEY_SLOTS))?;
+        Store::from_parts(conn, dir.to_path_buf(), key, lock)
+    }
+
+    /// Unlocks the profile in `dir` with a passphrase.
+    pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Store> {
+        let (slots, lock) = Self::prepare(dir)?;
+        let key = match slots.unlock(passphrase) {
+            Ok(key) => key,
+            Err(Error::WrongPassphrase) => {
+                note_failed_unlock(dir);
+                return Err(Error::WrongPassphrase);
+            }
+            Err(e) => return Err(e),
+        };
+        Self::finish_open(dir, key, lock)
+    }
+
+    /// Unlocks the profile with the office's recovery identity (`AGE-SECRET-KEY-1…`),
+    /// for when the passphrase is lost. Set a new passphrase right after.
+    pub fn open_with_recovery(dir: &Path, office_identity: &str) -> Result<Store> {
+        let (slots, lock) = Self::prepare(dir)?;
+        let key = slots.recover(office_identity)?;
+        Self::finish_open(dir, key, lock)
+    }
+
+    fn prepare(dir: &Path) -> Result<(KeySlots, File)> {
+        let slots_path = dir.join(layout::KEY_SLOTS);
+        if !slots_path.exists() {
+            if dir.join(layout::DATABASE).exists() {
+                return Err(Error::KeySlotDamaged("the key-slot file is missing".into()));
+            }
+            return Err(Error::NoProfile(dir.to_path_buf()));
+        }
+        let lock = lock(dir)?;
+        let slots = KeySlots::read(&slots_path)?;
+        Ok((slots, lock))
+    }
+
+    fn finish_open(dir: &Path, key: DataKey, lock: File) -> Result<Store> {
+        let db_path = dir.join(layout::DATABASE);
+        let mut conn = store::open_connection(&db_path, &key, false)?;
+        check_not_truncated(&conn, &db_path)?;
+        let version = migrations::check_not_newer(&conn)?;
+        if version < migrations::latest() {
+            migrations::migrate(&mut conn)?;
+        }
+        let store = Store::from_parts(conn, dir.to_path_buf(), key, lock)?;
+        fold_failed_unlocks(&store)?;
+        store.sweep_orphan_blobs()?;
+        Ok(store)
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io(format!("protecting {}", dir.display()), e))?;
+    }
+    Ok(())
+}
+
+fn lock(dir: &Path) -> Result<File> {
+    let path = dir.join(layout::LOCK);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(Error::InUse),
+        Err(TryLockError::Error(e)) => Err(Error::io(format!("locking {}", path.display()), e)),
+    }
+}
+
+/// A database file shorter than the pages it claims was cut off (a bad copy, a full disk).
+fn check_not_truncated(conn: &rusqlite::Connection, db_path: &Path) -> Result<()> {
+    let wal = PathBuf::from(format!("{}-wal", db_path.display()));
+    let wal_len = fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    if wal_len > 0 {
+        return Ok(()); // pages may live in the WAL; SQLCipher's page checks catch damage there
+    }
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    // SQLCipher answers this one as text (its `cipher_page_size`).
+    let size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| {
+            r.get::<_, rusqlite::types::Value>(0)
+        })
+        .map(|v| match v {
+            rusqlite::types::Value::Integer(n) => n,
+            rusqlite::types::Value::Text(t) => t.trim().parse().unwrap_or(4096),
+            _ => 4096,
+        })?;
+    let len = fs::metadata(db_path)
+        .map_err(|e| Error::io("reading the database", e))?
+        .len();
+    if (len as i128) < (pages as i128) * (size as i128) || len % (size.max(1) as u64) != 0 {
+        return Err(Error::StoreDamaged(format!(
+            "the database file is cut short ({len} bytes for {pages} pages of {size})"
+        )));
+    }
+    Ok(())
+}
+
+fn note_failed_unlock(dir: &Path) {
+    // Best effort: a failed unlock must still be refused if this cannot be written.
+    if let Ok(mut f) = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(layout::UNLOCK_FAILURES))
+    {
+        let _ = writeln!(
+            f,
+            "{}",
+            Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+        );
+        let _ = f.sync_all();
+    }
+}
+
+fn fold_failed_unlocks(store: &Store) -> Result<()> {
+    let path = store.dir.join(layout::UNLOCK_FAILURES);
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let times: Vec<DateTime<Utc>> = text
+        .lines()
+        .filter_map(|l| DateTime::parse_from_rfc3339(l.trim()).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .collect();
+    {
+        let conn = &store.conn;
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        for at in &times {
+            audit::append(
+                &tx,
+                *at,
+                &store.device.id.to_string(),
+                "unknown",
+                audit::Action::UnlockFailed,
+                None,
+                json!({"noted_at": at.to_rfc3339_opts(SecondsFormat::Micros, true)}),
+            )?;
+        }
+        tx.commit()?;
+    }
+    fs::remove_file(&path).map_err(|e| Error::io("clearing the failed-unlock note", e))?;
+    Ok(())
+}

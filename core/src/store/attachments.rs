@@ -1,0 +1,397 @@
+//! Attachments: audio, photos, scanned documents, encrypted at rest.
+//!
+//! The bytes stream through [`crate::crypto::EncryptingWriter`] into a file of
+//! random name under the profile's `attachments/` folder, 64 KiB at a time, so
+//! a 2 GiB recording never sits whole in memory. Their SHA-256 is taken at
+//! capture, kept in the attachment record, and checked again on every read.
+//! The file is written and synced before the record's transaction commits; a
+//! crash in between leaves an orphan file (encrypted), removed at next unlock.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::crypto::{subkey, DecryptingReader, EncryptingWriter};
+use crate::error::{Error, Result, ValidationError};
+use crate::model::{MediaKind, Record, RecordKind};
+use crate::secret::DataKey;
+use crate::store::{audit, layout, revisions, Store};
+
+const PURPOSE: &str = "fieldcase attachment v1";
+const CHUNK: usize = 64 * 1024;
+
+/// What is known of a file being attached.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// The record it belongs to (an interview, visit, person, establishment or case).
+    pub record_id: Uuid,
+    /// Audio, photo, video or document.
+    pub media: MediaKind,
+    /// The file's name as the person knows it (no folders).
+    pub file_name: String,
+    /// The MIME type, e.g. `audio/ogg`.
+    pub media_type: String,
+    /// What it shows or holds.
+    pub description: Option<String>,
+}
+
+/// Reads an attachment's plaintext, checking its SHA-256 at the end: the last read
+/// returns an error instead of end-of-file if the bytes differ from those captured.
+pub struct AttachmentReader {
+    inner: DecryptingReader<BufReader<File>>,
+    hasher: Sha256,
+    expected_sha256: String,
+    expected_size: u64,
+    seen: u64,
+    id: Uuid,
+}
+
+impl Read for AttachmentReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            let digest = hex::encode(std::mem::take(&mut self.hasher).finalize());
+            if digest != self.expected_sha256 || self.seen != self.expected_size {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    Error::AttachmentDamaged(self.id.to_string()).to_string(),
+                ));
+            }
+            return Ok(0);
+        }
+        self.hasher.update(&buf[..n]);
+        self.seen += n as u64;
+        Ok(n)
+    }
+}
+
+fn blob_key(key: &DataKey, blob: &str) -> zeroize::Zeroizing<[u8; 32]> {
+    subkey(key, PURPOSE, blob.as_bytes())
+}
+
+fn attachments_dir(store_dir: &Path) -> PathBuf {
+    store_dir.join(layout::ATTACHMENTS)
+}
+
+/// Guesses audio, photo, video or document, and a MIME type, from a file name.
+pub fn guess_media(file_name: &str) -> (MediaKind, &'static str) {
+    let ext = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "ogg" | "oga" | "opus" => (MediaKind::Audio, "audio/ogg"),
+        "mp3" => (MediaKind::Audio, "audio/mpeg"),
+        "m4a" | "aac" => (MediaKind::Audio, "audio/mp4"),
+        "wav" => (MediaKind::Audio, "audio/wav"),
+        "flac" => (MediaKind::Audio, "audio/flac"),
+        "amr" => (MediaKind::Audio, "audio/amr"),
+        "jpg" | "jpeg" => (MediaKind::Photo, "image/jpeg"),
+        "png" => (MediaKind::Photo, "image/png"),
+        "heic" => (MediaKind::Photo, "image/heic"),
+        "webp" => (MediaKind::Photo, "image/webp"),
+        "mp4" | "m4v" => (MediaKind::Video, "video/mp4"),
+        "mov" => (MediaKind::Video, "video/quicktime"),
+        "webm" => (MediaKind::Video, "video/webm"),
+        "pdf" => (MediaKind::Document, "application/pdf"),
+        "txt" => (MediaKind::Document, "text/plain"),
+        _ => (MediaKind::Document, "application/octet-stream"),
+    }
+}
+
+/// An audio recording on an interview needs that interview's recording consent.
+pub(crate) fn check_consent(conn: &Connection, record: &Record) -> Result<()> {
+    let Record::Attachment(a) = record else {
+        return Ok(());
+    };
+    if a.media() != MediaKind::Audio && a.media() != MediaKind::Video {
+        return Ok(());
+    }
+    let target = record
+        .to_value()
+        .get("record_id")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_default();
+    let row: Option<(String, Option<String>)> = conn
+        .query_row(
+            "SELECT r.kind, v.body FROM records r JOIN heads h ON h.record_id = r.id JOIN revisions v ON v.id = h.revision_id
+             WHERE r.id = ?1 ORDER BY v.seq DESC LIMIT 1",
+            [&target],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((kind, Some(body))) = row else {
+        return Err(ValidationError::new(
+            "attachment.record_id",
+            format!("no record with id {target}"),
+        )
+        .into());
+    };
+    if kind != RecordKind::Interview.as_str() {
+        return Ok(());
+    }
+    let body: Value =
+        serde_json::from_str(&body).map_err(|e| Error::StoreDamaged(e.to_string()))?;
+    if let Record::Interview(interview) = Record::from_value(RecordKind::Interview, body)? {
+        if !interview.recording_consented() {
+            return Err(ValidationError::new(
+                "attachment.media",
+                "a recording on an interview needs the interview's own recording consent (interview.consent.recording), given and not withdrawn",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// An attachment record's edit may change its description and custody, never what the bytes are.
+pub(crate) fn check_metadata_edit(previous: &revisions::Revision, record: &Record) -> Result<()> {
+    let new = record.to_value();
+    let old = previous.body.clone().unwrap_or(Value::Null);
+    for field in ["sha256", "size_bytes", "record_id", "captured_at"] {
+        if new.get(field) != old.get(field) {
+            return Err(ValidationError::new(
+                format!("attachment.{field}"),
+                "is fixed at capture and cannot be edited",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Streams `source` into the store, encrypted, and records it as an attachment of
+    /// `new.record_id`. Returns the attachment record's id.
+    pub fn attach(&mut self, new: NewAttachment, source: &mut dyn Read) -> Result<Uuid> {
+        let dir = attachments_dir(&self.dir);
+        fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        // Refuse early, before copying gigabytes, if the record cannot take it.
+        let probe = attachment_record(&new, 0, &"0".repeat(64), &self.device.author)?;
+        revisions::check_links(&self.conn, &probe)?;
+        check_consent(&self.conn, &probe)?;
+
+        let blob = {
+            use rand::RngCore;
+            let mut name = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut name);
+            hex::encode(name)
+        };
+        let partial = dir.join(format!(".{blob}.partial"));
+        let final_path = dir.join(&blob);
+        let written = write_blob(&self.key, &blob, &partial, source);
+        let (size, sha256) = match written {
+            Ok(v) => v,
+            Err(e) => {
+                let _ = fs::remove_file(&partial);
+                return Err(e);
+            }
+        };
+        let result = (|| -> Result<Uuid> {
+            fs::rename(&partial, &final_path)
+                .map_err(|e| Error::io("storing the attachment", e))?;
+            sync_dir(&dir)?;
+            let record = attachment_record(&new, size, &sha256, &self.device.author)?;
+            let writer = revisions::Writer {
+                device_id: self.device.id,
+                author: self.device.author.clone(),
+            };
+            let tx = self.conn.transaction()?;
+            let id = Uuid::now_v7();
+            revisions::write_local(&tx, &writer, id, Vec::new(), Some(record))?;
+            tx.execute(
+                "INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)",
+                params![id.to_string(), blob, size as i64, sha256],
+            )?;
+            tx.commit()?;
+            Ok(id)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&partial);
+            let _ = fs::remove_file(&final_path);
+        }
+        result
+    }
+
+    /// Opens an attachment's bytes for reading; the SHA-256 is checked as the last bytes are read.
+    pub fn attachment_reader(&self, id: Uuid) -> Result<AttachmentReader> {
+        let row: Option<(String, i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT blob, size_bytes, sha256 FROM attachment_blobs WHERE attachment_id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((blob, size, sha256)) = row else {
+            return Err(Error::NotFound {
+                what: "attachment",
+                id: id.to_string(),
+            });
+        };
+        let path = attachments_dir(&self.dir).join(&blob);
+        let file = File::open(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => {
+                Error::AttachmentDamaged(format!("{id} (its file is missing)"))
+            }
+            _ => Error::io(format!("opening attachment {id}"), e),
+        })?;
+        let key = blob_key(&self.key, &blob);
+        let inner = DecryptingReader::new(BufReader::with_capacity(CHUNK + 16, file), &key)
+            .map_err(|_| Error::AttachmentDamaged(id.to_string()))?;
+        Ok(AttachmentReader {
+            inner,
+            hasher: Sha256::new(),
+            expected_sha256: sha256,
+            expected_size: u64::try_from(size).unwrap_or(0),
+            seen: 0,
+            id,
+        })
+    }
+
+    /// Writes an attachment's plaintext to `out` (which must not exist), checked against its
+    /// SHA-256; on any failure nothing is left at `out`. Logged. Returns the byte count.
+    pub fn export_attachment(&mut self, id: Uuid, out: &Path) -> Result<u64> {
+        let mut reader = self.attachment_reader(id)?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(out)
+            .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+        let copied = (|| -> Result<u64> {
+            let mut buf = vec![0u8; CHUNK];
+            let mut total = 0u64;
+            loop {
+                let n = reader.read(&mut buf).map_err(|e| match e.kind() {
+                    io::ErrorKind::InvalidData => Error::AttachmentDamaged(id.to_string()),
+                    _ => Error::io(format!("reading attachment {id}"), e),
+                })?;
+                if n == 0 {
+                    break;
+                }
+                file.write_all(&buf[..n])
+                    .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+                total += n as u64;
+            }
+            file.sync_all()
+                .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+            Ok(total)
+        })();
+        match copied {
+            Ok(total) => {
+                self.audit_now(
+                    audit::Action::AttachmentExported,
+                    Some(id),
+                    json!({"bytes": total}),
+                )?;
+                Ok(total)
+            }
+            Err(e) => {
+                drop(file);
+                let _ = fs::remove_file(out);
+                Err(e)
+            }
+        }
+    }
+
+    /// Removes encrypted attachment files that no record points at (left by a crash mid-attach).
+    pub(crate) fn sweep_orphan_blobs(&self) -> Result<usize> {
+        let dir = attachments_dir(&self.dir);
+        let Ok(entries) = fs::read_dir(&dir) else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT EXISTS (SELECT 1 FROM attachment_blobs WHERE blob = ?1)")?;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let orphan =
+                name.ends_with(".partial") || !stmt.query_row([&name], |r| r.get::<_, bool>(0))?;
+            if orphan && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+fn attachment_record(new: &NewAttachment, size: u64, sha256: &str, author: &str) -> Result<Record> {
+    let file_name = Path::new(&new.file_name)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| new.file_name.clone());
+    let mut value = json!({
+        "record_id": new.record_id,
+        "media": new.media,
+        "file_name": file_name,
+        "media_type": new.media_type,
+        "size_bytes": size,
+        "sha256": sha256,
+        "captured_by": author,
+        "captured_at": Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true),
+    });
+    if let (Some(d), Some(map)) = (&new.description, value.as_object_mut()) {
+        map.insert("description".into(), json!(d));
+    }
+    Ok(Record::from_value(RecordKind::Attachment, value)?)
+}
+
+fn write_blob(
+    key: &DataKey,
+    blob: &str,
+    path: &Path,
+    source: &mut dyn Read,
+) -> Result<(u64, String)> {
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+    let file_key = blob_key(key, blob);
+    let mut writer = EncryptingWriter::new(BufWriter::with_capacity(4 * CHUNK, file), &file_key)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut size = 0u64;
+    loop {
+        let n = match source.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io("reading the file to attach", e)),
+        };
+        hasher.update(&buf[..n]);
+        writer
+            .write_all(&buf[..n])
+            .map_err(|e| Error::io("writing the attachment", e))?;
+        size += n as u64;
+    }
+    let buffered = writer.finish()?;
+    let file = buffered
+        .into_inner()
+        .map_err(|e| Error::io("writing the attachment", e.into_error()))?;
+    file.sync_all()
+        .map_err(|e| Error::io("writing the attachment", e))?;
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io(format!("syncing {}", dir.display()), e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

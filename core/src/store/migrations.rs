@@ -1,0 +1,174 @@
+//! The store's schema, as numbered, append-only migrations.
+//!
+//! `PRAGMA user_version` holds how many have been applied. Never edit a
+//! migration that has shipped; add a new one at the end. A store whose
+//! version is higher than this build knows is refused before any write.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order; migration `i` brings the store to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: device, settings, records, revisions, heads, audit chain, attachment blobs, search.
+    r#"
+CREATE TABLE device (
+    id                 TEXT PRIMARY KEY,
+    name               TEXT NOT NULL,
+    author             TEXT NOT NULL,
+    created_at         TEXT NOT NULL,
+    signing_public_key TEXT NOT NULL,
+    signing_secret_key TEXT NOT NULL
+);
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE records (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0,
+    heads      INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX records_by_kind ON records(kind, deleted, updated_at DESC, id DESC);
+CREATE TABLE revisions (
+    seq        INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE,
+    record_id  TEXT NOT NULL REFERENCES records(id),
+    kind       TEXT NOT NULL,
+    parents    TEXT NOT NULL,
+    device_id  TEXT NOT NULL,
+    author     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    deleted    INTEGER NOT NULL,
+    body       TEXT,
+    identity   TEXT,
+    body_hash  TEXT NOT NULL
+);
+CREATE INDEX revisions_by_record ON revisions(record_id, seq);
+CREATE TABLE heads (
+    record_id   TEXT NOT NULL REFERENCES records(id),
+    revision_id TEXT NOT NULL REFERENCES revisions(id),
+    PRIMARY KEY (record_id, revision_id)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    record_id TEXT,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TABLE attachment_blobs (
+    attachment_id TEXT PRIMARY KEY REFERENCES records(id),
+    blob          TEXT NOT NULL UNIQUE,
+    size_bytes    INTEGER NOT NULL,
+    sha256        TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'trigram');
+"#,
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The store's current schema version.
+pub fn current(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Refuses a store newer than this build, before anything is written.
+pub fn check_not_newer(conn: &Connection) -> Result<i64> {
+    let found = current(conn)?;
+    if found > latest() {
+        return Err(Error::NewerSchema {
+            found,
+            supported: latest(),
+        });
+    }
+    if found < 0 {
+        return Err(Error::StoreDamaged(format!("schema version {found}")));
+    }
+    Ok(found)
+}
+
+/// Applies every migration not yet applied, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_to(conn, latest())
+}
+
+/// Applies migrations up to `target` (tests use it to build older stores).
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let mut version = check_not_newer(conn)?;
+    while version < target {
+        let idx =
+            usize::try_from(version).map_err(|_| Error::StoreDamaged("schema version".into()))?;
+        let sql = MIGRATIONS
+            .get(idx)
+            .ok_or_else(|| Error::StoreDamaged(format!("no migration {}", version + 1)))?;
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.commit()?;
+        version += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrations_run_on_an_empty_store() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(current(&conn).unwrap(), latest());
+        migrate(&mut conn).unwrap(); // idempotent
+    }
+
+    #[test]
+    fn every_older_version_migrates_to_the_same_schema() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        for start in 0..=latest() {
+            let mut conn = Connection::open_in_memory().unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            assert_eq!(current(&conn).unwrap(), start);
+            migrate(&mut conn).unwrap();
+            assert_eq!(schema(&conn), schema(&fresh), "from version {start}");
+        }
+    }
+
+    #[test]
+    fn a_newer_store_is_refused_without_writing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .unwrap();
+        match migrate(&mut conn) {
+            Err(Error::NewerSchema { found, supported }) => {
+                assert_eq!((found, supported), (latest() + 1, latest()))
+            }
+            other => panic!("expected NewerSchema, got {other:?}"),
+        }
+        assert!(schema(&conn).is_empty());
+    }
+}

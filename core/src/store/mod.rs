@@ -1,0 +1,486 @@
+//! The encrypted store: one SQLCipher database per profile, opened by a data key.
+//!
+//! [`Store`] is an unlocked profile. Dropping it locks: the connection closes,
+//! the data key is zeroized and the profile's lock file is released. Every
+//! write is one transaction that carries its own audit entry, so a crash or a
+//! full disk leaves the store as it was before the write.
+
+pub mod attachments;
+pub mod audit;
+pub mod migrations;
+pub mod revisions;
+pub mod search;
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::crypto::{KdfParams, KeySlots};
+use crate::error::{Error, Result, ValidationError};
+use crate::model::{Record, RecordKind};
+use crate::secret::{DataKey, Passphrase};
+
+pub use audit::{AuditEntry, ChainReport};
+pub use revisions::{RecordSummary, RecordView, Revision};
+pub use search::SearchHit;
+
+/// The device this profile lives on, and the person writing on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Device {
+    /// The device id (UUIDv7, made at `init`).
+    pub id: Uuid,
+    /// The device's name, e.g. "Field laptop 3".
+    pub name: String,
+    /// Who writes revisions on this device.
+    pub author: String,
+    /// The device's Ed25519 signing public key, minisign base64.
+    pub signing_public_key: String,
+}
+
+/// The device's signing key as people and stock tools read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceKey {
+    /// The public key in minisign's file format (two lines), readable by `minisign -V -p`.
+    pub minisign: String,
+    /// The public key alone (`minisign -P`).
+    pub public_key: String,
+    /// minisign's key id (16 hex digits), a short fingerprint to read out over the phone.
+    pub fingerprint: String,
+}
+
+/// An unlocked profile.
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub(crate) dir: PathBuf,
+    pub(crate) key: DataKey,
+    pub(crate) device: Device,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("device", &self.device.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// File names inside a profile folder.
+pub mod layout {
+    /// The SQLCipher database.
+    pub const DATABASE: &str = "store.db";
+    /// The key-slot file.
+    pub const KEY_SLOTS: &str = "keyslots.json";
+    /// Held locked while the profile is open.
+    pub const LOCK: &str = "lock";
+    /// Encrypted attachment files.
+    pub const ATTACHMENTS: &str = "attachments";
+    /// Times of failed unlocks, folded into the audit chain at the next unlock.
+    pub const UNLOCK_FAILURES: &str = "unlock-failures";
+}
+
+/// Opens the database file with a key and the security settings. Never creates the file
+/// unless `create`.
+pub(crate) fn open_connection(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    } else if !path.exists() {
+        return Err(Error::StoreDamaged(format!(
+            "the database file {} is missing",
+            path.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn, Some(key))?;
+    Ok(conn)
+}
+
+/// Keys a connection (or leaves it plain, for benchmarks) and applies the settings.
+pub(crate) fn configure(conn: &Connection, key: Option<&DataKey>) -> Result<()> {
+    // SQLCipher logs HMAC failures to stderr by default; our own error says it better.
+    let _: String = conn.query_row("PRAGMA cipher_log_level = NONE", [], |r| r.get(0))?;
+    if let Some(key) = key {
+        let mut statement = zeroize::Zeroizing::new(String::from("PRAGMA key = \""));
+        statement.push_str(&key.sqlcipher_literal());
+        statement.push_str("\";");
+        conn.execute_batch(&statement)?;
+        conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    }
+    // Touch the first page: a wrong key or a file that is not ours fails here.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| match Error::from(e) {
+        Error::StoreDamaged(m) | Error::Sqlite(m) => Error::StoreDamaged(m),
+        other => other,
+    })?;
+    conn.execute_batch(
+        "PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = FULL;",
+    )?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::StoreDamaged(format!(
+            "could not switch to WAL (got {mode})"
+        )));
+    }
+    Ok(())
+}
+
+impl Store {
+    pub(crate) fn from_parts(
+        conn: Connection,
+        dir: PathBuf,
+        key: DataKey,
+        lock: File,
+    ) -> Result<Store> {
+        let device = conn
+            .query_row(
+                "SELECT id, name, author, signing_public_key FROM device LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                Error::StoreDamaged(
+                    "profile creation did not finish; remove this folder and run init again".into(),
+                )
+            })?;
+        let id = Uuid::parse_str(&device.0).map_err(|e| Error::StoreDamaged(e.to_string()))?;
+        Ok(Store {
+            conn,
+            dir,
+            key,
+            device: Device {
+                id,
+                name: device.1,
+                author: device.2,
+                signing_public_key: device.3,
+            },
+            _lock: lock,
+        })
+    }
+
+    /// The profile folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// This device.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    fn writer(&self) -> revisions::Writer {
+        revisions::Writer {
+            device_id: self.device.id,
+            author: self.device.author.clone(),
+        }
+    }
+
+    /// Appends one audit entry in its own transaction.
+    pub(crate) fn audit_now(
+        &self,
+        action: audit::Action,
+        record: Option<Uuid>,
+        detail: Value,
+    ) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        audit::append(
+            &tx,
+            Utc::now(),
+            &self.device.id.to_string(),
+            &self.device.author,
+            action,
+            record.map(|r| r.to_string()).as_deref(),
+            detail,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds a new record; returns its id.
+    pub fn add(&mut self, record: Record) -> Result<Uuid> {
+        if record.kind() == RecordKind::Attachment {
+            return Err(ValidationError::new(
+                "kind",
+                "an attachment is added with `attach`, which stores its file",
+            )
+            .into());
+        }
+        let writer = self.writer();
+        let tx = self.conn.transaction()?;
+        check_cross_record_rules(&tx, &record)?;
+        let id = Uuid::now_v7();
+        revisions::write_local(&tx, &writer, id, Vec::new(), Some(record))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Appends an edit. A person's identity section is kept from before unless the edit carries one.
+    pub fn edit(&mut self, id: Uuid, record: Record) -> Result<Revision> {
+        self.append_edit(id, record, false)
+    }
+
+    /// Resolves a conflict: a revision whose parents are all the record's heads.
+    pub fn resolve(&mut self, id: Uuid, record: Record) -> Result<Revision> {
+        self.append_edit(id, record, true)
+    }
+
+    fn append_edit(&mut self, id: Uuid, record: Record, resolving: bool) -> Result<Revision> {
+        let writer = self.writer();
+        let tx = self.conn.transaction()?;
+        let parents = if resolving {
+            let heads = revisions::heads(&tx, id)?;
+            if heads.is_empty() {
+                return Err(Error::NotFound {
+                    what: "record",
+                    id: id.to_string(),
+                });
+            }
+            heads
+        } else {
+            let (head, _, deleted) = revisions::single_head(&tx, id)?;
+            if deleted {
+                return Err(ValidationError::new("id", format!("record {id} is deleted")).into());
+            }
+            vec![head]
+        };
+        let newest = revisions::revision(&tx, parents[0])?
+            .ok_or_else(|| Error::StoreDamaged(format!("head of {id} is missing")))?;
+        if newest.kind != record.kind() {
+            return Err(ValidationError::new(
+                "kind",
+                format!("record {id} is a {}, not a {}", newest.kind, record.kind()),
+            )
+            .into());
+        }
+        let record = match (record.clone().split_identity(), newest.identity.clone()) {
+            ((without, None), Some(kept)) => without.with_identity(kept)?,
+            _ => record,
+        };
+        if record.kind() == RecordKind::Attachment {
+            attachments::check_metadata_edit(&newest, &record)?;
+        }
+        check_cross_record_rules(&tx, &record)?;
+        let rev = revisions::write_local(&tx, &writer, id, parents, Some(record))?;
+        tx.commit()?;
+        Ok(rev)
+    }
+
+    /// Deletes a record: appends a tombstone. Its history stays.
+    pub fn delete(&mut self, id: Uuid) -> Result<Revision> {
+        let writer = self.writer();
+        let tx = self.conn.transaction()?;
+        let (head, _, deleted) = revisions::single_head(&tx, id)?;
+        if deleted {
+            return Err(
+                ValidationError::new("id", format!("record {id} is already deleted")).into(),
+            );
+        }
+        let rev = revisions::write_local(&tx, &writer, id, vec![head], None)?;
+        tx.commit()?;
+        Ok(rev)
+    }
+
+    /// The record as it stands. Revealing a person's identity is logged in the audit chain.
+    pub fn show(&mut self, id: Uuid, reveal_identity: bool) -> Result<RecordView> {
+        let view = revisions::view(&self.conn, id, reveal_identity)?;
+        if reveal_identity && view.has_identity {
+            self.audit_now(audit::Action::IdentityRevealed, Some(id), json!({}))?;
+        }
+        Ok(view)
+    }
+
+    /// Every revision of a record, oldest first; identity sections replaced by `"[protected]"`
+    /// unless `reveal_identity` (which is logged).
+    pub fn history(&mut self, id: Uuid, reveal_identity: bool) -> Result<Vec<Revision>> {
+        let revs = revisions::history(&self.conn, id)?;
+        let has_identity = revs.iter().any(|r| r.identity.is_some());
+        if reveal_identity && has_identity {
+            self.audit_now(
+                audit::Action::IdentityRevealed,
+                Some(id),
+                json!({"history": true}),
+            )?;
+            return Ok(revs);
+        }
+        Ok(revs.into_iter().map(Revision::without_identity).collect())
+    }
+
+    /// A page of records of one kind, most recently changed first.
+    pub fn list(&self, kind: RecordKind, limit: u32, offset: u32) -> Result<Vec<RecordSummary>> {
+        revisions::list(&self.conn, kind, limit, offset)
+    }
+
+    /// A page of records whose text contains `query`.
+    pub fn search(&self, query: &str, limit: u32, offset: u32) -> Result<Vec<SearchHit>> {
+        search::search(&self.conn, query, limit, offset)
+    }
+
+    /// How many live records of each kind.
+    pub fn counts(&self) -> Result<Vec<(RecordKind, u64)>> {
+        let mut out = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM records WHERE kind = ?1 AND deleted = 0")?;
+        for kind in RecordKind::ALL {
+            let n: i64 = stmt.query_row([kind.as_str()], |r| r.get(0))?;
+            out.push((kind, u64::try_from(n).unwrap_or(0)));
+        }
+        Ok(out)
+    }
+
+    /// Adds revisions written on another device (a bundle's), all or none. Returns how many were new.
+    pub fn apply_foreign(&mut self, revs: &[Revision]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        for rev in revs {
+            if revisions::apply_foreign(&tx, rev)? {
+                added += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Recomputes the audit chain.
+    pub fn audit_verify(&self) -> Result<ChainReport> {
+        audit::verify(&self.conn)
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_entries(&self) -> Result<Vec<AuditEntry>> {
+        audit::entries(&self.conn)
+    }
+
+    /// The device's signing public key, in minisign's formats, with its fingerprint.
+    pub fn device_key(&self) -> Result<DeviceKey> {
+        let pk = minisign::PublicKey::from_base64(&self.device.signing_public_key)
+            .map_err(|e| Error::StoreDamaged(format!("device public key: {e}")))?;
+        let minisign = pk
+            .to_box()
+            .map_err(|e| Error::Crypto(e.to_string()))?
+            .into_string();
+        let fingerprint = minisign
+            .lines()
+            .next()
+            .and_then(|l| l.rsplit(' ').next())
+            .unwrap_or_default()
+            .to_string();
+        Ok(DeviceKey {
+            minisign,
+            public_key: self.device.signing_public_key.clone(),
+            fingerprint,
+        })
+    }
+
+    /// Changes the passphrase: rewraps the data key; the database is not rewritten.
+    pub fn change_passphrase(
+        &mut self,
+        new_passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<()> {
+        let path = self.dir.join(layout::KEY_SLOTS);
+        let mut slots = KeySlots::read(&path)?;
+        slots.rewrap(&self.key, new_passphrase, params)?;
+        let tx = self.conn.transaction()?;
+        audit::append(
+            &tx,
+            Utc::now(),
+            &self.device.id.to_string(),
+            &self.device.author,
+            audit::Action::PassphraseChanged,
+            None,
+            json!({"kdf": {"m_kib": params.m_kib, "t": params.t, "p": params.p}}),
+        )?;
+        slots.write_atomic(&path)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Lets the office unlock this profile with its age identity if the passphrase is lost.
+    pub fn set_recovery_recipient(&mut self, office_recipient: &str) -> Result<()> {
+        let path = self.dir.join(layout::KEY_SLOTS);
+        let mut slots = KeySlots::read(&path)?;
+        slots.set_recovery(&self.key, office_recipient)?;
+        let tx = self.conn.transaction()?;
+        audit::append(
+            &tx,
+            Utc::now(),
+            &self.device.id.to_string(),
+            &self.device.author,
+            audit::Action::RecoveryKeySet,
+            None,
+            json!({"recipient": office_recipient}),
+        )?;
+        slots.write_atomic(&path)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check` and the audit chain, for `fieldcase check` and tests.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+}
+
+/// Rules that need another record: an audio attachment needs the interview's recording
+/// consent; an interview with a person recorded as under 18 needs a guardian or social worker.
+fn check_cross_record_rules(conn: &Connection, record: &Record) -> Result<()> {
+    let body = record.to_value();
+    match record.kind() {
+        RecordKind::Attachment => attachments::check_consent(conn, record),
+        RecordKind::Interview => {
+            let Some(person) = body.get("person_id").and_then(Value::as_str) else {
+                return Ok(());
+            };
+            let person_body: Option<String> = conn
+                .query_row(
+                    "SELECT v.body FROM heads h JOIN revisions v ON v.id = h.revision_id WHERE h.record_id = ?1 LIMIT 1",
+                    [person],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            let years = person_body
+                .and_then(|b| serde_json::from_str::<Value>(&b).ok())
+                .and_then(|b| b.pointer("/age/years").and_then(Value::as_u64));
+            if years.is_some_and(|y| y < 18) {
+                let present = body
+                    .get("people_present")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let guarded = present.iter().any(|p| {
+                    matches!(
+                        p.get("role").and_then(Value::as_str),
+                        Some("guardian") | Some("social_worker")
+                    )
+                });
+                if !guarded {
+                    return Err(ValidationError::new(
+                        "interview.people_present",
+                        "a minor must have a guardian or social worker present (the person's record gives an age under 18)",
+                    )
+                    .into());
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}

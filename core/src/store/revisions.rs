@@ -1,0 +1,592 @@
+//! Records as append-only chains of revisions.
+//!
+//! A record is never overwritten: creating, editing and deleting each append a
+//! [`Revision`] whose parents are the revisions it replaces. The record's
+//! current state is its head; two heads (edits made apart, on two laptops)
+//! are a conflict, kept and shown until a revision with both parents resolves
+//! it. Each revision's hash covers who wrote it, when, and what it says.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::canonical;
+use crate::error::{Error, Result, ValidationError};
+use crate::model::{Record, RecordKind};
+use crate::store::{audit, search};
+
+/// One revision of a record, as stored and as it will travel in a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    /// The revision's own id (UUIDv7).
+    pub id: Uuid,
+    /// The record it belongs to (UUIDv7, fixed at creation).
+    pub record_id: Uuid,
+    /// The record's kind.
+    pub kind: RecordKind,
+    /// The revisions this one replaces: none at creation, two or more when resolving a conflict.
+    pub parents: Vec<Uuid>,
+    /// The device that wrote it.
+    pub device_id: Uuid,
+    /// The person who wrote it.
+    pub author: String,
+    /// When it was written (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Whether this revision deletes the record (a tombstone).
+    pub deleted: bool,
+    /// The record body (absent for a tombstone). A person's identity section is kept apart.
+    pub body: Option<Value>,
+    /// A person's identity section, if any.
+    pub identity: Option<Value>,
+    /// SHA-256 (hex) of the revision's canonical JSON without this field.
+    pub body_hash: String,
+}
+
+impl Revision {
+    /// Computes the hash over every other field.
+    pub fn compute_hash(&self) -> String {
+        canonical::sha256_hex(&json!({
+            "id": self.id,
+            "record_id": self.record_id,
+            "kind": self.kind.as_str(),
+            "parents": self.parents,
+            "device_id": self.device_id,
+            "author": self.author,
+            "created_at": self.created_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            "deleted": self.deleted,
+            "body": self.body,
+            "identity": self.identity,
+        }))
+    }
+
+    /// Whether the stored hash matches the content.
+    pub fn hash_is_valid(&self) -> bool {
+        self.compute_hash() == self.body_hash
+    }
+
+    /// The revision without its identity section (what is shown unless identity is revealed).
+    pub fn without_identity(mut self) -> Self {
+        if self.identity.is_some() {
+            self.identity = Some(Value::String("[protected]".into()));
+        }
+        self
+    }
+}
+
+/// A record as it stands now: its head revision, and whether it is in conflict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordView {
+    /// The record's id.
+    pub id: Uuid,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// What a list shows for it (never identity).
+    pub label: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it was last changed.
+    pub updated_at: String,
+    /// Whether it is deleted.
+    pub deleted: bool,
+    /// The head revisions: one normally, two or more in a conflict (newest first).
+    pub heads: Vec<Uuid>,
+    /// The newest head's body, with the identity section only if it was revealed.
+    pub body: Option<Value>,
+    /// Whether a person's identity section exists (shown only when revealed).
+    pub has_identity: bool,
+}
+
+impl RecordView {
+    /// Whether the record has more than one head.
+    pub fn in_conflict(&self) -> bool {
+        self.heads.len() > 1
+    }
+}
+
+/// A line in a list or search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordSummary {
+    /// The record's id.
+    pub id: Uuid,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its label (never identity).
+    pub label: String,
+    /// When it was last changed.
+    pub updated_at: String,
+    /// Whether it has more than one head.
+    pub conflict: bool,
+}
+
+/// Who is writing: the device and its person.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    /// The device id.
+    pub device_id: Uuid,
+    /// The author's name or code.
+    pub author: String,
+}
+
+pub(crate) fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| Error::StoreDamaged(format!("bad time {text:?}: {e}")))
+}
+
+fn parse_uuid(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|e| Error::StoreDamaged(format!("bad id {text:?}: {e}")))
+}
+
+fn parse_kind(text: &str) -> Result<RecordKind> {
+    text.parse()
+        .map_err(|_| Error::StoreDamaged(format!("unknown record kind {text:?}")))
+}
+
+/// Reads one revision by id.
+pub fn revision(conn: &Connection, id: Uuid) -> Result<Option<Revision>> {
+    conn.query_row(
+        "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
+         FROM revisions WHERE id = ?1",
+        [id.to_string()],
+        row_texts,
+    )
+    .optional()?
+    .map(revision_from_texts)
+    .transpose()
+}
+
+type RevisionTexts = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn row_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<RevisionTexts> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+fn revision_from_texts(t: RevisionTexts) -> Result<Revision> {
+    let json = |s: Option<String>| -> Result<Option<Value>> {
+        s.map(|s| {
+            serde_json::from_str(&s)
+                .map_err(|e| Error::StoreDamaged(format!("bad revision body: {e}")))
+        })
+        .transpose()
+    };
+    let parents: Vec<Uuid> =
+        serde_json::from_str(&t.3).map_err(|e| Error::StoreDamaged(format!("bad parents: {e}")))?;
+    Ok(Revision {
+        id: parse_uuid(&t.0)?,
+        record_id: parse_uuid(&t.1)?,
+        kind: parse_kind(&t.2)?,
+        parents,
+        device_id: parse_uuid(&t.4)?,
+        author: t.5,
+        created_at: parse_time(&t.6)?,
+        deleted: t.7,
+        body: json(t.8)?,
+        identity: json(t.9)?,
+        body_hash: t.10,
+    })
+}
+
+/// Every revision of a record, oldest first.
+pub fn history(conn: &Connection, record_id: Uuid) -> Result<Vec<Revision>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
+         FROM revisions WHERE record_id = ?1 ORDER BY seq",
+    )?;
+    let texts = stmt
+        .query_map([record_id.to_string()], row_texts)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let revs = texts
+        .into_iter()
+        .map(revision_from_texts)
+        .collect::<Result<Vec<_>>>()?;
+    if revs.is_empty() {
+        return Err(Error::NotFound {
+            what: "record",
+            id: record_id.to_string(),
+        });
+    }
+    Ok(revs)
+}
+
+/// The head revision ids of a record, newest first.
+pub fn heads(conn: &Connection, record_id: Uuid) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.revision_id FROM heads h JOIN revisions r ON r.id = h.revision_id
+         WHERE h.record_id = ?1 ORDER BY r.created_at DESC, r.seq DESC",
+    )?;
+    let ids = stmt
+        .query_map([record_id.to_string()], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.iter().map(|s| parse_uuid(s)).collect()
+}
+
+/// The record as it stands, with the identity section only if `reveal_identity`.
+pub fn view(conn: &Connection, record_id: Uuid, reveal_identity: bool) -> Result<RecordView> {
+    let row: Option<(String, String, String, String, bool)> = conn
+        .query_row(
+            "SELECT kind, label, created_at, updated_at, deleted FROM records WHERE id = ?1",
+            [record_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((kind, label, created_at, updated_at, deleted)) = row else {
+        return Err(Error::NotFound {
+            what: "record",
+            id: record_id.to_string(),
+        });
+    };
+    let heads = heads(conn, record_id)?;
+    let newest = match heads.first() {
+        Some(id) => revision(conn, *id)?,
+        None => None,
+    };
+    let (mut body, identity) = match newest {
+        Some(r) => (r.body, r.identity),
+        None => (None, None),
+    };
+    let has_identity = identity.is_some();
+    if reveal_identity {
+        if let (Some(Value::Object(map)), Some(identity)) = (body.as_mut(), identity) {
+            map.insert("identity".into(), identity);
+        }
+    }
+    Ok(RecordView {
+        id: record_id,
+        kind: parse_kind(&kind)?,
+        label,
+        created_at,
+        updated_at,
+        deleted,
+        heads,
+        body,
+        has_identity,
+    })
+}
+
+/// A page of a kind's records, most recently changed first.
+pub fn list(
+    conn: &Connection,
+    kind: RecordKind,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<RecordSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, label, updated_at, heads FROM records
+         WHERE kind = ?1 AND deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt
+        .query_map(params![kind.as_str(), limit, offset], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(id, kind, label, updated_at, heads)| {
+            Ok(RecordSummary {
+                id: parse_uuid(&id)?,
+                kind: parse_kind(&kind)?,
+                label,
+                updated_at,
+                conflict: heads > 1,
+            })
+        })
+        .collect()
+}
+
+/// Checks that every record `record` links to exists, is not deleted, and is of a plausible kind.
+pub fn check_links(conn: &Connection, record: &Record) -> Result<()> {
+    for (field, id) in record.links() {
+        let found: Option<bool> = conn
+            .query_row(
+                "SELECT deleted FROM records WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match found {
+            None => {
+                return Err(ValidationError::new(field, format!("no record with id {id}")).into())
+            }
+            Some(true) => {
+                return Err(ValidationError::new(field, format!("record {id} is deleted")).into())
+            }
+            Some(false) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Writes a new revision made on this device: validation, links, revision, heads, search, audit.
+/// `parents` empty creates the record. Returns the revision.
+pub(crate) fn write_local(
+    tx: &Transaction<'_>,
+    writer: &Writer,
+    record_id: Uuid,
+    parents: Vec<Uuid>,
+    record: Option<Record>,
+) -> Result<Revision> {
+    let now = Utc::now();
+    let (kind, body, identity, label, text) = match record {
+        Some(record) => {
+            record.validate()?;
+            check_links(tx, &record)?;
+            let kind = record.kind();
+            let label = record.label();
+            let text = record.search_text();
+            let (without, identity) = record.split_identity();
+            (kind, Some(without.to_value()), identity, label, Some(text))
+        }
+        None => {
+            let kind: String = tx
+                .query_row(
+                    "SELECT kind FROM records WHERE id = ?1",
+                    [record_id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| Error::NotFound {
+                    what: "record",
+                    id: record_id.to_string(),
+                })?;
+            (parse_kind(&kind)?, None, None, String::new(), None)
+        }
+    };
+    let mut rev = Revision {
+        id: Uuid::now_v7(),
+        record_id,
+        kind,
+        parents,
+        device_id: writer.device_id,
+        author: writer.author.clone(),
+        created_at: now,
+        deleted: body.is_none(),
+        body,
+        identity,
+        body_hash: String::new(),
+    };
+    rev.body_hash = rev.compute_hash();
+    insert(tx, &rev)?;
+    update_record_row(tx, &rev, &label, text.as_deref())?;
+    let action = if rev.deleted {
+        audit::Action::RecordDeleted
+    } else if rev.parents.is_empty() {
+        audit::Action::RecordCreated
+    } else {
+        audit::Action::RecordEdited
+    };
+    audit::append(
+        tx,
+        now,
+        &writer.device_id.to_string(),
+        &writer.author,
+        action,
+        Some(&record_id.to_string()),
+        json!({"kind": kind.as_str(), "revision": rev.id, "hash": rev.body_hash}),
+    )?;
+    Ok(rev)
+}
+
+fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
+    let text = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
+    let created = time_text(rev.created_at);
+    tx.execute(
+        "INSERT OR IGNORE INTO records (id, kind, label, created_at, updated_at, deleted, heads)
+         VALUES (?1, ?2, '', ?3, ?3, 0, 0)",
+        params![rev.record_id.to_string(), rev.kind.as_str(), created],
+    )?;
+    tx.execute(
+        "INSERT INTO revisions (id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            rev.id.to_string(),
+            rev.record_id.to_string(),
+            rev.kind.as_str(),
+            serde_json::to_string(&rev.parents).map_err(|e| Error::Sqlite(e.to_string()))?,
+            rev.device_id.to_string(),
+            rev.author,
+            time_text(rev.created_at),
+            rev.deleted,
+            text(&rev.body),
+            text(&rev.identity),
+            rev.body_hash,
+        ],
+    )?;
+    for parent in &rev.parents {
+        tx.execute(
+            "DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2",
+            params![rev.record_id.to_string(), parent.to_string()],
+        )?;
+    }
+    // A revision already named as a parent by another (arriving out of order) is not a head.
+    let superseded: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM revisions WHERE record_id = ?1 AND parents LIKE '%' || ?2 || '%')",
+        params![rev.record_id.to_string(), rev.id.to_string()],
+        |r| r.get(0),
+    )?;
+    if !superseded {
+        tx.execute(
+            "INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)",
+            params![rev.record_id.to_string(), rev.id.to_string()],
+        )?;
+    }
+    Ok(())
+}
+
+fn update_record_row(
+    tx: &Transaction<'_>,
+    rev: &Revision,
+    label: &str,
+    text: Option<&str>,
+) -> Result<()> {
+    let id = rev.record_id.to_string();
+    let heads: i64 = tx.query_row(
+        "SELECT count(*) FROM heads WHERE record_id = ?1",
+        [&id],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "UPDATE records SET updated_at = max(updated_at, ?2), heads = ?3, deleted = ?4,
+             label = CASE WHEN ?4 THEN label ELSE ?5 END
+         WHERE id = ?1",
+        params![id, time_text(rev.created_at), heads, rev.deleted, label],
+    )?;
+    let rowid: i64 = tx.query_row("SELECT rowid FROM records WHERE id = ?1", [&id], |r| {
+        r.get(0)
+    })?;
+    search::index(tx, rowid, if rev.deleted { None } else { text })?;
+    Ok(())
+}
+
+/// The single head of a record that is about to be edited; a conflict must be resolved first.
+pub(crate) fn single_head(conn: &Connection, record_id: Uuid) -> Result<(Uuid, RecordKind, bool)> {
+    let row: Option<(String, bool)> = conn
+        .query_row(
+            "SELECT kind, deleted FROM records WHERE id = ?1",
+            [record_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((kind, deleted)) = row else {
+        return Err(Error::NotFound {
+            what: "record",
+            id: record_id.to_string(),
+        });
+    };
+    let heads = heads(conn, record_id)?;
+    match heads.as_slice() {
+        [one] => Ok((*one, parse_kind(&kind)?, deleted)),
+        [] => Err(Error::StoreDamaged(format!(
+            "record {record_id} has no head revision"
+        ))),
+        many => Err(Error::Conflict {
+            id: record_id.to_string(),
+            heads: many.len(),
+        }),
+    }
+}
+
+/// Adds a revision written elsewhere (another device, via a bundle) after checking its hash
+/// and its body. Returns `false` if it was already here (importing twice changes nothing).
+/// The record's label and search text follow its newest head.
+pub fn apply_foreign(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
+    let known: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)",
+        [rev.id.to_string()],
+        |r| r.get(0),
+    )?;
+    if known {
+        return Ok(false);
+    }
+    if !rev.hash_is_valid() {
+        return Err(ValidationError::new(
+            "revision.body_hash",
+            format!("revision {} does not match its hash", rev.id),
+        )
+        .into());
+    }
+    if rev.deleted != rev.body.is_none() {
+        return Err(ValidationError::new(
+            "revision.deleted",
+            "a tombstone has no body, and only a tombstone",
+        )
+        .into());
+    }
+    if let Some(body) = &rev.body {
+        let record = Record::from_value(rev.kind, body.clone())?;
+        if let Some(identity) = &rev.identity {
+            record.with_identity(identity.clone())?;
+        }
+    }
+    let existing_kind: Option<String> = tx
+        .query_row(
+            "SELECT kind FROM records WHERE id = ?1",
+            [rev.record_id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(kind) = existing_kind {
+        if kind != rev.kind.as_str() {
+            return Err(ValidationError::new(
+                "revision.kind",
+                format!("record {} is a {kind}", rev.record_id),
+            )
+            .into());
+        }
+    }
+    insert(tx, rev)?;
+    // Label and search text come from the newest head, whichever revision that is.
+    let newest = heads(tx, rev.record_id)?.first().copied();
+    let head = match newest {
+        Some(id) => revision(tx, id)?,
+        None => None,
+    };
+    let (label, text, deleted) = match head
+        .as_ref()
+        .and_then(|h| h.body.clone().map(|b| (h.kind, b)))
+    {
+        Some((kind, body)) => {
+            let record = Record::from_value(kind, body)?;
+            (record.label(), Some(record.search_text()), false)
+        }
+        None => (String::new(), None, true),
+    };
+    let mut shown = rev.clone();
+    shown.deleted = deleted;
+    update_record_row(tx, &shown, &label, text.as_deref())?;
+    Ok(true)
+}
