@@ -337,6 +337,7 @@ fn init(ctx: &Ctx, device_name: String, author: Option<String>, insecure: bool) 
             device_name,
             author,
             kdf: kdf(insecure),
+            unencrypted_for_benchmarks: false,
         },
     )?;
     let key = store.device_key()?;

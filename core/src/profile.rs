@@ -33,6 +33,10 @@ pub struct NewProfile {
     pub author: Option<String>,
     /// Key derivation cost; [`KdfParams::DEFAULT`] unless a test asks otherwise.
     pub kdf: KdfParams,
+    /// BENCHMARKS ONLY: leaves the database unencrypted, to measure what encryption costs.
+    /// Such a profile cannot be opened again. Never set it for real data.
+    #[doc(hidden)]
+    pub unencrypted_for_benchmarks: bool,
 }
 
 impl Profile {
@@ -57,7 +61,11 @@ impl Profile {
         let key = DataKey::generate();
         let slots = KeySlots::create(&key, passphrase, new.kdf)?;
         let db_path = dir.join(layout::DATABASE);
-        let mut conn = store::open_connection(&db_path, &key, true)?;
+        let mut conn = store::open_connection(
+            &db_path,
+            (!new.unencrypted_for_benchmarks).then_some(&key),
+            true,
+        )?;
         migrations::migrate(&mut conn)?;
         let keypair = minisign::KeyPair::generate_unencrypted_keypair()
             .map_err(|e| Error::Crypto(e.to_string()))?;
@@ -140,7 +148,7 @@ impl Profile {
 
     fn finish_open(dir: &Path, key: DataKey, lock: File) -> Result<Store> {
         let db_path = dir.join(layout::DATABASE);
-        let mut conn = store::open_connection(&db_path, &key, false)?;
+        let mut conn = store::open_connection(&db_path, Some(&key), false)?;
         check_not_truncated(&conn, &db_path)?;
         let version = migrations::check_not_newer(&conn)?;
         if version < migrations::latest() {

@@ -87,7 +87,11 @@ pub mod layout {
 
 /// Opens the database file with a key and the security settings. Never creates the file
 /// unless `create`.
-pub(crate) fn open_connection(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+pub(crate) fn open_connection(
+    path: &Path,
+    key: Option<&DataKey>,
+    create: bool,
+) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
@@ -98,7 +102,7 @@ pub(crate) fn open_connection(path: &Path, key: &DataKey, create: bool) -> Resul
         )));
     }
     let conn = Connection::open_with_flags(path, flags)?;
-    configure(&conn, Some(key))?;
+    configure(&conn, key)?;
     Ok(conn)
 }
 

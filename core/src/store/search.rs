@@ -47,7 +47,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
         // A quoted FTS5 string is matched as a substring by the trigram tokenizer.
         let phrase = format!("\"{}\"", query.replace('"', "\"\""));
         let mut stmt = conn.prepare_cached(
-            "SELECT r.id, r.kind, r.label, snippet(search, 0, '«', '»', '…', 12)
+            "SELECT r.id, r.kind, r.label, snippet(search, 0, '«', '»', '…', 40)
              FROM search JOIN records r ON r.rowid = search.rowid
              WHERE search MATCH ?1 AND r.deleted = 0 LIMIT ?2 OFFSET ?3",
         )?;
