@@ -488,3 +488,6 @@ fn check_cross_record_rules(conn: &Connection, record: &Record) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests;

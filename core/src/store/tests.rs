@@ -1,0 +1,179 @@
+//! Store behaviour that needs its internals: conflicts, foreign revisions, schema guards.
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::*;
+use crate::crypto::KdfParams;
+use crate::model::{example, example_id};
+use crate::profile::{NewProfile, Profile};
+
+const PASS: &str = "ទឹកភ្លៀង rain on the roof";
+
+fn new_store(dir: &std::path::Path) -> Store {
+    Profile::init(
+        dir,
+        &Passphrase::new(PASS.into()),
+        &NewProfile {
+            device_name: "Laptop A".into(),
+            author: Some("INV-05".into()),
+            kdf: KdfParams::FOR_TESTS_ONLY,
+            unencrypted_for_benchmarks: false,
+        },
+    )
+    .unwrap()
+}
+
+fn person_with(pseudonym: &str) -> Record {
+    let mut v = example(RecordKind::Person).to_value();
+    v["pseudonym"] = Value::String(pseudonym.into());
+    // no identity section: an edit that does not carry one keeps the one before
+    Record::from_value(RecordKind::Person, v)
+        .unwrap()
+        .split_identity()
+        .0
+}
+
+/// A revision as another laptop would have written it, on top of `parent`.
+fn foreign_edit(store: &Store, record_id: Uuid, parent: Uuid, pseudonym: &str) -> Revision {
+    let body = person_with(pseudonym).split_identity().0.to_value();
+    let mut rev = Revision {
+        id: Uuid::now_v7(),
+        record_id,
+        kind: RecordKind::Person,
+        parents: vec![parent],
+        device_id: Uuid::now_v7(),
+        author: "INV-09".into(),
+        created_at: chrono::Utc::now(),
+        deleted: false,
+        body: Some(body),
+        identity: None,
+        body_hash: String::new(),
+    };
+    rev.body_hash = rev.compute_hash();
+    let _ = store;
+    rev
+}
+
+#[test]
+fn two_heads_are_a_conflict_kept_shown_and_resolved_by_a_revision_with_both_parents() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path());
+    let id = store.add(person_with("Sreymom-07")).unwrap();
+    let first = store.show(id, false).unwrap().heads[0];
+    let local = store
+        .edit(id, person_with("Sreymom-07 (local edit)"))
+        .unwrap();
+    let theirs = foreign_edit(&store, id, first, "Sreymom-07 (edited on laptop B)");
+    assert_eq!(
+        store.apply_foreign(std::slice::from_ref(&theirs)).unwrap(),
+        1
+    );
+
+    let view = store.show(id, false).unwrap();
+    assert!(view.in_conflict());
+    assert_eq!(view.heads.len(), 2);
+    assert!(view.heads.contains(&local.id) && view.heads.contains(&theirs.id));
+    assert!(store.list(RecordKind::Person, 10, 0).unwrap()[0].conflict);
+    match store.edit(id, person_with("x")) {
+        Err(Error::Conflict { heads: 2, .. }) => {}
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // importing the same revision again changes nothing
+    assert_eq!(store.apply_foreign(&[theirs.clone()]).unwrap(), 0);
+
+    let merged = store
+        .resolve(id, person_with("Sreymom-07 (merged)"))
+        .unwrap();
+    assert_eq!(merged.parents.len(), 2);
+    let view = store.show(id, false).unwrap();
+    assert_eq!(view.heads, vec![merged.id]);
+    assert_eq!(view.label, "Sreymom-07 (merged)");
+    assert_eq!(
+        store.history(id, false).unwrap().len(),
+        4,
+        "nothing is overwritten"
+    );
+    assert!(store.audit_verify().unwrap().is_intact());
+}
+
+#[test]
+fn a_foreign_revision_that_does_not_match_its_hash_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path());
+    let id = store.add(person_with("Dara")).unwrap();
+    let first = store.show(id, false).unwrap().heads[0];
+    let good = foreign_edit(&store, id, first, "Dara B");
+    let mut forged = foreign_edit(&store, id, first, "Dara C");
+    forged.author = "someone else".into();
+    let err = store.apply_foreign(&[good, forged]).unwrap_err();
+    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    // all or nothing: the good one was rolled back with the forged one
+    assert_eq!(store.history(id, false).unwrap().len(), 1);
+}
+
+#[test]
+fn identity_is_kept_across_edits_that_do_not_carry_it_and_is_never_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path());
+    let mut v = example(RecordKind::Person).to_value();
+    v["identity"]["legal_name"] = Value::String("LEGALNAME-MARKER".into());
+    let id = store
+        .add(Record::from_value(RecordKind::Person, v).unwrap())
+        .unwrap();
+    assert!(store.search("LEGALNAME-MARKER", 10, 0).unwrap().is_empty());
+    store.edit(id, person_with("renamed")).unwrap();
+    let shown = store.show(id, true).unwrap();
+    assert_eq!(
+        shown.body.unwrap()["identity"]["legal_name"],
+        "LEGALNAME-MARKER"
+    );
+    let hidden = store.show(id, false).unwrap();
+    assert!(hidden.body.unwrap().get("identity").is_none());
+    assert!(store
+        .history(id, false)
+        .unwrap()
+        .iter()
+        .all(|r| r.identity.as_ref().is_none_or(|i| i == "[protected]")));
+}
+
+#[test]
+fn a_store_from_a_newer_fieldcase_is_refused_without_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(dir.path());
+    store
+        .conn
+        .pragma_update(None, "user_version", migrations::latest() + 5)
+        .unwrap();
+    drop(store);
+    let db = dir.path().join(layout::DATABASE);
+    // checkpoint happened on close; the file is what a newer version left
+    let before = std::fs::read(&db).unwrap();
+    match Profile::open(dir.path(), &Passphrase::new(PASS.into())) {
+        Err(Error::NewerSchema { found, .. }) => assert_eq!(found, migrations::latest() + 5),
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn all_seven_examples_can_be_stored_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path());
+    for kind in RecordKind::ALL {
+        if kind == RecordKind::Attachment {
+            continue;
+        }
+        let text = example(kind).to_value().to_string();
+        // point example links at the records already stored under their example ids
+        let mut text = text;
+        for earlier in RecordKind::ALL {
+            if let Some(found) = store.list(earlier, 1, 0).unwrap().first() {
+                text = text.replace(&example_id(earlier).to_string(), &found.id.to_string());
+            }
+        }
+        store.add(Record::from_json(kind, &text).unwrap()).unwrap();
+    }
+    let counts = store.counts().unwrap();
+    assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), 6);
+}
