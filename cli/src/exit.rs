@@ -36,7 +36,7 @@ pub fn report(err: &anyhow::Error, json: bool) -> ExitCode {
     let (code, name) = code_for(err);
     let message = match err.downcast_ref::<fieldcase_core::error::ValidationError>() {
         Some(v) => format!("invalid input: {v}"),
-        None => format!("{err:#}"),
+        None => chain_text(err),
     };
     if json {
         eprintln!(
@@ -47,4 +47,20 @@ pub fn report(err: &anyhow::Error, json: bool) -> ExitCode {
         eprintln!("fieldcase: {message}");
     }
     ExitCode::from(code)
+}
+
+/// The error and its causes, each said once (a core error often repeats its source's text).
+fn chain_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }

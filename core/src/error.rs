@@ -60,7 +60,7 @@ pub enum Error {
     },
     /// A record or input broke a rule; the message names the field.
     #[error("invalid input: {0}")]
-    Invalid(#[from] ValidationError),
+    Invalid(ValidationError),
     /// Nothing with this id (of this kind) exists.
     #[error("no {what} with id {id}")]
     NotFound {
@@ -102,6 +102,12 @@ pub enum Error {
     /// A cryptographic operation failed for a reason not covered above.
     #[error("crypto error: {0}")]
     Crypto(String),
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Invalid(e)
+    }
 }
 
 impl Error {
