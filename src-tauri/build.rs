@@ -1,0 +1,27 @@
+//! Compiles the capabilities and generates one `allow-*`/`deny-*` permission per
+//! app command. Listing the commands here switches Tauri from "every app command
+//! is callable" to "only what a capability grants", so a command that no
+//! capability names is refused at the IPC boundary.
+
+fn main() {
+    // tauri::generate_context! embeds ui/dist; say how to make it rather than
+    // letting the macro fail with a bare path.
+    let dist = std::path::Path::new("../ui/dist/index.html");
+    println!("cargo:rerun-if-changed=../ui/dist");
+    if !dist.exists() {
+        panic!(
+            "ui/dist is missing: build the front end first with `scripts/desktop.sh ui` \
+             (or `npm ci && npm run build` in ui/)"
+        );
+    }
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "app_status",
+            "create_profile",
+            "unlock",
+            "lock",
+            "record_counts",
+        ]),
+    ))
+    .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));
+}

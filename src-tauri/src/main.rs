@@ -1,0 +1,109 @@
+//! Fieldcase's desktop shell: one window, a handful of thin commands over
+//! `fieldcase-core`, and nothing the UI does not use.
+//!
+//! The window is built here rather than in `tauri.conf.json` so it can refuse
+//! to navigate anywhere but the app's own pages: with the CSP (no remote
+//! content) and the capabilities (only the app's commands, only in this
+//! window), a page that somehow got loaded can neither leave nor reach more.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+#![forbid(unsafe_code)]
+
+mod commands;
+mod error;
+mod session;
+
+use session::{KdfChoice, Session};
+use std::sync::Arc;
+use tauri::{Manager, Url, WebviewUrl, WebviewWindowBuilder};
+
+/// The window's only label; `capabilities/main.json` grants to it alone.
+const MAIN_WINDOW: &str = "main";
+
+/// Whether `url` is one of the app's own pages (the bundled `ui/dist`).
+/// Linux and macOS serve them as `tauri://localhost`, Windows as `http(s)://tauri.localhost`.
+fn is_app_url(url: &Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+fn main() {
+    let (kdf, kdf_note) = KdfChoice::from_env(std::env::var_os(session::KDF_ENV));
+    if let Some(note) = kdf_note {
+        eprintln!("fieldcase: {note}");
+    }
+    let result = tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::create_profile,
+            commands::unlock,
+            commands::lock,
+            commands::record_counts,
+        ])
+        .setup(move |app| {
+            let dir = session::profile_dir(
+                std::env::var_os(session::PROFILE_DIR_ENV),
+                app.path().app_data_dir().ok(),
+            )
+            .ok_or("no folder for the profile: set FIELDCASE_PROFILE_DIR")?;
+            app.manage::<commands::SessionState>(Arc::new(Session::new(dir, kdf)));
+            WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
+                .title("Fieldcase")
+                .inner_size(960.0, 720.0)
+                .min_inner_size(560.0, 480.0)
+                .on_navigation(is_app_url)
+                .build()?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("fieldcase: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn the_capability_grants_the_app_commands_to_the_main_window_only() {
+        let cap: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        assert_eq!(cap["windows"], serde_json::json!([MAIN_WINDOW]));
+        assert!(cap.get("webviews").is_none() && cap.get("remote").is_none());
+        let granted: Vec<&str> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        // Exactly the UI's commands: no core:* (window, webview, event, path…), no plugins.
+        assert_eq!(
+            granted,
+            [
+                "allow-app-status",
+                "allow-create-profile",
+                "allow-unlock",
+                "allow-lock",
+                "allow-record-counts"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_apps_own_pages_may_load() {
+        assert!(is_app_url(&url("tauri://localhost/index.html")));
+        assert!(is_app_url(&url("http://tauri.localhost/")));
+        assert!(!is_app_url(&url("https://example.org/")));
+        assert!(!is_app_url(&url("http://localhost:5173/")));
+        assert!(!is_app_url(&url("file:///etc/passwd")));
+        assert!(!is_app_url(&url("tauri://evil.example/")));
+    }
+}

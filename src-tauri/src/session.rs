@@ -1,0 +1,169 @@
+//! The open profile, if any: the one piece of state the desktop shell keeps.
+//!
+//! Unlocking puts a `Store` here; locking (the Lock button, the panic key,
+//! auto-lock) takes it out and drops it, which closes the database and
+//! zeroizes its key. An epoch counter makes a lock that arrives while an
+//! unlock is still deriving its key win: the late store is dropped, not kept.
+
+use fieldcase_core::crypto::KdfParams;
+use fieldcase_core::Store;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// Environment variable that points the app at another profile folder (tests use it).
+pub const PROFILE_DIR_ENV: &str = "FIELDCASE_PROFILE_DIR";
+/// Environment variable that, set to `test`, makes new profiles use the weak test KDF.
+pub const KDF_ENV: &str = "FIELDCASE_KDF";
+
+/// The profile folder: `$FIELDCASE_PROFILE_DIR` if set and not empty, else `profile`
+/// inside the platform's data folder for this app.
+pub fn profile_dir(env_value: Option<OsString>, app_data_dir: Option<PathBuf>) -> Option<PathBuf> {
+    match env_value {
+        Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => app_data_dir.map(|d| d.join("profile")),
+    }
+}
+
+/// Which key-derivation cost new profiles get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KdfChoice {
+    /// The real, memory-hard parameters.
+    Default,
+    /// Cheap parameters, for automated tests only.
+    TestsOnly,
+}
+
+impl KdfChoice {
+    /// Reads `FIELDCASE_KDF`. Only `test` changes anything, and only in debug builds:
+    /// a release build never creates a profile with the weak parameters.
+    /// Returns the choice and, if the variable was ignored, why (for stderr).
+    pub fn from_env(value: Option<OsString>) -> (KdfChoice, Option<String>) {
+        let Some(v) = value else {
+            return (KdfChoice::Default, None);
+        };
+        if v == "test" && cfg!(debug_assertions) {
+            return (
+                KdfChoice::TestsOnly,
+                Some(format!(
+                    "{KDF_ENV}=test: new profiles use the weak test key derivation"
+                )),
+            );
+        }
+        (
+            KdfChoice::Default,
+            Some(format!(
+                "{KDF_ENV} ignored: only `test` in a debug build changes the key derivation"
+            )),
+        )
+    }
+
+    /// The core's parameters for this choice.
+    pub fn params(self) -> KdfParams {
+        match self {
+            KdfChoice::Default => KdfParams::DEFAULT,
+            KdfChoice::TestsOnly => KdfParams::FOR_TESTS_ONLY,
+        }
+    }
+}
+
+/// Managed state: where the profile lives and the open store, if unlocked.
+pub struct Session {
+    /// The profile folder.
+    pub dir: PathBuf,
+    /// Key-derivation cost for a new profile.
+    pub kdf: KdfChoice,
+    store: Mutex<Option<Store>>,
+    epoch: AtomicU64,
+}
+
+impl Session {
+    /// A locked session over `dir`.
+    pub fn new(dir: PathBuf, kdf: KdfChoice) -> Self {
+        Session {
+            dir,
+            kdf,
+            store: Mutex::new(None),
+            epoch: AtomicU64::new(0),
+        }
+    }
+
+    /// The slot, even if a panic poisoned the mutex (the slot stays consistent:
+    /// it is only ever replaced whole).
+    fn slot(&self) -> MutexGuard<'_, Option<Store>> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Drops the open store, if any, and invalidates unlocks still in flight.
+    pub fn lock(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        let store = self.slot().take();
+        drop(store);
+    }
+
+    /// The current epoch; pass it to [`Session::install`] after a slow open.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    /// Makes `store` the open one, unless a lock happened since `epoch`
+    /// (then the store is dropped and `false` returned).
+    pub fn install(&self, store: Store, epoch: u64) -> bool {
+        let mut slot = self.slot();
+        if self.epoch.load(Ordering::SeqCst) != epoch {
+            return false;
+        }
+        *slot = Some(store);
+        true
+    }
+
+    /// Whether a store is open.
+    pub fn is_unlocked(&self) -> bool {
+        self.slot().is_some()
+    }
+
+    /// Runs `f` on the open store, or returns `None` when locked.
+    pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Option<T> {
+        self.slot().as_ref().map(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_overrides_the_platform_folder() {
+        let data = Some(PathBuf::from("/home/u/.local/share/org.fieldcase.desktop"));
+        assert_eq!(
+            profile_dir(Some("/tmp/p".into()), data.clone()),
+            Some(PathBuf::from("/tmp/p"))
+        );
+        assert_eq!(
+            profile_dir(None, data.clone()),
+            Some(PathBuf::from(
+                "/home/u/.local/share/org.fieldcase.desktop/profile"
+            ))
+        );
+        assert_eq!(
+            profile_dir(Some("".into()), data),
+            Some(PathBuf::from(
+                "/home/u/.local/share/org.fieldcase.desktop/profile"
+            ))
+        );
+        assert_eq!(profile_dir(None, None), None);
+    }
+
+    #[test]
+    fn only_test_selects_the_weak_kdf() {
+        assert_eq!(KdfChoice::from_env(None), (KdfChoice::Default, None));
+        let (c, note) = KdfChoice::from_env(Some("fast".into()));
+        assert_eq!(c, KdfChoice::Default);
+        assert!(note.is_some());
+        let (c, _) = KdfChoice::from_env(Some("test".into()));
+        assert_eq!(c == KdfChoice::TestsOnly, cfg!(debug_assertions));
+    }
+}

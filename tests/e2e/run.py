@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the built desktop app, driven through WebDriver.
+
+Usage: python3 tests/e2e/run.py [--app PATH] [--screenshots DIR] [-k NAME]
+
+Each test gets a fresh profile folder (FIELDCASE_PROFILE_DIR), the cheap test
+KDF (FIELDCASE_KDF=test, honoured by debug builds only), fresh XDG folders (so
+WebKit's storage is the test's own), and its own tauri-driver. Xvfb is started
+when DISPLAY is unset. Prints `N passed, N failed` last; exits 1 on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from webdriver import ESCAPE, Session, TauriDriver, WebDriverError, Xvfb  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "river lantern copper 42"
+KHMER = re.compile(r"[\u1780-\u17ff]")
+
+ARGS: argparse.Namespace
+DISPLAY = ""
+LOG_DIR = Path(tempfile.mkdtemp(prefix="fieldcase-e2e-logs-"))
+
+
+@contextmanager
+def app(profile: Path | None = None):
+    """The app in a WebDriver session, on `profile` (a fresh one if None)."""
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-") as tmp:
+        tmp_path = Path(tmp)
+        profile = profile or tmp_path / "profile"
+        env = dict(os.environ)
+        env.update(
+            DISPLAY=DISPLAY,
+            FIELDCASE_PROFILE_DIR=str(profile),
+            FIELDCASE_KDF="test",
+            XDG_DATA_HOME=str(tmp_path / "data"),
+            XDG_CONFIG_HOME=str(tmp_path / "config"),
+            XDG_CACHE_HOME=str(tmp_path / "cache"),
+        )
+        with TauriDriver(env, LOG_DIR / "tauri-driver.log") as driver:
+            started = time.monotonic()
+            session = Session(driver, ARGS.app)
+            session.started = started
+            try:
+                yield session
+            finally:
+                session.close()
+
+
+def shot(s: Session, name: str) -> None:
+    if ARGS.screenshots:
+        s.screenshot(Path(ARGS.screenshots) / f"{name}.png")
+
+
+def set_lang(s: Session, lang: str) -> None:
+    # Clicking the option itself selects it (WebDriver spec) without opening
+    # GTK's popup; clicking the <select> first opens a native menu that
+    # WebKitWebDriver does not survive reliably.
+    s.wait(f"#lang option[value='{lang}']", visible=False).click()
+    deadline = time.monotonic() + 5
+    while s.execute("return document.documentElement.lang") != lang:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"language did not switch to {lang}")
+        time.sleep(0.05)
+
+
+def create_profile(s: Session, passphrase: str = PASSPHRASE, device: str = "Team 2 laptop") -> None:
+    s.wait("#screen-first-run")
+    s.wait("#passphrase").type(passphrase)
+    s.wait("#passphrase-again").type(passphrase)
+    s.wait("#device-name").type(device)
+    s.wait("#create-profile").click()
+    s.wait("#screen-home", timeout=30)
+
+
+def unlock(s: Session, passphrase: str) -> None:
+    field = s.wait("#unlock-passphrase")
+    field.clear()
+    field.type(passphrase)
+    s.wait("#unlock").click()
+
+
+def check(cond: bool, what: str) -> None:
+    if not cond:
+        raise AssertionError(what)
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_first_run_panic_unlock(s: Session) -> None:
+    """First run -> home -> panic (Escape twice) -> unlock: wrong, then right -> home."""
+    set_lang(s, "en")
+    s.wait("#screen-first-run")
+    check(s.title == "Fieldcase", f"window title is {s.title!r}")
+    s.wait("#passphrase").type("short")
+    s.wait("#create-profile").click()
+    check("at least 10" in s.wait("#problem").text, "a short passphrase is refused")
+    s.wait("#passphrase").clear()
+    s.wait("#passphrase").type(PASSPHRASE)
+    check(s.wait("#strength").attr("data-score") == "3", "a long passphrase shows as strong")
+    s.wait("#passphrase-again").type(PASSPHRASE + "x")
+    s.wait("#device-name").type("Team 2 laptop")
+    s.wait("#create-profile").click()
+    check("not the same" in s.wait("#problem").text, "mismatched passphrases are refused")
+    s.wait("#passphrase-again").clear()
+    s.wait("#passphrase-again").type(PASSPHRASE)
+    s.wait("#passphrase").click()
+    shot(s, "first-run-en")
+    s.wait("#create-profile").click()
+
+    s.wait("#screen-home", timeout=30)
+    counts = s.wait("#counts").text
+    check("People" in counts and "0" in counts, f"home shows record counts: {counts!r}")
+    shot(s, "home-en")
+
+    t0 = time.monotonic()
+    s.press(ESCAPE, ESCAPE, pause_ms=100)
+    s.wait("#screen-unlock", timeout=2)
+    print(f"    panic key to unlock screen: {(time.monotonic() - t0) * 1000:.0f} ms (incl. WebDriver round trips)")
+    check(not s.find_all("#screen-home"), "home is gone after the panic key")
+    shot(s, "unlock-en")
+
+    unlock(s, "not the passphrase")
+    err = s.wait("#error", timeout=30)
+    check(err.attr("data-code") == "wrong_passphrase", f"wrong passphrase code: {err.attr('data-code')}")
+    check("does not open this profile" in err.text, f"wrong passphrase message: {err.text!r}")
+    check(s.wait("#unlock-passphrase").prop("value") == "", "the failed passphrase is cleared")
+
+    unlock(s, PASSPHRASE)
+    s.wait("#screen-home", timeout=30)
+    s.wait("#counts")
+
+
+def test_hide_button_lock_button_and_khmer(s: Session) -> None:
+    """The visible Hide & lock and Lock buttons lock; the language switches at runtime."""
+    set_lang(s, "en")
+    create_profile(s)
+    s.wait("#hide-lock").click()
+    s.wait("#screen-unlock", timeout=2)
+    set_lang(s, "km")
+    check(KHMER.search(s.wait("#unlock-title").text) is not None, "unlock title is Khmer")
+    check(KHMER.search(s.wait("#hide-lock").text) is not None, "Hide & lock is Khmer")
+    shot(s, "unlock-km")
+    unlock(s, "not the passphrase")
+    err = s.wait("#error", timeout=30)
+    check(KHMER.search(err.text) is not None, f"wrong passphrase message is Khmer: {err.text!r}")
+    unlock(s, PASSPHRASE)
+    s.wait("#screen-home", timeout=30)
+    s.wait("#counts")
+    check(KHMER.search(s.wait("#home-title").text) is not None, "home is Khmer")
+    shot(s, "home-km")
+    # The shipped Khmer font is what renders (no system Khmer font is needed).
+    has_font = s.execute_async(
+        "const done = arguments[arguments.length - 1];"
+        "document.fonts.load('16px \"Noto Sans Khmer\"', 'ក').then(f => done(f.length > 0), () => done(false));"
+    )
+    check(has_font is True, "the bundled Noto Sans Khmer font loads")
+    s.wait("#lock").click()
+    s.wait("#screen-unlock", timeout=2)
+    set_lang(s, "en")
+    check(s.wait("#unlock").text == "Unlock", "back to English")
+
+
+def test_first_run_khmer(s: Session) -> None:
+    """The first-run screen in Khmer, with its validation message."""
+    s.wait("#screen-first-run")
+    set_lang(s, "km")
+    check(KHMER.search(s.wait("#first-run-title").text) is not None, "first-run title is Khmer")
+    s.wait("#passphrase").type("ទន្លេ ចង្កៀង ស្ពាន់ ៤២")
+    s.wait("#passphrase-again").type("ទន្លេ ចង្កៀង")
+    s.wait("#device-name").type("កុំព្យូទ័រក្រុមទី២")
+    s.wait("#create-profile").click()
+    check(KHMER.search(s.wait("#problem").text) is not None, "the mismatch message is Khmer")
+    shot(s, "first-run-km")
+
+
+def test_cold_start_to_unlock_screen(s: Session) -> None:
+    """A second start on an existing profile opens on the unlock screen; timing printed."""
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-profile-") as tmp:
+        profile = Path(tmp) / "profile"
+        with app(profile) as first:
+            create_profile(first)
+        with app(profile) as again:
+            again.wait("#screen-unlock", timeout=30)
+            ms = (time.monotonic() - again.started) * 1000
+            print(f"    cold start to unlock screen (new session, app launch, first paint): {ms:.0f} ms")
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+
+
+def test_unpermitted_commands_are_refused(s: Session) -> None:
+    """The page can call what its capability grants and nothing else."""
+    s.wait("#screen-first-run")
+    script = (
+        "const [cmd, args] = arguments; const done = arguments[arguments.length - 1];"
+        "window.__TAURI_INTERNALS__.invoke(cmd, args)"
+        "  .then(v => done({ok: true, value: v}), e => done({ok: false, error: String(e && (e.message || e.code) || e)}));"
+    )
+    granted = s.execute_async(script, "app_status", {})
+    check(granted.get("ok") is True, f"a granted command works: {granted}")
+    refused = {
+        "plugin:fs|read_file": {"path": "/etc/passwd"},
+        "plugin:window|set_title": {"label": "main", "value": "Case 17 - survivor interview"},
+        "plugin:webview|create_webview_window": {"options": {"label": "x", "url": "https://example.org"}},
+        "plugin:path|resolve_directory": {"directory": 14},
+        "plugin:event|listen": {"event": "x", "target": {"kind": "Any"}, "handler": 1},
+        "delete_everything": {},
+    }
+    for cmd, args in refused.items():
+        out = s.execute_async(script, cmd, args)
+        check(out.get("ok") is False, f"{cmd} must be refused, got {out}")
+        print(f"    refused {cmd}: {out.get('error')}")
+    check(s.title == "Fieldcase", "the title did not change")
+    # And the CSP forbids remote content and inline script.
+    blocked = s.execute_async(
+        "const done = arguments[arguments.length - 1];"
+        "fetch('http://127.0.0.1:9/').then(() => done('fetched'), e => done('blocked'));"
+    )
+    check(blocked == "blocked", "fetch to a remote address is blocked")
+
+
+TESTS = [
+    test_first_run_panic_unlock,
+    test_hide_button_lock_button_and_khmer,
+    test_first_run_khmer,
+    test_unpermitted_commands_are_refused,
+    test_cold_start_to_unlock_screen,
+]
+
+
+def main() -> int:
+    global ARGS, DISPLAY
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--app", default=os.environ.get("FIELDCASE_APP"), help="the built fieldcase-desktop binary")
+    p.add_argument(
+        "--screenshots",
+        default=str(LOG_DIR / "screenshots"),
+        help="where to save the screenshots (default: a temp folder; docs/screenshots to refresh the docs)",
+    )
+    p.add_argument("-k", dest="only", default="", help="run only tests whose name contains this")
+    ARGS = p.parse_args()
+    if not ARGS.app or not os.access(ARGS.app, os.X_OK):
+        print(f"no app binary at {ARGS.app!r}: build it (scripts/desktop.sh build) or pass --app", file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    passed = failed = 0
+    with Xvfb() as xvfb:
+        DISPLAY = xvfb.display
+        for test in TESTS:
+            if ARGS.only not in test.__name__:
+                continue
+            t0 = time.monotonic()
+            try:
+                if test is test_cold_start_to_unlock_screen:
+                    test(None)  # it opens its own sessions
+                else:
+                    with app() as s:
+                        try:
+                            test(s)
+                        except Exception:
+                            try:
+                                s.screenshot(LOG_DIR / f"{test.__name__}.png")
+                            except (OSError, WebDriverError):
+                                pass
+                            raise
+                passed += 1
+                print(f"PASS {test.__name__} ({time.monotonic() - t0:.1f}s)")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__} ({time.monotonic() - t0:.1f}s)")
+                traceback.print_exc()
+                print(f"    logs and failure screenshots: {LOG_DIR}")
+            sys.stdout.flush()
+    if ARGS.screenshots:
+        print(f"screenshots: {ARGS.screenshots}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

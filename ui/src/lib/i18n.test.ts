@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { get } from 'svelte/store'
+import { ERROR_CODES } from './backend'
+import { LANGS, errorKey, kindKey, lang, setLang, t, tables, translate } from './i18n'
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+describe('translation tables', () => {
+  it('have the same keys in English and Khmer', () => {
+    expect(Object.keys(tables.km).sort()).toEqual(Object.keys(tables.en).sort())
+  })
+
+  it('have no empty text and the same placeholders in every language', () => {
+    for (const key of Object.keys(tables.en) as (keyof typeof tables.en)[]) {
+      for (const l of LANGS) {
+        expect(tables[l][key].trim(), `${l} ${key}`).not.toBe('')
+        expect(placeholders(tables[l][key]), `${l} ${key}`).toEqual(placeholders(tables.en[key]))
+      }
+    }
+  })
+
+  it('have a sentence for every backend error code and record kind', () => {
+    for (const code of ERROR_CODES) expect(tables.en).toHaveProperty(errorKey(code))
+    for (const kind of ['person', 'establishment', 'visit', 'interview', 'case', 'referral', 'attachment'] as const)
+      expect(tables.en).toHaveProperty(kindKey(kind))
+  })
+
+  it('really is Khmer in the Khmer table', () => {
+    expect(tables.km['unlock.submit']).toMatch(/[\u1780-\u17FF]/)
+  })
+})
+
+describe('translate', () => {
+  it('fills placeholders', () => {
+    expect(translate('en', 'home.autoLock', { minutes: 5 })).toBe(
+      'Fieldcase locks itself after 5 minutes without use.',
+    )
+    expect(translate('km', 'home.autoLock', { minutes: 5 })).toContain('5')
+  })
+
+  it('switches at runtime', () => {
+    setLang('km')
+    expect(get(lang)).toBe('km')
+    expect(get(t)('unlock.submit')).toBe(tables.km['unlock.submit'])
+    setLang('en')
+    expect(get(t)('unlock.submit')).toBe('Unlock')
+  })
+})
