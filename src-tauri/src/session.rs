@@ -158,6 +158,41 @@ mod tests {
     }
 
     #[test]
+    fn a_lock_while_unlocking_wins_and_releases_the_profile() {
+        use fieldcase_core::{NewProfile, Passphrase, Profile};
+        let dir = tempfile::tempdir().unwrap();
+        let pass = Passphrase::new("river lantern copper 42".into());
+        let new = NewProfile {
+            device_name: "test laptop".into(),
+            author: None,
+            kdf: KdfParams::FOR_TESTS_ONLY,
+            unencrypted_for_benchmarks: false,
+        };
+        let session = Session::new(dir.path().into(), KdfChoice::TestsOnly);
+        let epoch = session.epoch();
+        let store = Profile::init(dir.path(), &pass, &new).unwrap();
+        session.lock(); // the panic key, while the key was being derived
+        assert!(
+            !session.install(store, epoch),
+            "a late store must not be kept"
+        );
+        assert!(!session.is_unlocked());
+
+        // The late store was dropped, so the profile is free to open again.
+        let store = Profile::open(dir.path(), &pass).unwrap();
+        assert!(session.install(store, session.epoch()));
+        assert!(session.is_unlocked());
+        assert!(session.with_store(|s| s.counts().is_ok()).unwrap());
+        session.lock();
+        assert!(!session.is_unlocked());
+        assert!(session.with_store(|_| ()).is_none());
+        assert!(
+            Profile::open(dir.path(), &pass).is_ok(),
+            "lock released the profile"
+        );
+    }
+
+    #[test]
     fn only_test_selects_the_weak_kdf() {
         assert_eq!(KdfChoice::from_env(None), (KdfChoice::Default, None));
         let (c, note) = KdfChoice::from_env(Some("fast".into()));
