@@ -394,38 +394,43 @@ impl Store {
         new_passphrase: &Passphrase,
         params: KdfParams,
     ) -> Result<()> {
-        let path = self.dir.join(layout::KEY_SLOTS);
-        let mut slots = KeySlots::read(&path)?;
-        slots.rewrap(&self.key, new_passphrase, params)?;
-        let tx = self.conn.transaction()?;
-        audit::append(
-            &tx,
-            Utc::now(),
-            &self.device.id.to_string(),
-            &self.device.author,
+        self.update_key_slots(
             audit::Action::PassphraseChanged,
-            None,
             json!({"kdf": {"m_kib": params.m_kib, "t": params.t, "p": params.p}}),
-        )?;
-        slots.write_atomic(&path)?;
-        tx.commit()?;
-        Ok(())
+            |slots, key| slots.rewrap(key, new_passphrase, params),
+        )
     }
 
     /// Lets the office unlock this profile with its age identity if the passphrase is lost.
     pub fn set_recovery_recipient(&mut self, office_recipient: &str) -> Result<()> {
+        self.update_key_slots(
+            audit::Action::RecoveryKeySet,
+            json!({"recipient": office_recipient}),
+            |slots, key| slots.set_recovery(key, office_recipient),
+        )
+    }
+
+    /// Changes the key-slot file and logs it: the audit entry is written in a transaction
+    /// that commits only after the new file is in place, so neither happens without the other
+    /// (short of a crash between the rename and the commit).
+    fn update_key_slots(
+        &mut self,
+        action: audit::Action,
+        detail: Value,
+        change: impl FnOnce(&mut KeySlots, &DataKey) -> Result<()>,
+    ) -> Result<()> {
         let path = self.dir.join(layout::KEY_SLOTS);
         let mut slots = KeySlots::read(&path)?;
-        slots.set_recovery(&self.key, office_recipient)?;
-        let tx = self.conn.transaction()?;
+        change(&mut slots, &self.key)?;
+        let tx = self.conn.unchecked_transaction()?;
         audit::append(
             &tx,
             Utc::now(),
             &self.device.id.to_string(),
             &self.device.author,
-            audit::Action::RecoveryKeySet,
+            action,
             None,
-            json!({"recipient": office_recipient}),
+            detail,
         )?;
         slots.write_atomic(&path)?;
         tx.commit()?;
