@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that fails loudly is what we want
 //! Behaviour a person sees through `fieldcase`: real processes on real profile folders.
 //! Each test gets its own temp dir; nothing here is mocked.
 

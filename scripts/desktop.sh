@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Build, run and test the Fieldcase desktop app. Idempotent: each step skips
+# what is already there.
+#
+#   scripts/desktop.sh ui      the UI only (npm ci if needed, vite build into ui/dist);
+#                              any cargo command that compiles src-tauri needs ui/dist
+#   scripts/desktop.sh build   the UI, then the debug binary
+#   scripts/desktop.sh run     build, then launch the app
+#   scripts/desktop.sh e2e     build, then the end-to-end suite (WebDriver, Xvfb if no DISPLAY)
+#   scripts/desktop.sh test    the UI unit tests (Vitest) and the shell's Rust unit tests
+#
+# Environment:
+#   CARGO_TARGET_DIR      where cargo builds (default: target/ in the repo)
+#   FIELDCASE_PROFILE_DIR profile folder for `run` (default: the platform data folder)
+#
+# Needs (Debian): libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev
+# build-essential pkg-config; for e2e also xvfb xauth webkit2gtk-driver; node >= 20.19.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+APP="$TARGET_DIR/debug/fieldcase-desktop"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+ui_deps() {
+  if [ ! -d "$ROOT/ui/node_modules" ] || [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
+    say "npm ci (ui)"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+  fi
+}
+
+build_ui() {
+  ui_deps
+  say "building the UI (ui/dist)"
+  (cd "$ROOT/ui" && npm run build --silent)
+}
+
+build() {
+  build_ui
+  say "building fieldcase-desktop (debug)"
+  (cd "$ROOT" && cargo build -p fieldcase-desktop)
+}
+
+tauri_driver() {
+  if command -v tauri-driver >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    return
+  fi
+  say "installing tauri-driver (cargo install --locked)"
+  cargo install tauri-driver --locked
+}
+
+e2e_prereqs() {
+  local missing=()
+  command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
+  if [ -z "${DISPLAY:-}" ]; then command -v Xvfb >/dev/null 2>&1 || missing+=(xvfb); fi
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "missing: ${missing[*]} (apt-get install -y ${missing[*]})"
+    exit 1
+  fi
+}
+
+cmd="${1:-}"
+case "$cmd" in
+  ui)
+    build_ui
+    ;;
+  build)
+    build
+    say "built $APP"
+    ;;
+  run)
+    build
+    say "starting $APP"
+    exec "$APP"
+    ;;
+  e2e)
+    e2e_prereqs
+    tauri_driver
+    build
+    export PATH="$HOME/.cargo/bin:$PATH"
+    say "end-to-end tests"
+    exec python3 "$ROOT/tests/e2e/run.py" --app "$APP" "${@:2}"
+    ;;
+  test)
+    ui_deps
+    say "UI type check (svelte-check) and unit tests (vitest)"
+    (cd "$ROOT/ui" && npm run check --silent && npm test --silent)
+    # The shell's Rust tests compile the whole app, which embeds ui/dist.
+    build_ui
+    say "desktop shell unit tests (cargo test)"
+    (cd "$ROOT" && cargo test -p fieldcase-desktop)
+    ;;
+  *)
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
