@@ -1,5 +1,8 @@
 //! Behaviour a person sees through `fieldcase`: real processes on real profile folders.
 //! Each test gets its own temp dir; nothing here is mocked.
+// A test crate: its helpers run only inside tests, where a failed unwrap is a failed test
+// (clippy's allow-unwrap-in-tests covers #[test] functions, not the helpers they share).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
