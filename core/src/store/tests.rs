@@ -180,3 +180,51 @@ fn all_seven_examples_can_be_stored_in_order() {
     let counts = store.counts().unwrap();
     assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), 6);
 }
+
+/// A disk that fills up during a migration (SQLite's page limit stands in for it): a
+/// `DiskFull` error, the store left at its old version with its old schema, and the
+/// migration succeeds once there is room. From every older version.
+#[test]
+fn a_full_disk_during_a_migration_rolls_it_back() {
+    fn schema(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT type || ' ' || name FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for start in 0..migrations::latest() {
+        let path = dir.path().join(format!("v{start}.db"));
+        let key = DataKey::generate();
+        let mut conn = open_connection(&path, Some(&key), true).unwrap();
+        migrations::migrate_to(&mut conn, start).unwrap();
+        let before = schema(&conn);
+        let pages: i64 = conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        let _: i64 = conn
+            .query_row(
+                &format!("PRAGMA max_page_count = {}", pages.max(1)),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        match migrations::migrate(&mut conn) {
+            Err(Error::DiskFull) => {}
+            other => panic!("from version {start}: expected DiskFull, got {other:?}"),
+        }
+        assert_eq!(migrations::current(&conn).unwrap(), start);
+        assert_eq!(schema(&conn), before, "from version {start}");
+        drop(conn);
+        let mut conn = open_connection(&path, Some(&key), false).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        migrations::migrate(&mut conn).unwrap();
+        assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
+    }
+}
