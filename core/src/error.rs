@@ -84,13 +84,15 @@ pub enum Error {
     #[error(
         "record {id} cannot be deleted while other records link to it ({}); delete those \
          records or change their links first, then delete this one. Nothing was changed",
-        describe_links(by)
+        describe_links(by, *more)
     )]
     Linked {
         /// The record that was to be deleted.
         id: String,
-        /// The live records that link to it, and by which field.
+        /// The first live records that link to it (up to ten), and by which field.
         by: Vec<LinkedFrom>,
+        /// How many more live records name it besides those.
+        more: usize,
     },
     /// The disk (or a size limit) ran out during a write; the write was rolled back.
     #[error("the disk is full (or a file-size limit was reached); nothing of this change was saved. Free some space and try again")]
@@ -128,17 +130,15 @@ pub struct LinkedFrom {
     pub field: String,
 }
 
-/// The first few links, for a message a person reads (ids and field names, never record text).
-fn describe_links(by: &[LinkedFrom]) -> String {
-    const SHOWN: usize = 10;
+/// The links, for a message a person reads (ids and field names, never record text).
+fn describe_links(by: &[LinkedFrom], more: usize) -> String {
     let mut text = by
         .iter()
-        .take(SHOWN)
         .map(|l| format!("{} {} by {}", l.kind, l.id, l.field))
         .collect::<Vec<_>>()
         .join(", ");
-    if by.len() > SHOWN {
-        text.push_str(&format!(" and {} more", by.len() - SHOWN));
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
     }
     text
 }

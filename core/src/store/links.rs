@@ -10,8 +10,13 @@ use uuid::Uuid;
 use crate::error::{Error, LinkedFrom, Result};
 use crate::model::{Record, RecordKind};
 
-/// The live records (not deleted) other than `id` whose current version links to `id`.
-pub(crate) fn linking_records(conn: &Connection, id: Uuid) -> Result<Vec<LinkedFrom>> {
+/// How many linking records are read exactly and named in the refusal.
+pub(crate) const NAMED: usize = 10;
+
+/// The live records (not deleted) other than `id` whose current version links to `id`: the
+/// first [`NAMED`] exactly (kind, id, field), and how many more records name `id` after them
+/// (counted, not parsed: refusing needs one link, and naming thousands helps nobody).
+pub(crate) fn linking_records(conn: &Connection, id: Uuid) -> Result<(Vec<LinkedFrom>, usize)> {
     let target = id.to_string();
     let mut stmt = conn.prepare(
         "SELECT r.id, r.kind, v.body FROM records r
@@ -20,17 +25,20 @@ pub(crate) fn linking_records(conn: &Connection, id: Uuid) -> Result<Vec<LinkedF
          WHERE r.deleted = 0 AND r.id <> ?1 AND v.body IS NOT NULL AND instr(v.body, ?1) > 0
          ORDER BY r.kind, r.id",
     )?;
-    let rows = stmt
-        .query_map([&target], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out: Vec<LinkedFrom> = Vec::new();
-    for (record_id, kind_text, body) in rows {
+    let mut rows = stmt.query([&target])?;
+    let mut named: Vec<LinkedFrom> = Vec::new();
+    let mut more: Vec<String> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let record_id: String = row.get(0)?;
+        if named.len() >= NAMED {
+            // A record with two heads appears twice; count it once.
+            if !named.iter().any(|l| l.id == record_id) && more.last() != Some(&record_id) {
+                more.push(record_id);
+            }
+            continue;
+        }
+        let kind_text: String = row.get(1)?;
+        let body: String = row.get(2)?;
         let kind = RecordKind::ALL
             .into_iter()
             .find(|k| k.as_str() == kind_text)
@@ -39,9 +47,9 @@ pub(crate) fn linking_records(conn: &Connection, id: Uuid) -> Result<Vec<LinkedF
             serde_json::from_str(&body).map_err(|e| Error::StoreDamaged(e.to_string()))?;
         let record = Record::from_value(kind, body)?;
         for (field, linked) in record.links() {
-            let seen = out.iter().any(|l| l.id == record_id && l.field == field);
+            let seen = named.iter().any(|l| l.id == record_id && l.field == field);
             if linked == id && !seen {
-                out.push(LinkedFrom {
+                named.push(LinkedFrom {
                     kind: kind_text.clone(),
                     id: record_id.clone(),
                     field,
@@ -49,5 +57,5 @@ pub(crate) fn linking_records(conn: &Connection, id: Uuid) -> Result<Vec<LinkedF
             }
         }
     }
-    Ok(out)
+    Ok((named, more.len()))
 }

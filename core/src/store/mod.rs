@@ -293,11 +293,12 @@ impl Store {
                 ValidationError::new("id", format!("record {id} is already deleted")).into(),
             );
         }
-        let by = links::linking_records(&tx, id)?;
+        let (by, more) = links::linking_records(&tx, id)?;
         if !by.is_empty() {
             return Err(Error::Linked {
                 id: id.to_string(),
                 by,
+                more,
             });
         }
         let rev = revisions::write_local(&tx, &writer, id, vec![head], None)?;

@@ -228,3 +228,38 @@ fn a_full_disk_during_a_migration_rolls_it_back() {
         assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
     }
 }
+
+/// A delete refused for links names the first ten linking records exactly and counts the rest;
+/// a record linked only by deleted records can be deleted.
+#[test]
+fn a_delete_refused_for_links_names_ten_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir.path().join("p"));
+    let place = store.add(example(RecordKind::Establishment)).unwrap();
+    let mut visit = example(RecordKind::Visit).to_value();
+    visit["establishment_id"] = Value::String(place.to_string());
+    let visits: Vec<Uuid> = (0..12)
+        .map(|_| {
+            store
+                .add(Record::from_value(RecordKind::Visit, visit.clone()).unwrap())
+                .unwrap()
+        })
+        .collect();
+    match store.delete(place) {
+        Err(Error::Linked { id, by, more }) => {
+            assert_eq!(id, place.to_string());
+            assert_eq!((by.len(), more), (10, 2));
+            assert!(by
+                .iter()
+                .all(|l| l.kind == "visit" && l.field == "visit.establishment_id"));
+            let message = Error::Linked { id, by, more }.to_string();
+            assert!(message.contains("and 2 more"), "{message}");
+        }
+        other => panic!("expected Linked, got {other:?}"),
+    }
+    assert!(!store.show(place, false).unwrap().deleted);
+    for v in visits {
+        store.delete(v).unwrap();
+    }
+    store.delete(place).unwrap();
+}
