@@ -666,6 +666,8 @@ fn profile_files_are_owner_only() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // as `init` made them, before any unlock could tighten them
+    check_modes(&profile, &mut Vec::new());
     let record = dir.path().join("person.json");
     std::fs::write(&record, f_example("person")).unwrap();
     let out = sh(&format!("add person --file '{}'", record.display()), PASS)
@@ -692,14 +694,21 @@ fn profile_files_are_owner_only() {
     let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
     writer.write_all(&[1u8; 100_000]).unwrap();
     let wal = profile.join("store.db-wal");
-    for _ in 0..200 {
-        if wal.exists() && profile.join("store.db-shm").exists() {
+    let writing = || {
+        std::fs::read_dir(profile.join("attachments"))
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+            })
+            .unwrap_or(false)
+    };
+    for _ in 0..400 {
+        if wal.exists() && profile.join("store.db-shm").exists() && writing() {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(wal.exists(), "the store was never opened");
-    std::thread::sleep(Duration::from_millis(200));
     let mut seen = Vec::new();
     check_modes(&profile, &mut seen);
     assert!(
