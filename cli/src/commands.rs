@@ -53,10 +53,46 @@ fn read_input(path: &Path) -> Result<String> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    write_out(format_args!("{text}\n"))
+}
+
+/// Standard output was closed by its reader (`fieldcase list | head -1`): the command stops
+/// quietly, as command-line tools do, instead of panicking.
+#[derive(Debug)]
+pub struct OutputClosed;
+
+impl std::fmt::Display for OutputClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for OutputClosed {}
+
+/// Writes to standard output; a closed pipe becomes [`OutputClosed`], never a panic.
+pub fn write_out(args: std::fmt::Arguments<'_>) -> Result<()> {
     let mut out = io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => anyhow!(OutputClosed),
+            _ => anyhow::Error::new(e).context("writing to standard output"),
+        })
+}
+
+/// `print!` that returns a closed pipe as an error instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_out(format_args!($($arg)*))?
+    };
+}
+
+/// `println!` that returns a closed pipe as an error instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        write_out(format_args!("{}\n", format_args!($($arg)*)))?
+    };
 }
 
 struct Ctx {
@@ -111,7 +147,7 @@ pub fn run(cli: Cli) -> Result<()> {
             if ctx.json {
                 print_json(&json!({"id": id}))
             } else {
-                println!("{id}");
+                outln!("{id}");
                 Ok(())
             }
         }
@@ -152,11 +188,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 return print_json(&rows);
             }
             if rows.is_empty() {
-                println!("No {kind} records.");
+                outln!("No {kind} records.");
             }
             for r in rows {
                 let conflict = if r.conflict { "  [conflict]" } else { "" };
-                println!("{}  {}  {}{}", r.id, r.updated_at, r.label, conflict);
+                outln!("{}  {}  {}{}", r.id, r.updated_at, r.label, conflict);
             }
             Ok(())
         }
@@ -171,10 +207,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 return print_json(&hits);
             }
             if hits.is_empty() {
-                println!("Nothing found for {text:?}.");
+                outln!("Nothing found for {text:?}.");
             }
             for h in hits {
-                println!(
+                outln!(
                     "{}  {:<13} {}\n    {}",
                     h.id,
                     h.kind.as_str(),
@@ -219,12 +255,12 @@ pub fn run(cli: Cli) -> Result<()> {
             if ctx.json {
                 print_json(&report)?;
             } else if let Some(seq) = report.first_broken {
-                println!(
+                outln!(
                     "The audit chain is BROKEN at entry {seq}: {}.",
                     report.reason.clone().unwrap_or_default()
                 );
             } else {
-                println!(
+                outln!(
                     "The audit chain is intact: {} entries verified.",
                     report.entries
                 );
@@ -246,7 +282,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 return print_json(&entries);
             }
             for e in entries {
-                println!(
+                outln!(
                     "{:>6}  {}  {:<20} {}  {}",
                     e.seq,
                     e.at,
@@ -266,9 +302,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     "public_key": key.public_key, "fingerprint": key.fingerprint, "minisign": key.minisign}),
                 );
             }
-            println!("Device {} ({})", store.device().name, store.device().id);
-            println!("Fingerprint: {}", key.fingerprint);
-            print!("{}", key.minisign);
+            outln!("Device {} ({})", store.device().name, store.device().id);
+            outln!("Fingerprint: {}", key.fingerprint);
+            out!("{}", key.minisign);
             Ok(())
         }
         Command::Recovery(RecoveryCommand::Set { recipient }) => {
@@ -320,7 +356,7 @@ fn say(ctx: &Ctx, text: &str, value: Value) -> Result<()> {
     if ctx.json {
         print_json(&value)
     } else {
-        println!("{text}");
+        outln!("{text}");
         Ok(())
     }
 }
@@ -346,14 +382,14 @@ fn init(ctx: &Ctx, device_name: String, author: Option<String>, insecure: bool) 
             &json!({"profile": ctx.profile, "device_id": store.device().id, "fingerprint": key.fingerprint}),
         );
     }
-    println!("Created an encrypted profile in {}.", ctx.profile.display());
-    println!(
+    outln!("Created an encrypted profile in {}.", ctx.profile.display());
+    outln!(
         "Device {} ({}), signing key fingerprint {}.",
         store.device().name,
         store.device().id,
         key.fingerprint
     );
-    println!("Keep the passphrase safe: without it (or the office's recovery key) nothing here can be read.");
+    outln!("Keep the passphrase safe: without it (or the office's recovery key) nothing here can be read.");
     Ok(())
 }
 
@@ -396,7 +432,7 @@ fn attach(
             &json!({"id": id, "sha256": view.body.as_ref().and_then(|b| b.get("sha256")).cloned()}),
         );
     }
-    println!("{id}");
+    outln!("{id}");
     Ok(())
 }
 
@@ -405,23 +441,23 @@ fn show(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
     if ctx.json {
         return print_json(&view);
     }
-    println!("{} · {} · {}", view.kind, view.label, view.id);
-    println!("created {} · changed {}", view.created_at, view.updated_at);
+    outln!("{} · {} · {}", view.kind, view.label, view.id);
+    outln!("created {} · changed {}", view.created_at, view.updated_at);
     if view.deleted {
-        println!("DELETED (its history is kept: show --history)");
+        outln!("DELETED (its history is kept: show --history)");
     }
     if view.in_conflict() {
-        println!(
+        outln!(
             "CONFLICT: {} versions were made apart; the newest is shown. Heads: {:?}",
             view.heads.len(),
             view.heads
         );
     }
     if view.has_identity && !reveal {
-        println!("Identity: protected (show it with --reveal-identity; that is logged)");
+        outln!("Identity: protected (show it with --reveal-identity; that is logged)");
     }
     if let Some(body) = &view.body {
-        println!("{}", serde_json::to_string_pretty(body)?);
+        outln!("{}", serde_json::to_string_pretty(body)?);
     }
     Ok(())
 }
@@ -445,7 +481,7 @@ fn show_history(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<
                 format!("edited: {}", changed.join(", "))
             }
         };
-        println!(
+        outln!(
             "{}. {}  {}  by {}  on device {}",
             i + 1,
             rev.created_at.to_rfc3339(),
@@ -453,7 +489,7 @@ fn show_history(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<
             rev.author,
             rev.device_id
         );
-        println!(
+        outln!(
             "   revision {}  hash {}",
             rev.id,
             &rev.body_hash[..16.min(rev.body_hash.len())]

@@ -1,5 +1,6 @@
 //! Errors to exit codes and messages, in one place.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use fieldcase_core::Error;
@@ -18,7 +19,7 @@ pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
     };
     match core {
         Error::WrongPassphrase => (3, "wrong_passphrase"),
-        Error::Invalid(_) | Error::ProfileExists(_) => (4, "invalid"),
+        Error::Invalid(_) | Error::ProfileExists(_) | Error::Linked { .. } => (4, "invalid"),
         Error::NotFound { .. } | Error::NoProfile(_) => (5, "not_found"),
         Error::InUse => (6, "in_use"),
         Error::StoreDamaged(_)
@@ -38,14 +39,17 @@ pub fn report(err: &anyhow::Error, json: bool) -> ExitCode {
         Some(v) => format!("invalid input: {v}"),
         None => chain_text(err),
     };
-    if json {
-        eprintln!(
+    // A closed stderr must not turn a clean failure into a panic: the exit code still tells.
+    let mut stderr = std::io::stderr().lock();
+    let _ = if json {
+        writeln!(
+            stderr,
             "{}",
             serde_json::json!({"error": {"code": name, "message": message}})
-        );
+        )
     } else {
-        eprintln!("fieldcase: {message}");
-    }
+        writeln!(stderr, "fieldcase: {message}")
+    };
     ExitCode::from(code)
 }
 

@@ -203,6 +203,8 @@ fn main() -> ExitCode {
     let json = cli.json;
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output (e.g. `head`) has all it wanted: nothing went wrong here.
+        Err(err) if err.downcast_ref::<commands::OutputClosed>().is_some() => ExitCode::SUCCESS,
         Err(err) => exit::report(&err, json),
     }
 }

@@ -1,6 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that fails loudly is what we want
 //! Behaviour a person sees through `fieldcase`: real processes on real profile folders.
 //! Each test gets its own temp dir; nothing here is mocked.
+// A test crate: its helpers run only inside tests, where a failed unwrap is a failed test
+// (clippy's allow-unwrap-in-tests covers #[test] functions, not the helpers they share).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -168,7 +171,10 @@ fn a_recorded_interview_with_attachment_history_and_search() {
         .iter()
         .any(|e| e["action"] == "identity_revealed" && e["record_id"] == person.as_str()));
 
-    // delete keeps history
+    // delete keeps history (the attachment first: while it links to the interview, the
+    // interview cannot be deleted)
+    assert_eq!(code(&f.run(&["delete", &interview])), 4);
+    f.ok(&["delete", &att]);
     f.ok(&["delete", &interview]);
     assert!(json(&f.ok(&["--json", "show", &interview]))["deleted"] == true);
     assert_eq!(
@@ -513,6 +519,9 @@ fn scan(dir: &Path, needles: &[&str], found: &mut Vec<String>) {
             scan(&p, needles, found);
         } else if let Ok(bytes) = std::fs::read(&p) {
             for n in needles {
+                if p.to_string_lossy().contains(n) {
+                    found.push(format!("the file name {} holds {n:?}", p.display()));
+                }
                 if contains(&bytes, n.as_bytes()) {
                     found.push(format!("{} holds {n:?}", p.display()));
                 }
@@ -522,32 +531,101 @@ fn scan(dir: &Path, needles: &[&str], found: &mut Vec<String>) {
 }
 
 /// No record text in any file outside the encrypted database: markers (Latin and Khmer) in
-/// records and an attachment, then every file under the profile and the temp dir is searched.
+/// records (body and protected identity), an attachment's bytes, name and description, and
+/// searches; then every file (and file name) under the profile and the temp dir is searched,
+/// after the commands, after a write killed mid-way, and while the store is open (WAL on disk).
 #[test]
 fn no_plaintext_outside_the_encrypted_store() {
     let f = Field::new();
     let latin = "ZQX-MARKER-7731-lotus";
     let khmer = "សម្ងាត់ខ្លាំងណាស់៧៧៣១";
-    let person = json(&f.example("person"));
-    let mut person = person;
+    let markers = [latin, khmer];
+    let assert_clean = |when: &str| {
+        let mut found = Vec::new();
+        scan(&f.profile(), &markers, &mut found);
+        scan(&f.tmp(), &markers, &mut found);
+        assert!(found.is_empty(), "{when}: plaintext found: {found:?}");
+    };
+    let mut person = json(&f.example("person"));
     person["pseudonym"] = Value::String(format!("{latin} {khmer}"));
+    person["identity"]["family"][0]["name"] = Value::String(format!("{khmer} {latin}"));
     let person_id = f.add("person", &person.to_string());
+    let mut place = json(&f.example("establishment"));
+    place["name"] = Value::String(format!("{khmer} karaoke"));
+    place["notes"] = Value::String(format!("{latin} back stairs"));
+    f.add("establishment", &place.to_string());
     let (_, interview) = f.interview();
     let mut body = json(&f.ok(&["--json", "show", &interview]))["body"].clone();
     body["narrative"] = Value::String(format!("{khmer} {latin} narrative"));
-    f.run_stdin(&["edit", &interview, "--file", "-"], &body.to_string());
-    let file = f.dir.path().join("outside").join("note.txt");
+    let out = f.run_stdin(&["edit", &interview, "--file", "-"], &body.to_string());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = f
+        .dir
+        .path()
+        .join("outside")
+        .join(format!("{latin}-{khmer}.txt"));
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(
         &file,
         format!("{latin} {khmer} in an attachment").repeat(5000),
     )
     .unwrap();
-    f.ok(&["attach", &person_id, file.to_str().unwrap()]);
-    f.ok(&["search", khmer]);
-    f.ok(&["show", &person_id, "--history"]);
-    let mut found = Vec::new();
-    scan(&f.profile(), &[latin, khmer], &mut found);
-    scan(&f.tmp(), &[latin, khmer], &mut found);
-    assert!(found.is_empty(), "plaintext found: {found:?}");
+    f.ok(&[
+        "attach",
+        &person_id,
+        file.to_str().unwrap(),
+        "--description",
+        &format!("{khmer} {latin} photo of the letter"),
+    ]);
+    // the markers really are in the store: search finds each, in person and interview
+    for marker in markers {
+        let hits = json(&f.ok(&["--json", "search", marker]));
+        let ids: Vec<&str> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&person_id.as_str()) && ids.contains(&interview.as_str()),
+            "{marker}: {hits}"
+        );
+    }
+    f.ok(&["show", &person_id, "--history", "--reveal-identity"]);
+    assert_clean("after the commands");
+
+    // a write killed mid-way leaves whatever it left (a WAL, a partial file) encrypted
+    for delay_ms in [5, 20, 40, 80] {
+        let mut child = f
+            .cmd(&["add", "person", "--file", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(person.to_string().as_bytes())
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_clean(&format!("after a kill at {delay_ms} ms"));
+    }
+
+    // while the store is open and has written: the WAL and shared memory are on disk
+    let pass = fieldcase_core::Passphrase::new(PASS.into());
+    let mut store = fieldcase_core::Profile::open(&f.profile(), &pass).unwrap();
+    let record = fieldcase_core::model::Record::from_json(
+        fieldcase_core::model::RecordKind::Person,
+        &person.to_string(),
+    )
+    .unwrap();
+    store.add(record).unwrap();
+    assert!(f.profile().join("store.db-wal").exists());
+    assert_clean("while the store is open");
+    drop(store);
+    assert_clean("after the store closed");
 }

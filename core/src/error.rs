@@ -79,8 +79,23 @@ pub enum Error {
         /// How many heads it has.
         heads: usize,
     },
+    /// Other live records link to this one; deleting it would leave their links pointing
+    /// at nothing. Nothing was changed.
+    #[error(
+        "record {id} cannot be deleted while other records link to it ({}); delete those \
+         records or change their links first, then delete this one. Nothing was changed",
+        describe_links(by, *more)
+    )]
+    Linked {
+        /// The record that was to be deleted.
+        id: String,
+        /// The first live records that link to it (up to ten), and by which field.
+        by: Vec<LinkedFrom>,
+        /// How many more live records name it besides those.
+        more: usize,
+    },
     /// The disk (or a size limit) ran out during a write; the write was rolled back.
-    #[error("the disk is full; nothing of this change was saved. Free some space and try again")]
+    #[error("the disk is full (or a file-size limit was reached); nothing of this change was saved. Free some space and try again")]
     DiskFull,
     /// An attachment's bytes no longer match what was recorded at capture.
     #[error(
@@ -102,6 +117,30 @@ pub enum Error {
     /// A cryptographic operation failed for a reason not covered above.
     #[error("crypto error: {0}")]
     Crypto(String),
+}
+
+/// A live record that links to another, and the field that holds the link.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LinkedFrom {
+    /// The linking record's kind, e.g. `visit`.
+    pub kind: String,
+    /// The linking record's id.
+    pub id: String,
+    /// The field holding the link, e.g. `visit.establishment_id`.
+    pub field: String,
+}
+
+/// The links, for a message a person reads (ids and field names, never record text).
+fn describe_links(by: &[LinkedFrom], more: usize) -> String {
+    let mut text = by
+        .iter()
+        .map(|l| format!("{} {} by {}", l.kind, l.id, l.field))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
 }
 
 impl From<ValidationError> for Error {
@@ -131,12 +170,46 @@ pub fn is_disk_full(e: &std::io::Error) -> bool {
     ) || matches!(e.raw_os_error(), Some(28) | Some(27)) // ENOSPC, EFBIG
 }
 
+/// Whether an SQLite I/O error code is a failed write (or growing a file), the kinds a
+/// file-size limit causes. SQLite reports ENOSPC itself as `SQLITE_FULL`, but EFBIG (a
+/// file-size limit, e.g. `ulimit -f`) only as a generic write error.
+fn is_write_failure(extended_code: i32) -> bool {
+    use rusqlite::ffi;
+    matches!(
+        extended_code,
+        ffi::SQLITE_IOERR_WRITE
+            | ffi::SQLITE_IOERR_FSYNC
+            | ffi::SQLITE_IOERR_TRUNCATE
+            | ffi::SQLITE_IOERR_SHMSIZE
+    )
+}
+
+/// Whether this process runs under a file-size limit (`RLIMIT_FSIZE`). SQLite does not pass
+/// the OS error on, so under such a limit a failed write is taken to be the limit: the only
+/// other cause, a failing disk, is rare where a limit is set, and both leave nothing written.
+#[cfg(unix)]
+fn file_size_limited() -> bool {
+    rustix::process::getrlimit(rustix::process::Resource::Fsize)
+        .current
+        .is_some()
+}
+
+#[cfg(not(unix))]
+fn file_size_limited() -> bool {
+    false
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
         match &e {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
                 ErrorCode::DiskFull | ErrorCode::TooBig => Error::DiskFull,
+                ErrorCode::SystemIoFailure
+                    if is_write_failure(f.extended_code) && file_size_limited() =>
+                {
+                    Error::DiskFull
+                }
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Error::InUse,
                 ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
                     Error::StoreDamaged(e.to_string())

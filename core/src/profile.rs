@@ -58,9 +58,20 @@ impl Profile {
         }
         create_private_dir(dir)?;
         let lock = lock(dir)?;
+        // A failed init (a full disk, a crash of the key derivation) leaves nothing that
+        // would make the next `init` refuse or `open` call the profile damaged.
+        Self::create(dir, passphrase, new, lock).inspect_err(|_| remove_unfinished(dir))
+    }
+
+    fn create(dir: &Path, passphrase: &Passphrase, new: &NewProfile, lock: File) -> Result<Store> {
         let key = DataKey::generate();
         let slots = KeySlots::create(&key, passphrase, new.kdf)?;
         let db_path = dir.join(layout::DATABASE);
+        // Made here, owner-only, so SQLite (which gives its WAL and shared-memory files the
+        // database file's mode) never creates a file others can read.
+        owner_only(OpenOptions::new().write(true).create_new(true))
+            .open(&db_path)
+            .map_err(|e| Error::io(format!("creating {}", db_path.display()), e))?;
         let mut conn = store::open_connection(
             &db_path,
             (!new.unencrypted_for_benchmarks).then_some(&key),
@@ -130,7 +141,10 @@ impl Profile {
     pub fn open_with_recovery(dir: &Path, office_identity: &str) -> Result<Store> {
         let (slots, lock) = Self::prepare(dir)?;
         let key = slots.recover(office_identity)?;
-        Self::finish_open(dir, key, lock)
+        let store = Self::finish_open(dir, key, lock)?;
+        // Its own entry, before the passphrase change that follows it: the office opened this.
+        store.audit_now(audit::Action::RecoveryUnlock, None, json!({}))?;
+        Ok(store)
     }
 
     fn prepare(dir: &Path) -> Result<(KeySlots, File)> {
@@ -142,6 +156,8 @@ impl Profile {
             return Err(Error::NoProfile(dir.to_path_buf()));
         }
         let lock = lock(dir)?;
+        tighten_permissions(dir);
+        remove_unfinished_key_slots(dir);
         let slots = KeySlots::read(&slots_path)?;
         Ok((slots, lock))
     }
@@ -161,7 +177,76 @@ impl Profile {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+/// Removes what an unfinished `init` wrote (the key slot is written last, so it is not there).
+fn remove_unfinished(dir: &Path) {
+    for name in [
+        layout::DATABASE.to_string(),
+        format!("{}-wal", layout::DATABASE),
+        format!("{}-shm", layout::DATABASE),
+        format!("{}-journal", layout::DATABASE),
+        layout::KEY_SLOTS.to_string(),
+    ] {
+        // Best effort: the error being returned is the one that matters.
+        let _ = fs::remove_file(dir.join(name));
+    }
+}
+
+/// A key-slot file is written beside the real one and renamed over it; a crash before the
+/// rename leaves the temporary (`.keyslots.json.<random>.tmp`), removed here under the lock.
+fn remove_unfinished_key_slots(dir: &Path) {
+    let prefix = format!(".{}.", layout::KEY_SLOTS);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            // Best effort: a leftover holds only a wrapped key, and the next unlock tries again.
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Files in a profile are for their owner only (mode 0600 on Unix), from the moment they exist.
+pub(crate) fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Profiles made before files were created owner-only get their modes tightened at unlock
+/// (best effort: a file that cannot be changed is still protected by the 0700 folder).
+fn tighten_permissions(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let db = layout::DATABASE;
+        for (name, mode) in [
+            (layout::DATABASE.to_string(), 0o600),
+            (format!("{db}-wal"), 0o600),
+            (format!("{db}-shm"), 0o600),
+            (layout::KEY_SLOTS.to_string(), 0o600),
+            (layout::LOCK.to_string(), 0o600),
+            (layout::UNLOCK_FAILURES.to_string(), 0o600),
+            (layout::ATTACHMENTS.to_string(), 0o700),
+        ] {
+            let path = dir.join(name);
+            if let Ok(meta) = fs::metadata(&path) {
+                if meta.permissions().mode() & 0o777 != mode {
+                    let _ = fs::set_permissions(&path, fs::Permissions::from_mode(mode));
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Creates `dir` (and its parents) and makes it owner-only (0700 on Unix).
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     #[cfg(unix)]
     {
@@ -174,10 +259,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 
 fn lock(dir: &Path) -> Result<File> {
     let path = dir.join(layout::LOCK);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let file = owner_only(OpenOptions::new().create(true).truncate(false).write(true))
         .open(&path)
         .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
     match file.try_lock() {
@@ -218,9 +300,7 @@ fn check_not_truncated(conn: &rusqlite::Connection, db_path: &Path) -> Result<()
 
 fn note_failed_unlock(dir: &Path) {
     // Best effort: a failed unlock must still be refused if this cannot be written.
-    if let Ok(mut f) = OpenOptions::new()
-        .create(true)
-        .append(true)
+    if let Ok(mut f) = owner_only(OpenOptions::new().create(true).append(true))
         .open(dir.join(layout::UNLOCK_FAILURES))
     {
         let _ = writeln!(

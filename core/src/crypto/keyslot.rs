@@ -194,13 +194,16 @@ impl KeySlots {
     /// Sets (or replaces) the recovery slot: `key` (the profile's data key)
     /// encrypted with age to `office_recipient`, an X25519 recipient `age1…`.
     ///
-    /// [`Error::Crypto`] if the recipient is not one.
+    /// [`Error::Invalid`] (field `recipient`) if the recipient is not one.
     pub fn set_recovery(&mut self, key: &DataKey, office_recipient: &str) -> Result<()> {
         let recipient: age::x25519::Recipient = office_recipient.trim().parse().map_err(|e| {
-            Error::Crypto(format!(
-                "the office recovery key is not an age X25519 public key \
-                 (one line starting with age1…): {e}"
-            ))
+            crate::error::ValidationError::new(
+                "recipient",
+                format!(
+                    "is not an age X25519 public key ({e}); give the office's recovery \
+                     public key, one line starting with age1… (`age-keygen -y` prints it)"
+                ),
+            )
         })?;
         let sealed = age::encrypt(&recipient, key.expose())
             .map_err(|e| Error::Crypto(format!("encrypting the recovery slot failed: {e}")))?;
@@ -962,7 +965,10 @@ mod tests {
             office.to_string().expose_secret(),
         ] {
             match slots.set_recovery(&key, bad) {
-                Err(Error::Crypto(msg)) => assert!(msg.contains("age1"), "{msg}"),
+                Err(Error::Invalid(v)) => {
+                    assert_eq!(v.field, "recipient");
+                    assert!(v.rule.contains("age1"), "{v}");
+                }
                 other => panic!("{bad:?}: {other:?}"),
             }
         }

@@ -173,8 +173,7 @@ impl Store {
     /// `new.record_id`. Returns the attachment record's id.
     pub fn attach(&mut self, new: NewAttachment, source: &mut dyn Read) -> Result<Uuid> {
         let dir = attachments_dir(&self.dir);
-        fs::create_dir_all(&dir)
-            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        crate::profile::create_private_dir(&dir)?;
         // Refuse early, before copying gigabytes, if the record cannot take it.
         let probe = attachment_record(&new, 0, &"0".repeat(64), &self.device.author)?;
         revisions::check_links(&self.conn, &probe)?;
@@ -262,11 +261,20 @@ impl Store {
     /// SHA-256; on any failure nothing is left at `out`. Logged. Returns the byte count.
     pub fn export_attachment(&mut self, id: Uuid, out: &Path) -> Result<u64> {
         let mut reader = self.attachment_reader(id)?;
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
+        // Owner-only: what comes out is a survivor's recording or a scanned document.
+        let mut file = crate::profile::owner_only(OpenOptions::new().write(true).create_new(true))
             .open(out)
-            .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => ValidationError::new(
+                    "out",
+                    format!(
+                        "{} already exists and is never overwritten; choose another path (or remove that file first)",
+                        out.display()
+                    ),
+                )
+                .into(),
+                _ => Error::io(format!("creating {}", out.display()), e),
+            })?;
         let copied = (|| -> Result<u64> {
             let mut buf = vec![0u8; CHUNK];
             let mut total = 0u64;
@@ -352,9 +360,7 @@ fn write_blob(
     path: &Path,
     source: &mut dyn Read,
 ) -> Result<(u64, String)> {
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
+    let file = crate::profile::owner_only(OpenOptions::new().write(true).create_new(true))
         .open(path)
         .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
     let file_key = blob_key(key, blob);

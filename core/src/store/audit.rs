@@ -39,6 +39,8 @@ pub enum Action {
     RecoveryKeySet,
     /// An attachment's bytes were read out of the store.
     AttachmentExported,
+    /// The profile was unlocked with the office's recovery key instead of the passphrase.
+    RecoveryUnlock,
 }
 
 impl Action {
@@ -54,6 +56,7 @@ impl Action {
             Action::PassphraseChanged => "passphrase_changed",
             Action::RecoveryKeySet => "recovery_key_set",
             Action::AttachmentExported => "attachment_exported",
+            Action::RecoveryUnlock => "recovery_unlock",
         }
     }
 }

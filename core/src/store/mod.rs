@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+mod links;
 pub mod migrations;
 pub mod revisions;
 pub mod search;
@@ -281,7 +282,8 @@ impl Store {
         Ok(rev)
     }
 
-    /// Deletes a record: appends a tombstone. Its history stays.
+    /// Deletes a record: appends a tombstone. Its history stays. Refused with
+    /// [`Error::Linked`] while live records link to it.
     pub fn delete(&mut self, id: Uuid) -> Result<Revision> {
         let writer = self.writer();
         let tx = self.conn.transaction()?;
@@ -290,6 +292,14 @@ impl Store {
             return Err(
                 ValidationError::new("id", format!("record {id} is already deleted")).into(),
             );
+        }
+        let (by, more) = links::linking_records(&tx, id)?;
+        if !by.is_empty() {
+            return Err(Error::Linked {
+                id: id.to_string(),
+                by,
+                more,
+            });
         }
         let rev = revisions::write_local(&tx, &writer, id, vec![head], None)?;
         tx.commit()?;

@@ -180,3 +180,86 @@ fn all_seven_examples_can_be_stored_in_order() {
     let counts = store.counts().unwrap();
     assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), 6);
 }
+
+/// A disk that fills up during a migration (SQLite's page limit stands in for it): a
+/// `DiskFull` error, the store left at its old version with its old schema, and the
+/// migration succeeds once there is room. From every older version.
+#[test]
+fn a_full_disk_during_a_migration_rolls_it_back() {
+    fn schema(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT type || ' ' || name FROM sqlite_master ORDER BY type, name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for start in 0..migrations::latest() {
+        let path = dir.path().join(format!("v{start}.db"));
+        let key = DataKey::generate();
+        let mut conn = open_connection(&path, Some(&key), true).unwrap();
+        migrations::migrate_to(&mut conn, start).unwrap();
+        let before = schema(&conn);
+        let pages: i64 = conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        let _: i64 = conn
+            .query_row(
+                &format!("PRAGMA max_page_count = {}", pages.max(1)),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        match migrations::migrate(&mut conn) {
+            Err(Error::DiskFull) => {}
+            other => panic!("from version {start}: expected DiskFull, got {other:?}"),
+        }
+        assert_eq!(migrations::current(&conn).unwrap(), start);
+        assert_eq!(schema(&conn), before, "from version {start}");
+        drop(conn);
+        let mut conn = open_connection(&path, Some(&key), false).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        migrations::migrate(&mut conn).unwrap();
+        assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
+    }
+}
+
+/// A delete refused for links names the first ten linking records exactly and counts the rest;
+/// a record linked only by deleted records can be deleted.
+#[test]
+fn a_delete_refused_for_links_names_ten_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(&dir.path().join("p"));
+    let place = store.add(example(RecordKind::Establishment)).unwrap();
+    let mut visit = example(RecordKind::Visit).to_value();
+    visit["establishment_id"] = Value::String(place.to_string());
+    let visits: Vec<Uuid> = (0..12)
+        .map(|_| {
+            store
+                .add(Record::from_value(RecordKind::Visit, visit.clone()).unwrap())
+                .unwrap()
+        })
+        .collect();
+    match store.delete(place) {
+        Err(Error::Linked { id, by, more }) => {
+            assert_eq!(id, place.to_string());
+            assert_eq!((by.len(), more), (10, 2));
+            assert!(by
+                .iter()
+                .all(|l| l.kind == "visit" && l.field == "visit.establishment_id"));
+            let message = Error::Linked { id, by, more }.to_string();
+            assert!(message.contains("and 2 more"), "{message}");
+        }
+        other => panic!("expected Linked, got {other:?}"),
+    }
+    assert!(!store.show(place, false).unwrap().deleted);
+    for v in visits {
+        store.delete(v).unwrap();
+    }
+    store.delete(place).unwrap();
+}
