@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that fails loudly is what we want
 //! Behaviour a person sees through `fieldcase`: real processes on real profile folders.
 //! Each test gets its own temp dir; nothing here is mocked.
 // A test crate: its helpers run only inside tests, where a failed unwrap is a failed test
