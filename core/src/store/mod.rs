@@ -26,7 +26,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
-pub use revisions::{RecordSummary, RecordView, Revision};
+pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
 
 /// The device this profile lives on, and the person writing on it.
@@ -321,9 +321,21 @@ impl Store {
         Ok(revs.into_iter().map(Revision::without_identity).collect())
     }
 
-    /// A page of records of one kind, most recently changed first.
+    /// A page of records of one kind, most recently changed first, skipping `offset`
+    /// (slower the deeper it goes; [`Store::list_after`] is not).
     pub fn list(&self, kind: RecordKind, limit: u32, offset: u32) -> Result<Vec<RecordSummary>> {
         revisions::list(&self.conn, kind, limit, offset)
+    }
+
+    /// A page of records of one kind, most recently changed first, after `after` (the
+    /// previous page's [`ListPage::next`]; `None` for the first page).
+    pub fn list_after(
+        &self,
+        kind: RecordKind,
+        limit: u32,
+        after: Option<&ListCursor>,
+    ) -> Result<ListPage> {
+        revisions::list_after(&self.conn, kind, limit, after)
     }
 
     /// A page of records whose text contains `query`.
