@@ -450,11 +450,8 @@ pub fn list_after(
 pub fn check_links(conn: &Connection, record: &Record) -> Result<()> {
     for (field, id) in record.links() {
         let found: Option<bool> = conn
-            .query_row(
-                "SELECT deleted FROM records WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT deleted FROM records WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
             .optional()?;
         match found {
             None => {
@@ -542,15 +539,18 @@ pub(crate) fn write_local(
 fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
     let text = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
     let created = time_text(rev.created_at);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR IGNORE INTO records (id, kind, label, created_at, updated_at, deleted, heads)
          VALUES (?1, ?2, '', ?3, ?3, 0, 0)",
-        params![rev.record_id.to_string(), rev.kind.as_str(), created],
-    )?;
-    tx.execute(
-        "INSERT INTO revisions (id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    )?
+    .execute(params![
+        rev.record_id.to_string(),
+        rev.kind.as_str(),
+        created
+    ])?;
+    tx.prepare_cached("INSERT INTO revisions (id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?
+        .execute(params![
             rev.id.to_string(),
             rev.record_id.to_string(),
             rev.kind.as_str(),
@@ -565,22 +565,17 @@ fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
         ],
     )?;
     for parent in &rev.parents {
-        tx.execute(
-            "DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2",
-            params![rev.record_id.to_string(), parent.to_string()],
-        )?;
+        tx.prepare_cached("DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2")?
+            .execute(params![rev.record_id.to_string(), parent.to_string()])?;
     }
     // A revision already named as a parent by another (arriving out of order) is not a head.
-    let superseded: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM revisions WHERE record_id = ?1 AND parents LIKE '%' || ?2 || '%')",
-        params![rev.record_id.to_string(), rev.id.to_string()],
+    let superseded: bool = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE record_id = ?1 AND parents LIKE '%' || ?2 || '%')")?
+        .query_row(params![rev.record_id.to_string(), rev.id.to_string()],
         |r| r.get(0),
     )?;
     if !superseded {
-        tx.execute(
-            "INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)",
-            params![rev.record_id.to_string(), rev.id.to_string()],
-        )?;
+        tx.prepare_cached("INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)")?
+            .execute(params![rev.record_id.to_string(), rev.id.to_string()])?;
     }
     Ok(())
 }
@@ -592,20 +587,24 @@ fn update_record_row(
     text: Option<&str>,
 ) -> Result<()> {
     let id = rev.record_id.to_string();
-    let heads: i64 = tx.query_row(
-        "SELECT count(*) FROM heads WHERE record_id = ?1",
-        [&id],
-        |r| r.get(0),
-    )?;
-    tx.execute(
+    let heads: i64 = tx
+        .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
+    tx.prepare_cached(
         "UPDATE records SET updated_at = max(updated_at, ?2), heads = ?3, deleted = ?4,
              label = CASE WHEN ?4 THEN label ELSE ?5 END
          WHERE id = ?1",
-        params![id, time_text(rev.created_at), heads, rev.deleted, label],
-    )?;
-    let rowid: i64 = tx.query_row("SELECT rowid FROM records WHERE id = ?1", [&id], |r| {
-        r.get(0)
-    })?;
+    )?
+    .execute(params![
+        id,
+        time_text(rev.created_at),
+        heads,
+        rev.deleted,
+        label
+    ])?;
+    let rowid: i64 = tx
+        .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
     search::index(tx, rowid, if rev.deleted { None } else { text })?;
     Ok(())
 }
