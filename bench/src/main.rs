@@ -8,12 +8,15 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use chrono::Utc;
 use clap::{Parser, Subcommand};
 use fieldcase_core::crypto::{KdfParams, KeySlots};
 use fieldcase_core::model::{self, MediaKind, Record, RecordKind};
 use fieldcase_core::store::attachments::NewAttachment;
+use fieldcase_core::store::{ListCursor, Revision};
 use fieldcase_core::{DataKey, NewProfile, Passphrase, Profile, Store};
 use serde_json::{json, Value};
+use uuid::Uuid;
 
 #[derive(Parser)]
 #[command(about = "Fieldcase performance bench (prints figures; never asserts)")]
@@ -27,6 +30,11 @@ struct Args {
     /// Search and list calls to time.
     #[arg(long, default_value_t = 200)]
     queries: usize,
+    /// How many of the records are added one `Store::add` at a time (timed); the rest go
+    /// first, untimed, as foreign revisions in batches (`Store::apply_foreign`), so both
+    /// stores reach full size quickly. Default: all of them.
+    #[arg(long)]
+    timed_adds: Option<usize>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -71,18 +79,22 @@ fn main() -> Result<()> {
     }
     let mut rows = Vec::new();
     let log = |m: &str| eprintln!("[bench] {m}");
+    let timed = args.timed_adds.unwrap_or(args.records).min(args.records);
+    rows.push(row("load average (1 min), start", load_average(), "", None));
 
     // 1. Inserts: same code, unencrypted then encrypted.
     log(&format!("inserting {} records, unencrypted", args.records));
     let plain_dir = tempfile::tempdir()?;
-    let (plain_store, plain_rate) = build_store(&plain_dir.path().join("p"), args.records, true)?;
+    let (plain_store, plain_rate) =
+        build_store(&plain_dir.path().join("p"), args.records, timed, true)?;
     drop(plain_store);
     drop(plain_dir);
     log(&format!("inserting {} records, encrypted", args.records));
     let enc_dir = tempfile::tempdir()?;
     let enc_path = enc_dir.path().join("p");
-    let (store, enc_rate) = build_store(&enc_path, args.records, false)?;
+    let (store, enc_rate) = build_store(&enc_path, args.records, timed, false)?;
     let ratio = enc_rate / plain_rate;
+    rows.push(row("records added one by one", timed as f64, "", None));
     rows.push(row("insert, unencrypted", plain_rate, "rec/s", None));
     rows.push(row("insert, encrypted", enc_rate, "rec/s", None));
     rows.push(row(
@@ -106,7 +118,7 @@ fn main() -> Result<()> {
         let target = (class == "all").then(|| ("<= 20 ms".to_string(), p <= 20.0));
         rows.push(row(&format!("search p95 ({class})"), p, "ms", target));
     }
-    let (first, deep) = time_lists(&store, args.queries, args.records)?;
+    let (first, deep, deep_offset) = time_lists(&store, args.queries)?;
     let p = p95(&first);
     rows.push(row(
         "list page 1 p95",
@@ -120,6 +132,12 @@ fn main() -> Result<()> {
         p,
         "ms",
         Some(("<= 5 ms".into(), p <= 5.0)),
+    ));
+    rows.push(row(
+        "  (same, by OFFSET) p95",
+        p95(&deep_offset),
+        "ms",
+        None,
     ));
 
     // 4. Unlock: open the big profile again (FOR_TESTS_ONLY KDF), minus that KDF's time.
@@ -174,6 +192,7 @@ fn main() -> Result<()> {
         get("peak_rss_mib"),
         get("rss_before_mib"),
     );
+    let (w_cpu, r_cpu) = (get("write_mb_per_cpu_s"), get("read_mb_per_cpu_s"));
     rows.push(row(
         "attach (write)",
         w,
@@ -193,6 +212,9 @@ fn main() -> Result<()> {
         Some(("<= 64 MiB".into(), rss <= 64.0)),
     ));
     rows.push(row("  (RSS before attach)", base, "MiB", None));
+    rows.push(row("  write, per CPU second", w_cpu, "MB/s", None));
+    rows.push(row("  read, per CPU second", r_cpu, "MB/s", None));
+    rows.push(row("load average (1 min), end", load_average(), "", None));
 
     report(&args, &rows);
     Ok(())
@@ -325,9 +347,10 @@ fn varied(kind: RecordKind, i: usize, ids: &HashMap<String, String>) -> Result<R
     Ok(Record::from_value(kind, v)?)
 }
 
-/// A profile with `n` visits + interviews, added one `Store::add` at a time.
-/// Returns the store and the insert rate (records/s, add() calls only).
-fn build_store(path: &Path, n: usize, unencrypted: bool) -> Result<(Store, f64)> {
+/// A profile with `n` visits + interviews: the first `n - timed` imported untimed as
+/// foreign revisions (batches of 1,000, one transaction each), then `timed` added one
+/// `Store::add` at a time. Returns the store and the insert rate (records/s, add() calls only).
+fn build_store(path: &Path, n: usize, timed: usize, unencrypted: bool) -> Result<(Store, f64)> {
     let mut store = new_profile(path, unencrypted)?;
     let mut ids = HashMap::new();
     for kind in [RecordKind::Person, RecordKind::Establishment] {
@@ -340,9 +363,41 @@ fn build_store(path: &Path, n: usize, unencrypted: bool) -> Result<(Store, f64)>
         model::example_id(RecordKind::Visit).to_string(),
         id.to_string(),
     );
+    let untimed = n - timed;
+    let other_device = Uuid::now_v7();
+    let mut batch = Vec::new();
+    for i in 0..untimed {
+        let kind = if i % 2 == 0 {
+            RecordKind::Visit
+        } else {
+            RecordKind::Interview
+        };
+        let mut rev = Revision {
+            id: Uuid::now_v7(),
+            record_id: Uuid::now_v7(),
+            kind,
+            parents: Vec::new(),
+            device_id: other_device,
+            author: "bench import".into(),
+            created_at: Utc::now(),
+            deleted: false,
+            body: Some(varied(kind, i, &ids)?.to_value()),
+            identity: None,
+            body_hash: String::new(),
+        };
+        rev.body_hash = rev.compute_hash();
+        batch.push(rev);
+        if batch.len() == 1000 || i + 1 == untimed {
+            store.apply_foreign(&batch)?;
+            batch.clear();
+            if (i + 1).is_multiple_of(10_000) || i + 1 == untimed {
+                eprintln!("[bench]   imported {} / {untimed} untimed", i + 1);
+            }
+        }
+    }
     let mut spent = Duration::ZERO;
-    let progress = (n / 10).max(1);
-    for i in 0..n {
+    let progress = (timed / 10).max(1);
+    for i in untimed..n {
         let kind = if i % 2 == 0 {
             RecordKind::Visit
         } else {
@@ -352,15 +407,15 @@ fn build_store(path: &Path, n: usize, unencrypted: bool) -> Result<(Store, f64)>
         let t = Instant::now();
         store.add(record)?;
         spent += t.elapsed();
-        if (i + 1) % progress == 0 {
+        let done = i + 1 - untimed;
+        if done.is_multiple_of(progress) {
             eprintln!(
-                "[bench]   {} / {n}, {:.0} rec/s so far",
-                i + 1,
-                (i + 1) as f64 / spent.as_secs_f64()
+                "[bench]   {done} / {timed} timed adds, {:.0} rec/s so far",
+                done as f64 / spent.as_secs_f64()
             );
         }
     }
-    Ok((store, n as f64 / spent.as_secs_f64()))
+    Ok((store, timed as f64 / spent.as_secs_f64()))
 }
 
 /// Times `Store::search(q, 50, 0)` over Latin, Khmer, rare and absent substrings.
@@ -398,11 +453,29 @@ fn time_searches(store: &Store, n: usize) -> Result<Vec<(&'static str, Vec<f64>)
     Ok(classes)
 }
 
-/// Times `Store::list(kind, 50, offset)`: the first page, and random pages.
-fn time_lists(store: &Store, n: usize, records: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+/// Times a page of 50: the first page, a page after a random cursor
+/// (`Store::list_after`, what the CLI's `--after` uses), and the same depth by OFFSET.
+fn time_lists(store: &Store, n: usize) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    // Every page's cursor, walked once per kind (not timed).
+    let mut cursors: HashMap<RecordKind, Vec<ListCursor>> = HashMap::new();
+    for kind in [RecordKind::Visit, RecordKind::Interview] {
+        let mut all = Vec::new();
+        let mut after: Option<ListCursor> = None;
+        loop {
+            let page = store.list_after(kind, 50, after.as_ref())?;
+            match page.next {
+                Some(next) => {
+                    all.push(next.clone());
+                    after = Some(next);
+                }
+                None => break,
+            }
+        }
+        cursors.insert(kind, all);
+    }
     let mut first = Vec::new();
     let mut deep = Vec::new();
-    let per_kind = (records / 2).max(50);
+    let mut deep_offset = Vec::new();
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     for i in 0..n {
         let kind = if i % 2 == 0 {
@@ -411,20 +484,48 @@ fn time_lists(store: &Store, n: usize, records: usize) -> Result<(Vec<f64>, Vec<
             RecordKind::Interview
         };
         let t = Instant::now();
-        let page = store.list(kind, 50, 0)?;
+        let page = store.list_after(kind, 50, None)?;
         first.push(ms(t.elapsed()));
-        if page.len() < 50.min(per_kind) {
-            eprintln!("[bench]   short first page: {}", page.len());
+        if page.records.len() < 50 {
+            eprintln!("[bench]   short first page: {}", page.records.len());
         }
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        let offset = (x % (per_kind as u64 - 49).max(1)) as u32;
+        let kind_cursors = &cursors[&kind];
+        if kind_cursors.is_empty() {
+            continue;
+        }
+        let page_no = (x % kind_cursors.len() as u64) as usize;
         let t = Instant::now();
-        store.list(kind, 50, offset)?;
+        store.list_after(kind, 50, Some(&kind_cursors[page_no]))?;
         deep.push(ms(t.elapsed()));
+        let t = Instant::now();
+        store.list(kind, 50, ((page_no + 1) * 50) as u32)?;
+        deep_offset.push(ms(t.elapsed()));
     }
-    Ok((first, deep))
+    Ok((first, deep, deep_offset))
+}
+
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(f64::NAN)
+}
+
+/// This process's CPU time (user + system, all threads), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = after.split_whitespace().collect();
+            // utime and stime are fields 14 and 15 of the line, 12 and 13 after ")".
+            let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or(f64::NAN)
 }
 
 /// Median time of `KeySlots::unlock` (the passphrase KDF and unwrap) with `params`.
@@ -507,6 +608,7 @@ fn attach_child(mib: u64) -> Result<Value> {
         left: bytes,
     };
     let t = Instant::now();
+    let cpu = cpu_seconds();
     let id = store.attach(
         NewAttachment {
             record_id: visit,
@@ -518,7 +620,9 @@ fn attach_child(mib: u64) -> Result<Value> {
         &mut source,
     )?;
     let write_s = t.elapsed().as_secs_f64();
+    let write_cpu = cpu_seconds() - cpu;
     let t = Instant::now();
+    let cpu = cpu_seconds();
     let mut reader = store.attachment_reader(id)?;
     let mut buf = vec![0u8; 64 * 1024];
     let mut read = 0u64;
@@ -530,6 +634,7 @@ fn attach_child(mib: u64) -> Result<Value> {
         read += n as u64;
     }
     let read_s = t.elapsed().as_secs_f64();
+    let read_cpu = cpu_seconds() - cpu;
     if read != bytes {
         bail!("read back {read} bytes, wrote {bytes}");
     }
@@ -537,6 +642,8 @@ fn attach_child(mib: u64) -> Result<Value> {
         "bytes": bytes,
         "write_mb_s": bytes as f64 / 1e6 / write_s,
         "read_mb_s": bytes as f64 / 1e6 / read_s,
+        "write_mb_per_cpu_s": bytes as f64 / 1e6 / write_cpu,
+        "read_mb_per_cpu_s": bytes as f64 / 1e6 / read_cpu,
         "peak_rss_mib": vm_hwm_mib(),
         "rss_before_mib": rss_before,
     }))

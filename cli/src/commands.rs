@@ -8,7 +8,7 @@ use anyhow::{anyhow, Context, Result};
 use fieldcase_core::crypto::KdfParams;
 use fieldcase_core::model::{self, MediaKind, Record};
 use fieldcase_core::store::attachments::{guess_media, NewAttachment};
-use fieldcase_core::store::Revision;
+use fieldcase_core::store::{ListCursor, ListPage, Revision};
 use fieldcase_core::{NewProfile, Profile, Store};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -181,18 +181,35 @@ pub fn run(cli: Cli) -> Result<()> {
             kind,
             limit,
             offset,
+            after,
         } => {
+            let after = after
+                .map(|c| c.parse::<ListCursor>())
+                .transpose()
+                .map_err(fieldcase_core::Error::from)?;
             let store = ctx.open()?;
-            let rows = store.list(kind, limit, offset)?;
+            let page = if offset > 0 {
+                let records = store.list(kind, limit, offset)?;
+                ListPage {
+                    next: None,
+                    records,
+                }
+            } else {
+                store.list_after(kind, limit, after.as_ref())?
+            };
             if ctx.json {
-                return print_json(&rows);
+                // An array, as before; the next cursor is the last row's `updated_at~id`.
+                return print_json(&page.records);
             }
-            if rows.is_empty() {
+            if page.records.is_empty() {
                 outln!("No {kind} records.");
             }
-            for r in rows {
+            for r in page.records {
                 let conflict = if r.conflict { "  [conflict]" } else { "" };
                 outln!("{}  {}  {}{}", r.id, r.updated_at, r.label, conflict);
+            }
+            if let Some(next) = page.next {
+                eprintln!("More may follow: fieldcase list {kind} --after {next}");
             }
             Ok(())
         }

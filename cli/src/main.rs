@@ -107,9 +107,12 @@ enum Command {
         /// How many
         #[arg(long, default_value_t = 50)]
         limit: u32,
-        /// How many to skip (for paging)
-        #[arg(long, default_value_t = 0)]
+        /// How many to skip (slow on deep pages; prefer --after)
+        #[arg(long, default_value_t = 0, conflicts_with = "after")]
         offset: u32,
+        /// Continue after this cursor: the last row's <updated_at>~<id>, printed after a full page
+        #[arg(long, value_name = "CURSOR")]
+        after: Option<String>,
     },
     /// Find records whose text contains these words (any language, Khmer included)
     Search {

@@ -1175,6 +1175,62 @@ mod tests {
 }
 "#;
 
+    /// A slot with four lanes and three passes, written by the build that used
+    /// `argon2` 0.5 (lanes one after another). The lanes now run in parallel;
+    /// this proves the derivation is the same, so existing profiles still open.
+    #[test]
+    fn a_pinned_four_lane_slot_still_unlocks() {
+        let slots = KeySlots::from_bytes(PINNED_FOUR_LANES.as_bytes()).unwrap();
+        assert_eq!(
+            slots.kdf_params(),
+            KdfParams {
+                m_kib: 8192,
+                t: 3,
+                p: 4
+            }
+        );
+        assert_eq!(
+            slots.unlock(&pass("ពាក្យសម្ងាត់ four lanes")).unwrap().expose(),
+            &[0x3c; 32]
+        );
+        assert!(matches!(
+            slots.unlock(&pass("ពាក្យសម្ងាត់ four lane")),
+            Err(Error::WrongPassphrase)
+        ));
+    }
+
+    /// Argon2id at [`KdfParams::DEFAULT`] (256 MiB, t = 3, p = 4), output
+    /// pinned from the `argon2` 0.5 build (sequential lanes).
+    #[test]
+    fn the_default_kdf_output_is_pinned() {
+        let kek = derive_kek(
+            &pass("ពាក្យសម្ងាត់ four lanes"),
+            KdfParams::DEFAULT,
+            b"fieldcase-salt16",
+        )
+        .unwrap();
+        assert_eq!(
+            hex::encode(kek.as_slice()),
+            "99eca5e5b6d33f2b4db1b21bc64a1ced2c4ecad3d7a9e58b4ea3df27ba963667"
+        );
+    }
+
+    const PINNED_FOUR_LANES: &str = r#"{
+  "format": "fieldcase-keyslots",
+  "version": 1,
+  "passphrase": {
+    "kdf": "argon2id",
+    "m_kib": 8192,
+    "t": 3,
+    "p": 4,
+    "salt": "2502875eac1d1c022b975d8b76600c70",
+    "nonce": "28b7fa5f4bbaab5dda5cc5858a97bfdc3ce1c19d7901608e",
+    "wrapped_key": "607e54f5749a95e4937905915c5d2e26377fa15f069a748a6126a1bb7c2b952bba1562199fc75a9664e8d76bd6470f01"
+  },
+  "recovery": null
+}
+"#;
+
     /// The office identity of [`PINNED_V1`]'s recovery slot (a test key).
     /// `age -d -i` with it opens the slot's armor too.
     const PINNED_OFFICE: &str =

@@ -8,7 +8,7 @@
 //! crash in between leaves an orphan file (encrypted), removed at next unlock.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
@@ -364,7 +364,9 @@ fn write_blob(
         .open(path)
         .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
     let file_key = blob_key(key, blob);
-    let mut writer = EncryptingWriter::new(BufWriter::with_capacity(4 * CHUNK, file), &file_key)?;
+    // Straight to the file: the writer already hands over whole 64 KiB sealed chunks, so a
+    // BufWriter would only add a copy of every byte.
+    let mut writer = EncryptingWriter::new(file, &file_key)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut size = 0u64;
@@ -381,10 +383,7 @@ fn write_blob(
             .map_err(|e| Error::io("writing the attachment", e))?;
         size += n as u64;
     }
-    let buffered = writer.finish()?;
-    let file = buffered
-        .into_inner()
-        .map_err(|e| Error::io("writing the attachment", e.into_error()))?;
+    let file = writer.finish()?;
     file.sync_all()
         .map_err(|e| Error::io("writing the attachment", e))?;
     Ok((size, hex::encode(hasher.finalize())))

@@ -125,11 +125,8 @@ pub fn append(
     detail: Value,
 ) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev_hash) = match last {
         Some((s, h)) => (s + 1, h),
@@ -147,21 +144,21 @@ pub fn append(
         hash: String::new(),
     };
     entry.hash = entry.compute_hash();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit (seq, at, device_id, actor, action, record_id, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            entry.seq,
-            entry.at,
-            entry.device_id,
-            entry.actor,
-            entry.action,
-            entry.record_id,
-            entry.detail.to_string(),
-            entry.prev_hash,
-            entry.hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        entry.seq,
+        entry.at,
+        entry.device_id,
+        entry.actor,
+        entry.action,
+        entry.record_id,
+        entry.detail.to_string(),
+        entry.prev_hash,
+        entry.hash
+    ])?;
     Ok(())
 }
 

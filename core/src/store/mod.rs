@@ -27,7 +27,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
-pub use revisions::{RecordSummary, RecordView, Revision};
+pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
 
 /// The device this profile lives on, and the person writing on it.
@@ -116,8 +116,12 @@ pub(crate) fn configure(conn: &Connection, key: Option<&DataKey>) -> Result<()> 
         statement.push_str(&key.sqlcipher_literal());
         statement.push_str("\";");
         conn.execute_batch(&statement)?;
-        conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     }
+    // Wipe freed memory. Process-wide once on, and set on a benchmark's plain
+    // connection too, so the bench compares the same settings but the key.
+    conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    // Every statement of a write is prepared once per connection, not per write.
+    conn.set_prepared_statement_cache_capacity(64);
     // Touch the first page: a wrong key or a file that is not ours fails here.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
@@ -331,9 +335,21 @@ impl Store {
         Ok(revs.into_iter().map(Revision::without_identity).collect())
     }
 
-    /// A page of records of one kind, most recently changed first.
+    /// A page of records of one kind, most recently changed first, skipping `offset`
+    /// (slower the deeper it goes; [`Store::list_after`] is not).
     pub fn list(&self, kind: RecordKind, limit: u32, offset: u32) -> Result<Vec<RecordSummary>> {
         revisions::list(&self.conn, kind, limit, offset)
+    }
+
+    /// A page of records of one kind, most recently changed first, after `after` (the
+    /// previous page's [`ListPage::next`]; `None` for the first page).
+    pub fn list_after(
+        &self,
+        kind: RecordKind,
+        limit: u32,
+        after: Option<&ListCursor>,
+    ) -> Result<ListPage> {
+        revisions::list_after(&self.conn, kind, limit, after)
     }
 
     /// A page of records whose text contains `query`.

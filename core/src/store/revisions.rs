@@ -293,28 +293,83 @@ pub fn view(conn: &Connection, record_id: Uuid, reveal_identity: bool) -> Result
     })
 }
 
-/// A page of a kind's records, most recently changed first.
-pub fn list(
-    conn: &Connection,
-    kind: RecordKind,
-    limit: u32,
-    offset: u32,
-) -> Result<Vec<RecordSummary>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, label, updated_at, heads FROM records
-         WHERE kind = ?1 AND deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3",
-    )?;
-    let rows = stmt
-        .query_map(params![kind.as_str(), limit, offset], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+/// Where a list page ends: the last row's change time and id. The next page
+/// continues strictly after it, by the list's own order, so a page costs the
+/// same at any depth (no rows are skipped one by one, as with an offset), and a
+/// record changed meanwhile moves to the top instead of shifting later pages.
+///
+/// Written as `<updated_at>~<id>`, e.g.
+/// `2026-11-23T16:36:48.577361Z~01a20944-3d6b-7667-9f8b-e847b7b60fd9`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCursor {
+    updated_at: String,
+    id: Uuid,
+}
+
+impl ListCursor {
+    fn after(summary: &RecordSummary) -> ListCursor {
+        ListCursor {
+            updated_at: summary.updated_at.clone(),
+            id: summary.id,
+        }
+    }
+}
+
+impl std::fmt::Display for ListCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}~{}", self.updated_at, self.id)
+    }
+}
+
+impl std::str::FromStr for ListCursor {
+    type Err = ValidationError;
+
+    fn from_str(text: &str) -> std::result::Result<Self, ValidationError> {
+        let bad = || {
+            ValidationError::new(
+                "cursor",
+                format!(
+                    "{text:?} is not a list cursor (<updated_at>~<id>, as printed after a full page)"
+                ),
+            )
+        };
+        let (time, id) = text.trim().split_once('~').ok_or_else(bad)?;
+        let time = DateTime::parse_from_rfc3339(time).map_err(|_| bad())?;
+        Ok(ListCursor {
+            // The store's own text form, so the comparison in SQL is exact.
+            updated_at: time_text(time.with_timezone(&Utc)),
+            id: Uuid::parse_str(id).map_err(|_| bad())?,
+        })
+    }
+}
+
+/// A page of a list, and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListPage {
+    /// The records, most recently changed first.
+    pub records: Vec<RecordSummary>,
+    /// Set when the page is full (there may be more): pass it to get the next page.
+    #[serde(serialize_with = "cursor_text")]
+    pub next: Option<ListCursor>,
+}
+
+fn cursor_text<S: serde::Serializer>(
+    cursor: &Option<ListCursor>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match cursor {
+        Some(c) => s.serialize_str(&c.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+type SummaryTexts = (String, String, String, String, i64);
+
+fn summary_texts(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryTexts> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn summaries(rows: Vec<SummaryTexts>) -> Result<Vec<RecordSummary>> {
     rows.into_iter()
         .map(|(id, kind, label, updated_at, heads)| {
             Ok(RecordSummary {
@@ -328,15 +383,75 @@ pub fn list(
         .collect()
 }
 
+/// A page of a kind's records, most recently changed first, skipping `offset` rows.
+/// Deep pages get slower with the offset; [`list_after`] does not.
+pub fn list(
+    conn: &Connection,
+    kind: RecordKind,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<RecordSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, label, updated_at, heads FROM records
+         WHERE kind = ?1 AND deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt
+        .query_map(params![kind.as_str(), limit, offset], summary_texts)?
+        .collect::<Result<Vec<_>, _>>()?;
+    summaries(rows)
+}
+
+/// A page of a kind's records, most recently changed first, starting after `after`
+/// (from the start if `None`). Walks the `records_by_kind` index from the cursor.
+pub fn list_after(
+    conn: &Connection,
+    kind: RecordKind,
+    limit: u32,
+    after: Option<&ListCursor>,
+) -> Result<ListPage> {
+    let rows = match after {
+        None => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, kind, label, updated_at, heads FROM records
+                 WHERE kind = ?1 AND deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![kind.as_str(), limit], summary_texts)?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        }
+        Some(cursor) => {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, kind, label, updated_at, heads FROM records
+                 WHERE kind = ?1 AND deleted = 0 AND (updated_at, id) < (?2, ?3)
+                 ORDER BY updated_at DESC, id DESC LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    kind.as_str(),
+                    cursor.updated_at,
+                    cursor.id.to_string(),
+                    limit
+                ],
+                summary_texts,
+            )?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    let records = summaries(rows)?;
+    let full = limit > 0 && records.len() == limit as usize;
+    let next = if full {
+        records.last().map(ListCursor::after)
+    } else {
+        None
+    };
+    Ok(ListPage { records, next })
+}
+
 /// Checks that every record `record` links to exists, is not deleted, and is of a plausible kind.
 pub fn check_links(conn: &Connection, record: &Record) -> Result<()> {
     for (field, id) in record.links() {
         let found: Option<bool> = conn
-            .query_row(
-                "SELECT deleted FROM records WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT deleted FROM records WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
             .optional()?;
         match found {
             None => {
@@ -424,15 +539,18 @@ pub(crate) fn write_local(
 fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
     let text = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
     let created = time_text(rev.created_at);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR IGNORE INTO records (id, kind, label, created_at, updated_at, deleted, heads)
          VALUES (?1, ?2, '', ?3, ?3, 0, 0)",
-        params![rev.record_id.to_string(), rev.kind.as_str(), created],
-    )?;
-    tx.execute(
-        "INSERT INTO revisions (id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+    )?
+    .execute(params![
+        rev.record_id.to_string(),
+        rev.kind.as_str(),
+        created
+    ])?;
+    tx.prepare_cached("INSERT INTO revisions (id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?
+        .execute(params![
             rev.id.to_string(),
             rev.record_id.to_string(),
             rev.kind.as_str(),
@@ -447,22 +565,17 @@ fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
         ],
     )?;
     for parent in &rev.parents {
-        tx.execute(
-            "DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2",
-            params![rev.record_id.to_string(), parent.to_string()],
-        )?;
+        tx.prepare_cached("DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2")?
+            .execute(params![rev.record_id.to_string(), parent.to_string()])?;
     }
     // A revision already named as a parent by another (arriving out of order) is not a head.
-    let superseded: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM revisions WHERE record_id = ?1 AND parents LIKE '%' || ?2 || '%')",
-        params![rev.record_id.to_string(), rev.id.to_string()],
+    let superseded: bool = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE record_id = ?1 AND parents LIKE '%' || ?2 || '%')")?
+        .query_row(params![rev.record_id.to_string(), rev.id.to_string()],
         |r| r.get(0),
     )?;
     if !superseded {
-        tx.execute(
-            "INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)",
-            params![rev.record_id.to_string(), rev.id.to_string()],
-        )?;
+        tx.prepare_cached("INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)")?
+            .execute(params![rev.record_id.to_string(), rev.id.to_string()])?;
     }
     Ok(())
 }
@@ -474,20 +587,24 @@ fn update_record_row(
     text: Option<&str>,
 ) -> Result<()> {
     let id = rev.record_id.to_string();
-    let heads: i64 = tx.query_row(
-        "SELECT count(*) FROM heads WHERE record_id = ?1",
-        [&id],
-        |r| r.get(0),
-    )?;
-    tx.execute(
+    let heads: i64 = tx
+        .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
+    tx.prepare_cached(
         "UPDATE records SET updated_at = max(updated_at, ?2), heads = ?3, deleted = ?4,
              label = CASE WHEN ?4 THEN label ELSE ?5 END
          WHERE id = ?1",
-        params![id, time_text(rev.created_at), heads, rev.deleted, label],
-    )?;
-    let rowid: i64 = tx.query_row("SELECT rowid FROM records WHERE id = ?1", [&id], |r| {
-        r.get(0)
-    })?;
+    )?
+    .execute(params![
+        id,
+        time_text(rev.created_at),
+        heads,
+        rev.deleted,
+        label
+    ])?;
+    let rowid: i64 = tx
+        .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
     search::index(tx, rowid, if rev.deleted { None } else { text })?;
     Ok(())
 }
@@ -589,4 +706,139 @@ pub fn apply_foreign(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
     shown.deleted = deleted;
     update_record_row(tx, &shown, &label, text.as_deref())?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use crate::crypto::KdfParams;
+    use crate::model::example;
+    use crate::profile::{NewProfile, Profile};
+    use crate::secret::Passphrase;
+    use crate::store::Store;
+
+    fn store_with_people(dir: &std::path::Path, n: usize) -> (Store, Vec<Uuid>) {
+        let mut store = Profile::init(
+            dir,
+            &Passphrase::new("ផ្លូវ paging".into()),
+            &NewProfile {
+                device_name: "Laptop P".into(),
+                author: Some("SW-02".into()),
+                kdf: KdfParams::FOR_TESTS_ONLY,
+                unencrypted_for_benchmarks: false,
+            },
+        )
+        .unwrap();
+        let ids = (0..n)
+            .map(|i| {
+                let mut v = example(RecordKind::Person).to_value();
+                v["pseudonym"] = Value::String(format!("ស្រី {i}"));
+                store
+                    .add(Record::from_value(RecordKind::Person, v).unwrap())
+                    .unwrap()
+            })
+            .collect();
+        (store, ids)
+    }
+
+    fn walk(store: &Store, limit: u32) -> Vec<Uuid> {
+        let mut seen = Vec::new();
+        let mut after: Option<ListCursor> = None;
+        loop {
+            let page = store
+                .list_after(RecordKind::Person, limit, after.as_ref())
+                .unwrap();
+            assert!(page.records.len() <= limit as usize);
+            seen.extend(page.records.iter().map(|r| r.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => return seen,
+            }
+        }
+    }
+
+    #[test]
+    fn cursor_pages_walk_the_same_order_as_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mut ids) = store_with_people(dir.path(), 7);
+        ids.reverse(); // most recently changed first
+        let by_offset: Vec<Uuid> = store
+            .list(RecordKind::Person, 50, 0)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(by_offset, ids);
+        for limit in [1, 3, 7, 50] {
+            assert_eq!(walk(&store, limit), ids, "limit {limit}");
+        }
+        // A full last page says there may be more; the page after it is empty.
+        let page = store.list_after(RecordKind::Person, 7, None).unwrap();
+        let next = page.next.expect("a full page has a cursor");
+        let rest = store
+            .list_after(RecordKind::Person, 7, Some(&next))
+            .unwrap();
+        assert!(rest.records.is_empty() && rest.next.is_none());
+        assert!(store
+            .list_after(RecordKind::Visit, 7, None)
+            .unwrap()
+            .records
+            .is_empty());
+    }
+
+    #[test]
+    fn a_record_changed_between_pages_moves_up_and_the_rest_stay_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, mut ids) = store_with_people(dir.path(), 6);
+        ids.reverse();
+        let first = store.list_after(RecordKind::Person, 2, None).unwrap();
+        // Edit a record the reader has not reached yet, and delete another.
+        let mut v = example(RecordKind::Person).to_value();
+        v["pseudonym"] = Value::String("ស្រី edited".into());
+        let edited = ids[4];
+        store
+            .edit(edited, Record::from_value(RecordKind::Person, v).unwrap())
+            .unwrap();
+        store.delete(ids[3]).unwrap();
+        let mut rest = Vec::new();
+        let mut after = first.next;
+        while let Some(cursor) = after {
+            let page = store
+                .list_after(RecordKind::Person, 2, Some(&cursor))
+                .unwrap();
+            rest.extend(page.records.iter().map(|r| r.id));
+            after = page.next;
+        }
+        // Not repeated, not skipped-over: it is now at the top of a fresh first page.
+        assert_eq!(rest, vec![ids[2], ids[5]]);
+        let top = store.list_after(RecordKind::Person, 1, None).unwrap();
+        assert_eq!(top.records[0].id, edited);
+    }
+
+    #[test]
+    fn a_cursor_round_trips_as_text_and_nonsense_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, _) = store_with_people(dir.path(), 2);
+        let next = store
+            .list_after(RecordKind::Person, 1, None)
+            .unwrap()
+            .next
+            .unwrap();
+        let text = next.to_string();
+        assert!(text.contains('~'), "{text}");
+        assert_eq!(text.parse::<ListCursor>().unwrap(), next);
+        let json =
+            serde_json::to_value(store.list_after(RecordKind::Person, 1, None).unwrap()).unwrap();
+        assert_eq!(json["next"], Value::String(text));
+        for bad in [
+            "",
+            "~",
+            "yesterday~01a20944-3d6b-7667-9f8b-e847b7b60fd9",
+            "2026-11-23T16:36:48.577361Z",
+            "2026-11-23T16:36:48.577361Z~not-an-id",
+        ] {
+            let err = bad.parse::<ListCursor>().unwrap_err();
+            assert_eq!(err.field, "cursor", "{bad:?}");
+        }
+    }
 }

@@ -27,12 +27,11 @@ pub struct SearchHit {
 
 /// Replaces a record's indexed text (`None` removes it).
 pub(crate) fn index(tx: &Transaction<'_>, rowid: i64, text: Option<&str>) -> Result<()> {
-    tx.execute("DELETE FROM search WHERE rowid = ?1", [rowid])?;
+    tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+        .execute([rowid])?;
     if let Some(text) = text {
-        tx.execute(
-            "INSERT INTO search (rowid, text) VALUES (?1, ?2)",
-            params![rowid, text],
-        )?;
+        tx.prepare_cached("INSERT INTO search (rowid, text) VALUES (?1, ?2)")?
+            .execute(params![rowid, text])?;
     }
     Ok(())
 }
