@@ -4,8 +4,6 @@
 // (clippy's allow-unwrap-in-tests covers #[test] functions, not the helpers they share).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
