@@ -1,5 +1,7 @@
 //! Behaviour a person sees through `fieldcase`: real processes on real profile folders.
 //! Each test gets its own temp dir; nothing here is mocked.
+// Helpers outside #[test] functions unwrap too; clippy's allow-unwrap-in-tests does not reach them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -80,7 +80,10 @@ fn two_heads_are_a_conflict_kept_shown_and_resolved_by_a_revision_with_both_pare
         other => panic!("expected a conflict, got {other:?}"),
     }
     // importing the same revision again changes nothing
-    assert_eq!(store.apply_foreign(&[theirs.clone()]).unwrap(), 0);
+    assert_eq!(
+        store.apply_foreign(std::slice::from_ref(&theirs)).unwrap(),
+        0
+    );
 
     let merged = store
         .resolve(id, person_with("Sreymom-07 (merged)"))
