@@ -39,6 +39,9 @@ pub enum Action {
     RecoveryKeySet,
     /// An attachment's bytes were read out of the store.
     AttachmentExported,
+    /// Figures or records left the store for partners: a partner export, or a report with the
+    /// small-cell threshold lowered (the detail says which, never what they say).
+    DataExported,
 }
 
 impl Action {
@@ -54,6 +57,7 @@ impl Action {
             Action::PassphraseChanged => "passphrase_changed",
             Action::RecoveryKeySet => "recovery_key_set",
             Action::AttachmentExported => "attachment_exported",
+            Action::DataExported => "data_exported",
         }
     }
 }
