@@ -1,6 +1,8 @@
 //! Fieldcase's performance bench. It prints figures next to the targets;
 //! it never asserts. See docs/performance.md.
 
+mod reports;
+
 use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::Path;
@@ -71,6 +73,9 @@ fn row(name: &str, value: f64, unit: &'static str, target: Option<(String, bool)
 }
 
 fn main() -> Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("reports") {
+        return reports::run(std::env::args().skip(2));
+    }
     let args = Args::parse();
     if let Some(Child::AttachChild { mib }) = args.child {
         let out = attach_child(mib)?;

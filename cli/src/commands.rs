@@ -358,6 +358,15 @@ pub fn run(cli: Cli) -> Result<()> {
                 json!({"recovered": true}),
             )
         }
+        Command::Report(which) => {
+            crate::report::run_report(&ctx.profile, ctx.passphrase_file.as_deref(), which)
+        }
+        Command::PartnerExport(args) => crate::report::run_partner_export(
+            &ctx.profile,
+            ctx.passphrase_file.as_deref(),
+            ctx.json,
+            args,
+        ),
     }
 }
 

@@ -8,6 +8,7 @@
 mod commands;
 mod exit;
 mod passphrase;
+mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -155,6 +156,11 @@ enum Command {
     /// Office recovery of a lost passphrase
     #[command(subcommand)]
     Recovery(RecoveryCommand),
+    /// Figures for the office and partners: prevalence of minors, casework (read-only)
+    #[command(subcommand)]
+    Report(report::ReportCommand),
+    /// Write a record-level CSV of one kind for partners (coded fields only; logged)
+    PartnerExport(report::PartnerExportArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod error;
 pub mod model;
 pub mod profile;
+pub mod report;
 pub mod secret;
 pub mod store;
 

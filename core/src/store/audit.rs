@@ -41,6 +41,9 @@ pub enum Action {
     AttachmentExported,
     /// The profile was unlocked with the office's recovery key instead of the passphrase.
     RecoveryUnlock,
+    /// Figures or records left the store for partners: a partner export, or a report with the
+    /// small-cell threshold lowered (the detail says which, never what they say).
+    DataExported,
 }
 
 impl Action {
@@ -57,6 +60,7 @@ impl Action {
             Action::RecoveryKeySet => "recovery_key_set",
             Action::AttachmentExported => "attachment_exported",
             Action::RecoveryUnlock => "recovery_unlock",
+            Action::DataExported => "data_exported",
         }
     }
 }
