@@ -52,21 +52,21 @@ fn read_input(path: &Path) -> Result<String> {
     Ok(text)
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
 }
 
-struct Ctx {
-    profile: PathBuf,
-    passphrase_file: Option<PathBuf>,
-    json: bool,
+pub(crate) struct Ctx {
+    pub(crate) profile: PathBuf,
+    pub(crate) passphrase_file: Option<PathBuf>,
+    pub(crate) json: bool,
 }
 
 impl Ctx {
-    fn open(&self) -> Result<Store> {
+    pub(crate) fn open(&self) -> Result<Store> {
         let pass = passphrase::existing(self.passphrase_file.as_deref())?;
         Ok(Profile::open(&self.profile, &pass)?)
     }
@@ -271,6 +271,11 @@ pub fn run(cli: Cli) -> Result<()> {
             print!("{}", key.minisign);
             Ok(())
         }
+        Command::Office(cmd) => crate::bundles::office(&ctx, cmd),
+        Command::Trust(cmd) => crate::bundles::trust(&ctx, cmd),
+        Command::Export { out, all } => crate::bundles::export(&ctx, &out, all),
+        Command::Verify { file } => crate::bundles::verify(&ctx, &file),
+        Command::Import { file } => crate::bundles::import(&ctx, &file),
         Command::Recovery(RecoveryCommand::Set { recipient }) => {
             let mut store = ctx.open()?;
             store.set_recovery_recipient(recipient.trim())?;
@@ -316,7 +321,7 @@ fn kdf(insecure: bool) -> KdfParams {
     }
 }
 
-fn say(ctx: &Ctx, text: &str, value: Value) -> Result<()> {
+pub(crate) fn say(ctx: &Ctx, text: &str, value: Value) -> Result<()> {
     if ctx.json {
         print_json(&value)
     } else {

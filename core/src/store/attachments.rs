@@ -346,6 +346,40 @@ fn attachment_record(new: &NewAttachment, size: u64, sha256: &str, author: &str)
     Ok(Record::from_value(RecordKind::Attachment, value)?)
 }
 
+/// Streams `source` into a new encrypted blob file (synced, renamed into place). Returns the
+/// blob's name, its path, the byte count and SHA-256. The caller records it in
+/// `attachment_blobs` in its transaction, or removes the file if that fails; a crash
+/// in between leaves an orphan that the next unlock removes.
+pub(crate) fn store_blob(
+    key: &DataKey,
+    store_dir: &Path,
+    source: &mut dyn Read,
+) -> Result<(String, PathBuf, u64, String)> {
+    let dir = attachments_dir(store_dir);
+    fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let blob = {
+        use rand::RngCore;
+        let mut name = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut name);
+        hex::encode(name)
+    };
+    let partial = dir.join(format!(".{blob}.partial"));
+    let final_path = dir.join(&blob);
+    let (size, sha256) = match write_blob(key, &blob, &partial, source) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    if let Err(e) = fs::rename(&partial, &final_path) {
+        let _ = fs::remove_file(&partial);
+        return Err(Error::io("storing the attachment", e));
+    }
+    sync_dir(&dir)?;
+    Ok((blob, final_path, size, sha256))
+}
+
 fn write_blob(
     key: &DataKey,
     blob: &str,

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod keys;
 pub mod migrations;
 pub mod revisions;
 pub mod search;
@@ -26,6 +27,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use keys::TrustedKey;
 pub use revisions::{RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
 
@@ -495,4 +497,4 @@ fn check_cross_record_rules(conn: &Connection, record: &Record) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -216,6 +216,23 @@ fn revision_from_texts(t: RevisionTexts) -> Result<Revision> {
     })
 }
 
+/// Revisions for a bundle, in the order they were stored (parents before children): every
+/// one not purged, or only those no receipt has acknowledged.
+pub(crate) fn for_bundle(conn: &Connection, unacknowledged_only: bool) -> Result<Vec<Revision>> {
+    let sql = if unacknowledged_only {
+        "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
+         FROM revisions WHERE purged IS NULL AND id NOT IN (SELECT revision_id FROM acknowledged) ORDER BY seq"
+    } else {
+        "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
+         FROM revisions WHERE purged IS NULL ORDER BY seq"
+    };
+    let mut stmt = conn.prepare(sql)?;
+    let texts = stmt
+        .query_map([], row_texts)?
+        .collect::<Result<Vec<_>, _>>()?;
+    texts.into_iter().map(revision_from_texts).collect()
+}
+
 /// Every revision of a record, oldest first.
 pub fn history(conn: &Connection, record_id: Uuid) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
