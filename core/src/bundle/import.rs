@@ -126,7 +126,7 @@ fn decrypt_error(e: age::DecryptError, state: &StreamState) -> Error {
     use age::DecryptError as D;
     match e {
         D::NoMatchingKeys => BundleError::OtherOffice.into(),
-        D::InvalidHeader | D::UnknownFormat => BundleError::NotAge(e.to_string()).into(),
+        D::UnknownFormat => BundleError::NotAge(e.to_string()).into(),
         D::Io(io) if io.kind() == io::ErrorKind::UnexpectedEof => BundleError::Truncated.into(),
         D::Io(io) if state.cipher_eof.get() => {
             let _ = io;
@@ -134,6 +134,19 @@ fn decrypt_error(e: age::DecryptError, state: &StreamState) -> Error {
         }
         other => BundleError::Damaged(format!("its header: {other}")).into(),
     }
+}
+
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Opens the bundle file and runs the reader over its plaintext into `sink`.
@@ -155,6 +168,16 @@ fn open_and_read(
     if total == 0 {
         return Err(BundleError::Empty.into());
     }
+    let mut file = file;
+    let mut magic = [0u8; 21];
+    let n = read_up_to(&mut file, &mut magic)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    if !(magic[..n].starts_with(b"age-encryption.org/")
+        || magic[..n].starts_with(b"-----BEGIN AGE"))
+    {
+        return Err(BundleError::NotAge("it does not start as an age file does".into()).into());
+    }
+    io::Seek::rewind(&mut file).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     let state = StreamState::default();
     let source = CipherSource {
         file,
