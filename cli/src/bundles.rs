@@ -7,7 +7,7 @@ use anyhow::Result;
 use fieldcase_core::bundle::{ExportOptions, Gaps, Progress};
 use serde_json::json;
 
-use crate::commands::{print_json, say, Ctx};
+use crate::commands::{parse_id, print_json, say, Ctx};
 use crate::{IdentityCommand, OfficeCommand, TrustCommand};
 
 /// A progress line on stderr when it is a terminal; nothing otherwise.
@@ -241,5 +241,51 @@ pub fn import(ctx: &Ctx, file: &Path) -> Result<()> {
     for g in gaps_text(&summary.gaps) {
         println!("Note: {g}");
     }
+    Ok(())
+}
+
+pub fn receipt(ctx: &Ctx, bundle_id: &str, out: &Path) -> Result<()> {
+    let id = parse_id(bundle_id)?;
+    let mut store = ctx.open()?;
+    let summary = store.write_receipt(id, out)?;
+    if ctx.json {
+        return print_json(&summary);
+    }
+    println!(
+        "Wrote a signed receipt for bundle {} (sequence {}): {} revision(s), {} attachment(s) held by {}. Send {} back to the laptop.",
+        summary.bundle_id,
+        summary.sequence,
+        summary.revisions,
+        summary.attachments,
+        summary.office,
+        out.display()
+    );
+    Ok(())
+}
+
+pub fn import_receipt(ctx: &Ctx, file: &Path) -> Result<()> {
+    let mut store = ctx.open()?;
+    let summary = store.import_receipt(file)?;
+    if ctx.json {
+        return print_json(&summary);
+    }
+    println!(
+        "{} acknowledged bundle {} (sequence {}): {} revision(s) and {} attachment(s) are now held by the office; `fieldcase purge --acknowledged` removes them from this laptop.",
+        summary.office, summary.bundle_id, summary.sequence, summary.revisions, summary.attachments
+    );
+    Ok(())
+}
+
+pub fn purge(ctx: &Ctx, acknowledged: bool) -> Result<()> {
+    let _ = acknowledged; // required by the parser: purge has one mode, said out loud
+    let mut store = ctx.open()?;
+    let s = store.purge_acknowledged()?;
+    if ctx.json {
+        return print_json(&s);
+    }
+    println!(
+        "Purged {} revision(s) ({} record(s) now stubs, {} identity section(s)) and {} attachment(s) ({} bytes) that the office holds.",
+        s.revisions, s.records, s.identities, s.attachments, s.attachment_bytes
+    );
     Ok(())
 }

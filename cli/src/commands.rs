@@ -33,7 +33,7 @@ fn default_profile() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("profile"))
 }
 
-fn parse_id(text: &str) -> Result<Uuid> {
+pub(crate) fn parse_id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text.trim())
         .map_err(|_| anyhow!(UsageError(format!("{text:?} is not a record id (a UUID)"))))
 }
@@ -276,6 +276,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export { out, all } => crate::bundles::export(&ctx, &out, all),
         Command::Verify { file } => crate::bundles::verify(&ctx, &file),
         Command::Import { file } => crate::bundles::import(&ctx, &file),
+        Command::Receipt { bundle_id, out } => crate::bundles::receipt(&ctx, &bundle_id, &out),
+        Command::ImportReceipt { file } => crate::bundles::import_receipt(&ctx, &file),
+        Command::Purge { acknowledged } => crate::bundles::purge(&ctx, acknowledged),
         Command::Recovery(RecoveryCommand::Set { recipient }) => {
             let mut store = ctx.open()?;
             store.set_recovery_recipient(recipient.trim())?;
@@ -424,6 +427,12 @@ fn show(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
     }
     if view.has_identity && !reveal {
         println!("Identity: protected (show it with --reveal-identity; that is logged)");
+    }
+    if let Some(purged) = &view.purged {
+        println!(
+            "PURGED: the office holds this content; it was removed from this laptop. {}",
+            serde_json::to_string(purged)?
+        );
     }
     if let Some(body) = &view.body {
         println!("{}", serde_json::to_string_pretty(body)?);

@@ -179,6 +179,25 @@ enum Command {
         /// The bundle file
         file: PathBuf,
     },
+    /// On the office: write a signed receipt for an imported bundle, for the laptop that sent it
+    Receipt {
+        /// The bundle's id (import prints it)
+        bundle_id: String,
+        /// The receipt file to write (must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// On a laptop: check the office's receipt (a trusted office key) and mark what it lists acknowledged
+    ImportReceipt {
+        /// The receipt file
+        file: PathBuf,
+    },
+    /// Remove from this laptop what the office acknowledged holding, leaving stubs (logged)
+    Purge {
+        /// Purge what signed receipts acknowledged (required: purge removes nothing else)
+        #[arg(long, required = true)]
+        acknowledged: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

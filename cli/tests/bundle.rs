@@ -775,3 +775,162 @@ fn a_forged_bundle_from_a_trusted_key_imports_when_nothing_is_wrong() {
     let s = w.office.json(&["import", good.to_str().unwrap()]);
     assert!(s["added"].as_u64().unwrap() > 0, "{s}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Receipts and purge.
+
+#[test]
+fn a_signed_receipt_acknowledges_and_purge_leaves_stubs() {
+    let w = World::new();
+    let (person, att) = w.record();
+    let bundle = w.export("one.fcb");
+    let imported = w.office.json(&["import", bundle.to_str().unwrap()]);
+    let bundle_id = imported["bundle_id"].as_str().unwrap().to_string();
+    let receipt = w.office.path("receipt.json");
+    let written = w
+        .office
+        .json(&["receipt", &bundle_id, "--out", receipt.to_str().unwrap()]);
+    assert_eq!(written["revisions"], 4);
+    assert_eq!(written["attachments"], 1);
+
+    // Until the laptop trusts the office's key, the receipt is refused.
+    let out = w.field.run(&["import-receipt", receipt.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(10));
+    assert!(text(&out.stderr).contains("which this profile does not trust"));
+    let office_key = w.office.json(&["keys", "show"])["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.field
+        .ok(&["trust", "add", &office_key, "--name", "Phnom Penh office"]);
+
+    // An altered receipt is refused.
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&receipt).unwrap()).unwrap();
+    doc["receipt"]["sequence"] = 7.into();
+    let forged = w.field.path("forged-receipt.json");
+    std::fs::write(&forged, doc.to_string()).unwrap();
+    let out = w.field.run(&["import-receipt", forged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(10));
+    assert!(
+        text(&out.stderr).contains("its signature does not verify: the receipt was altered"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Purge before any receipt removes nothing.
+    let nothing = w.field.json(&["purge", "--acknowledged"]);
+    assert_eq!(nothing["revisions"], 0);
+
+    let r = w.field.json(&["import-receipt", receipt.to_str().unwrap()]);
+    assert_eq!(r["revisions"], 4);
+    assert_eq!(r["attachments"], 1);
+    let found = w.field.json(&["search", "ភោជនីយដ្ឋាន"]);
+    assert!(!found.as_array().unwrap().is_empty());
+
+    let purged = w.field.json(&["purge", "--acknowledged"]);
+    assert_eq!(purged["revisions"], 4, "{purged}");
+    assert_eq!(purged["identities"], 1);
+    assert_eq!(purged["attachments"], 1);
+
+    // Stubs say what was there and where it went; the content is gone.
+    let shown = w.field.json(&["show", &person, "--reveal-identity"]);
+    assert!(shown["body"].is_null(), "{shown}");
+    assert_eq!(shown["purged"]["bundle_id"], bundle_id.as_str());
+    assert_eq!(shown["purged"]["held_by"], "Phnom Penh office");
+    assert_eq!(
+        shown["purged"]["removed"],
+        serde_json::json!(["body", "identity"])
+    );
+    assert!(!shown.to_string().contains("ស្រី ភា"));
+    let plain = w.field.ok(&["show", &person]);
+    assert!(plain.contains("PURGED"), "{plain}");
+    let history = w
+        .field
+        .json(&["show", &person, "--history", "--reveal-identity"]);
+    assert!(!history.to_string().contains("ស្រី ភា"));
+    assert_eq!(w.field.json(&["search", "ភោជនីយដ្ឋាន"]), serde_json::json!([]));
+    let back = w.field.path("back.ogg");
+    let out = w
+        .field
+        .run(&["attachment", "get", &att, "--out", back.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert_eq!(
+        std::fs::read_dir(w.field.path("profile").join("attachments"))
+            .unwrap()
+            .count(),
+        0
+    );
+    let log = w.field.json(&["audit", "log"]).to_string();
+    assert!(log.contains("receipt_imported") && log.contains("records_purged"));
+    let verify = w.field.ok(&["audit", "verify"]);
+    assert!(verify.contains("intact"), "{verify}");
+
+    // Nothing is left to send; what is written next travels alone.
+    let out = w.field.run(&[
+        "export",
+        "--out",
+        w.field.path("empty.fcb").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(10));
+    assert!(text(&out.stderr).contains("nothing to export"));
+    w.field
+        .add("establishment", &w.field.ok(&["example", "establishment"]));
+    let next = w.field.path("two.fcb");
+    let s = w.field.json(&["export", "--out", next.to_str().unwrap()]);
+    assert_eq!(s["counts"]["revisions"], 1);
+    assert_eq!(s["sequence"], 2);
+    let s2 = w.office.json(&["import", next.to_str().unwrap()]);
+    assert_eq!(s2["added"], 1);
+    assert_eq!(s2["gaps"]["missing"], serde_json::json!([]));
+
+    // The office still holds everything.
+    let office_view = w.office.json(&["show", &person, "--reveal-identity"]);
+    assert!(office_view.to_string().contains("ស្រី ភា"));
+}
+
+#[test]
+fn kill_9_during_import_leaves_nothing_and_import_again_works() {
+    let w = World::new();
+    w.record();
+    // A larger attachment so the import takes a moment.
+    let big = w.field.path("big.mp4");
+    let bytes: Vec<u8> = (0..24_000_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(&big, &bytes).unwrap();
+    let place = w.field.json(&["list", "establishment"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    w.field.ok(&["attach", &place, big.to_str().unwrap()]);
+    let bundle = w.export("big.fcb");
+    let before = w.office.dump();
+    for delay_ms in [50u64, 200, 600] {
+        let mut child = w
+            .office
+            .cmd(&["import", bundle.to_str().unwrap()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let killed = child.kill().is_ok(); // SIGKILL
+        let status = child.wait().unwrap();
+        if killed && !status.success() {
+            // Killed mid-import: nothing of it is there.
+            assert_eq!(w.office.dump(), before, "after kill at {delay_ms} ms");
+        } else {
+            break; // finished before the kill; the import below then finds it done
+        }
+    }
+    let s = w.office.json(&["import", bundle.to_str().unwrap()]);
+    assert!(
+        s["added"] == 5 || s["gaps"]["already_imported"] == true,
+        "{s}"
+    );
+    let files = std::fs::read_dir(w.office.path("profile").join("attachments"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 2, "one file per attachment, no orphans left");
+}

@@ -16,10 +16,12 @@ mod export;
 mod import;
 pub mod manifest;
 pub mod read;
+mod receipt;
 
 pub use export::{ExportOptions, ExportSummary};
 pub use import::{Gaps, ImportSummary, VerifyReport};
 pub use manifest::{AttachmentEntry, Counts, Manifest, Sums};
+pub use receipt::{PurgeSummary, Receipt, ReceiptSummary};
 
 use serde::Serialize;
 

@@ -126,6 +126,8 @@ CREATE TABLE acknowledged_attachments (
     at        TEXT NOT NULL
 );
 ALTER TABLE revisions ADD COLUMN purged TEXT;
+-- Purge removes narratives from search too: make FTS5 delete tokens for real.
+INSERT INTO search(search, rank) VALUES ('secure-delete', 1);
 "#,
 ];
 

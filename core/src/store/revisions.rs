@@ -96,6 +96,10 @@ pub struct RecordView {
     pub body: Option<Value>,
     /// Whether a person's identity section exists (shown only when revealed).
     pub has_identity: bool,
+    /// If the newest head's content was purged (the office holds it): what was there and
+    /// where it went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purged: Option<Value>,
 }
 
 impl RecordView {
@@ -292,6 +296,16 @@ pub fn view(conn: &Connection, record_id: Uuid, reveal_identity: bool) -> Result
         None => (None, None),
     };
     let has_identity = identity.is_some();
+    let purged: Option<Value> = match heads.first() {
+        Some(id) => conn
+            .query_row(
+                "SELECT purged FROM revisions WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get::<_, Option<String>>(0),
+            )?
+            .and_then(|t| serde_json::from_str(&t).ok()),
+        None => None,
+    };
     if reveal_identity {
         if let (Some(Value::Object(map)), Some(identity)) = (body.as_mut(), identity) {
             map.insert("identity".into(), identity);
@@ -307,6 +321,7 @@ pub fn view(conn: &Connection, record_id: Uuid, reveal_identity: bool) -> Result
         heads,
         body,
         has_identity,
+        purged,
     })
 }
 
