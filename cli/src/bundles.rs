@@ -195,7 +195,12 @@ pub fn verify(ctx: &Ctx, file: &Path) -> Result<()> {
         "Device: {} ({}), key {} trusted as {:?}",
         m.device_name, m.device_id, report.signer.key_id, report.signer.name
     );
-    println!("Sequence: {}  written {}", m.sequence, m.created_at);
+    println!(
+        "Sequence: {}  written {}",
+        m.sequence,
+        m.created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
     println!(
         "Holds: {} revision(s) of {} record(s), {} tombstone(s), {} attachment(s) ({} bytes)",
         c.revisions, c.records, c.tombstones, c.attachments, c.attachment_bytes
