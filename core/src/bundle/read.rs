@@ -285,7 +285,7 @@ pub fn read_bundle<R: Read>(
             .into());
         }
         seen.insert(name);
-        let revisions = parse_records(&records, manifest)?;
+        let revisions = check_records(&records, manifest)?;
         for rev in &revisions {
             sink.revision(rev)?;
         }
@@ -391,7 +391,9 @@ pub fn read_bundle<R: Read>(
     Ok(opened)
 }
 
-fn parse_records(records: &[u8], manifest: &Manifest) -> Result<Vec<Revision>> {
+/// Parses and checks `records.jsonl` (each line a revision passing [`check_revision`], no
+/// revision twice) against the manifest's counts.
+pub fn check_records(records: &[u8], manifest: &Manifest) -> Result<Vec<Revision>> {
     let mut revisions = Vec::new();
     let mut record_ids = BTreeSet::new();
     let mut tombstones = 0u64;

@@ -101,3 +101,63 @@ fn a_field_profile_cannot_open_bundles_and_export_needs_a_recipient() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn edits_made_apart_arrive_as_a_listed_conflict_with_both_heads_kept() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
+        .unwrap();
+    let place = field.add(example(RecordKind::Establishment)).unwrap();
+    let first_rev = field.show(place, false).unwrap().heads[0];
+    let one = dir.path().join("1.fcb");
+    field
+        .export_bundle(&one, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    office.import_bundle(&one, &mut no_progress()).unwrap();
+
+    // Another laptop's edit of the same revision reaches the office first.
+    let mut theirs_body = field.show(place, false).unwrap().body.unwrap();
+    theirs_body["name"] = serde_json::Value::String("ខារ៉ាអូខេ ផ្កាយព្រឹក (ថ្មី)".into());
+    let mut theirs = crate::store::Revision {
+        id: uuid::Uuid::now_v7(),
+        record_id: place,
+        kind: RecordKind::Establishment,
+        parents: vec![first_rev],
+        device_id: uuid::Uuid::now_v7(),
+        author: "INV-09".into(),
+        created_at: chrono::Utc::now(),
+        deleted: false,
+        body: Some(theirs_body),
+        identity: None,
+        body_hash: String::new(),
+    };
+    theirs.body_hash = theirs.compute_hash();
+    assert_eq!(office.apply_foreign(&[theirs]).unwrap(), 1);
+
+    // This laptop's own edit, then a delete of another record, travel in bundle 2.
+    let mut ours = field.show(place, false).unwrap().body.unwrap();
+    ours["notes"] = serde_json::Value::String("Guard changed. ឆ្មាំប្តូរ។".into());
+    field
+        .edit(
+            place,
+            crate::model::Record::from_value(RecordKind::Establishment, ours).unwrap(),
+        )
+        .unwrap();
+    let gone = field.add(example(RecordKind::Establishment)).unwrap();
+    field.delete(gone).unwrap();
+    let two = dir.path().join("2.fcb");
+    field
+        .export_bundle(&two, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    let summary = office.import_bundle(&two, &mut no_progress()).unwrap();
+    assert_eq!(summary.conflicts, vec![place]);
+    assert_eq!(summary.tombstones, 1);
+    assert_eq!(summary.known, 1); // the first revision, from bundle 1
+    assert_eq!(office.show(place, false).unwrap().heads.len(), 2);
+    assert!(office.show(gone, false).unwrap().deleted);
+}
