@@ -934,3 +934,45 @@ fn kill_9_during_import_leaves_nothing_and_import_again_works() {
         .count();
     assert_eq!(files, 2, "one file per attachment, no orphans left");
 }
+
+#[test]
+fn attachment_bytes_that_differ_from_their_listed_hash_are_refused_and_leave_no_file() {
+    // An office that does not hold the attachment yet, so import streams it into a new file.
+    let w = World::new();
+    w.record();
+    let bundle = w.export("one.fcb");
+    let mut parts = w.parts(&bundle);
+    let forger = Forger::new().trusted_by(&w.office);
+    let (name, data) = parts.attachments[0].clone();
+    let listed = name.trim_start_matches("attachments/").to_string();
+    let mut altered = data;
+    altered[1000] ^= 0xff; // same size, other bytes
+    parts.attachments[0].1 = altered;
+    // The list (signed by a trusted key) still names the original hash.
+    let entries = forger.entries(&parts, |sums| {
+        *sums = sums
+            .lines()
+            .map(|l| {
+                if l.ends_with(&name) {
+                    format!("{listed}  {name}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+    });
+    let files = || {
+        std::fs::read_dir(w.office.path("profile").join("attachments"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let before = files();
+    assert_eq!(before, 0);
+    let bad = w.office.path("altered.fcb");
+    w.encrypt(&tar_of(&entries), &bad);
+    w.refused(
+        &bad,
+        &format!("{name} does not match its SHA-256 in SHA256SUMS"),
+    );
+    assert_eq!(files(), before);
+}

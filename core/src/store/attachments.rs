@@ -188,7 +188,7 @@ impl Store {
         };
         let partial = dir.join(format!(".{blob}.partial"));
         let final_path = dir.join(&blob);
-        let written = write_blob(&self.key, &blob, &partial, source);
+        let written = write_blob(&self.key, &blob, &partial, source, true);
         let (size, sha256) = match written {
             Ok(v) => v,
             Err(e) => {
@@ -347,14 +347,15 @@ fn attachment_record(new: &NewAttachment, size: u64, sha256: &str, author: &str)
 }
 
 /// Streams `source` into a new encrypted blob file (synced, renamed into place). Returns the
-/// blob's name, its path, the byte count and SHA-256. The caller records it in
+/// blob's name, its path and the byte count. The caller checks the bytes' SHA-256 itself
+/// (import hashes them once, against the signed list) and records the blob in
 /// `attachment_blobs` in its transaction, or removes the file if that fails; a crash
 /// in between leaves an orphan that the next unlock removes.
 pub(crate) fn store_blob(
     key: &DataKey,
     store_dir: &Path,
     source: &mut dyn Read,
-) -> Result<(String, PathBuf, u64, String)> {
+) -> Result<(String, PathBuf, u64)> {
     let dir = attachments_dir(store_dir);
     fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     let blob = {
@@ -365,7 +366,7 @@ pub(crate) fn store_blob(
     };
     let partial = dir.join(format!(".{blob}.partial"));
     let final_path = dir.join(&blob);
-    let (size, sha256) = match write_blob(key, &blob, &partial, source) {
+    let (size, _) = match write_blob(key, &blob, &partial, source, false) {
         Ok(v) => v,
         Err(e) => {
             let _ = fs::remove_file(&partial);
@@ -377,7 +378,7 @@ pub(crate) fn store_blob(
         return Err(Error::io("storing the attachment", e));
     }
     sync_dir(&dir)?;
-    Ok((blob, final_path, size, sha256))
+    Ok((blob, final_path, size))
 }
 
 fn write_blob(
@@ -385,6 +386,7 @@ fn write_blob(
     blob: &str,
     path: &Path,
     source: &mut dyn Read,
+    hash: bool,
 ) -> Result<(u64, String)> {
     let file = OpenOptions::new()
         .write(true)
@@ -403,7 +405,9 @@ fn write_blob(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Error::io("reading the file to attach", e)),
         };
-        hasher.update(&buf[..n]);
+        if hash {
+            hasher.update(&buf[..n]);
+        }
         writer
             .write_all(&buf[..n])
             .map_err(|e| Error::io("writing the attachment", e))?;
