@@ -33,7 +33,7 @@ fn default_profile() -> Result<PathBuf> {
     Ok(dirs.data_dir().join("profile"))
 }
 
-fn parse_id(text: &str) -> Result<Uuid> {
+pub(crate) fn parse_id(text: &str) -> Result<Uuid> {
     Uuid::parse_str(text.trim())
         .map_err(|_| anyhow!(UsageError(format!("{text:?} is not a record id (a UUID)"))))
 }
@@ -52,7 +52,7 @@ fn read_input(path: &Path) -> Result<String> {
     Ok(text)
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     write_out(format_args!("{text}\n"))
 }
@@ -91,18 +91,19 @@ macro_rules! out {
 /// `println!` that returns a closed pipe as an error instead of panicking.
 macro_rules! outln {
     ($($arg:tt)*) => {
-        write_out(format_args!("{}\n", format_args!($($arg)*)))?
+        $crate::commands::write_out(format_args!("{}\n", format_args!($($arg)*)))?
     };
 }
+pub(crate) use outln;
 
-struct Ctx {
-    profile: PathBuf,
-    passphrase_file: Option<PathBuf>,
-    json: bool,
+pub(crate) struct Ctx {
+    pub(crate) profile: PathBuf,
+    pub(crate) passphrase_file: Option<PathBuf>,
+    pub(crate) json: bool,
 }
 
 impl Ctx {
-    fn open(&self) -> Result<Store> {
+    pub(crate) fn open(&self) -> Result<Store> {
         let pass = passphrase::existing(self.passphrase_file.as_deref())?;
         Ok(Profile::open(&self.profile, &pass)?)
     }
@@ -324,6 +325,14 @@ pub fn run(cli: Cli) -> Result<()> {
             out!("{}", key.minisign);
             Ok(())
         }
+        Command::Office(cmd) => crate::bundles::office(&ctx, cmd),
+        Command::Trust(cmd) => crate::bundles::trust(&ctx, cmd),
+        Command::Export { out, all } => crate::bundles::export(&ctx, &out, all),
+        Command::Verify { file } => crate::bundles::verify(&ctx, &file),
+        Command::Import { file } => crate::bundles::import(&ctx, &file),
+        Command::Receipt { bundle_id, out } => crate::bundles::receipt(&ctx, &bundle_id, &out),
+        Command::ImportReceipt { file } => crate::bundles::import_receipt(&ctx, &file),
+        Command::Purge { acknowledged } => crate::bundles::purge(&ctx, acknowledged),
         Command::Recovery(RecoveryCommand::Set { recipient }) => {
             let mut store = ctx.open()?;
             store.set_recovery_recipient(recipient.trim())?;
@@ -378,7 +387,7 @@ fn kdf(insecure: bool) -> KdfParams {
     }
 }
 
-fn say(ctx: &Ctx, text: &str, value: Value) -> Result<()> {
+pub(crate) fn say(ctx: &Ctx, text: &str, value: Value) -> Result<()> {
     if ctx.json {
         print_json(&value)
     } else {
@@ -481,6 +490,12 @@ fn show(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
     }
     if view.has_identity && !reveal {
         outln!("Identity: protected (show it with --reveal-identity; that is logged)");
+    }
+    if let Some(purged) = &view.purged {
+        println!(
+            "PURGED: the office holds this content; it was removed from this laptop. {}",
+            serde_json::to_string(purged)?
+        );
     }
     if let Some(body) = &view.body {
         outln!("{}", serde_json::to_string_pretty(body)?);

@@ -28,6 +28,8 @@ pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
         | Error::AttachmentDamaged(_) => (7, "damaged"),
         Error::DiskFull => (8, "disk_full"),
         Error::Conflict { .. } => (9, "conflict"),
+        Error::Bundle(_) => (10, "bundle_refused"),
+        Error::Keys(_) => (4, "invalid"),
         _ => (1, "failed"),
     }
 }

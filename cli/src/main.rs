@@ -5,6 +5,7 @@
 //! [`exit::code_for`], to a documented exit code.
 #![forbid(unsafe_code)]
 
+mod bundles;
 mod commands;
 mod exit;
 mod passphrase;
@@ -21,7 +22,8 @@ use clap::{Parser, Subcommand};
 /// for the profile's passphrase: from --passphrase-file, the FIELDCASE_PASSPHRASE variable,
 /// or a prompt. Exit codes: 0 success, 1 other failure, 2 bad arguments, 3 wrong passphrase,
 /// 4 invalid input, 5 not found (record, attachment or profile), 6 profile in use,
-/// 7 store or key slot damaged (or from a newer Fieldcase), 8 disk full, 9 record in conflict.
+/// 7 store or key slot damaged (or from a newer Fieldcase), 8 disk full, 9 record in conflict,
+/// 10 bundle or receipt refused (or no bundle can be made).
 #[derive(Debug, Parser)]
 #[command(name = "fieldcase", version, about, long_about)]
 pub struct Cli {
@@ -161,6 +163,95 @@ enum Command {
     Report(report::ReportCommand),
     /// Write a record-level CSV of one kind for partners (coded fields only; logged)
     PartnerExport(report::PartnerExportArgs),
+    /// The office's age key (office profile), or the offices this laptop sends to (field profile)
+    #[command(subcommand)]
+    Office(OfficeCommand),
+    /// Signing keys this profile trusts: devices (on the office), the office (on a laptop)
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// Write a signed, encrypted bundle of what the office has not acknowledged yet
+    Export {
+        /// The bundle file to write (must not exist), e.g. laptop3-2026-11-23.fcb
+        #[arg(long)]
+        out: PathBuf,
+        /// Everything (not purged), not only what no receipt has acknowledged
+        #[arg(long)]
+        all: bool,
+    },
+    /// Check a bundle as import would (signer, every hash, every record), writing nothing
+    Verify {
+        /// The bundle file
+        file: PathBuf,
+    },
+    /// Import a bundle: everything after every check, in one transaction, or nothing
+    Import {
+        /// The bundle file
+        file: PathBuf,
+    },
+    /// On the office: write a signed receipt for an imported bundle, for the laptop that sent it
+    Receipt {
+        /// The bundle's id (import prints it)
+        bundle_id: String,
+        /// The receipt file to write (must not exist)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// On a laptop: check the office's receipt (a trusted office key) and mark what it lists acknowledged
+    ImportReceipt {
+        /// The receipt file
+        file: PathBuf,
+    },
+    /// Remove from this laptop what the office acknowledged holding, leaving stubs (logged)
+    Purge {
+        /// Purge what signed receipts acknowledged (required: purge removes nothing else)
+        #[arg(long, required = true)]
+        acknowledged: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OfficeCommand {
+    /// Make this profile an office: create its age key inside the encrypted store
+    Init,
+    /// Print the office's age recipient (age1…) for field laptops
+    Recipient,
+    /// The office's age identity
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// On a field profile: encrypt bundles to this office recipient (age1…) too
+    AddRecipient {
+        /// The office's recipient, as `fieldcase office recipient` prints it
+        recipient: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IdentityCommand {
+    /// Write the office's age identity to a file for escrow (standard age identity file)
+    Export {
+        /// Where to write it (must not exist; created readable by its owner only)
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TrustCommand {
+    /// Trust a minisign public key (as `fieldcase keys show` prints it)
+    Add {
+        /// The public key (base64 line, or minisign's two-line form)
+        public_key: String,
+        /// Whose it is, e.g. "Field laptop 3 (Battambang)"
+        #[arg(long)]
+        name: String,
+    },
+    /// List trusted keys, revoked ones included
+    List,
+    /// Revoke trust in a key (by key id or public key); final
+    Revoke {
+        /// The key id (16 hex digits) or the public key
+        key: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 //! record-level CSV for partners. Each command opens the store, calls one core function,
 //! and prints or writes what it returns. See docs/reports.md.
 
+use crate::commands::outln;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -198,9 +199,9 @@ pub fn run_partner_export(
             "out": args.out,
         });
         serde_json::to_writer_pretty(io::stdout().lock(), &value)?;
-        println!();
+        outln!("");
     } else {
-        println!(
+        outln!(
             "Wrote {} {} rows to {} ({}); the export is logged in the audit chain.",
             export.rows.len(),
             export.kind,
@@ -212,7 +213,7 @@ pub fn run_partner_export(
             }
         );
         if export.left_out > 0 {
-            println!(
+            outln!(
                 "Left out {} interview(s) whose interview consent was withdrawn.",
                 export.left_out
             );

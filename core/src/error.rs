@@ -117,6 +117,165 @@ pub enum Error {
     /// A cryptographic operation failed for a reason not covered above.
     #[error("crypto error: {0}")]
     Crypto(String),
+    /// A bundle (or a receipt) was refused, or cannot be made; nothing was written.
+    #[error("{0}")]
+    Bundle(#[from] BundleError),
+    /// A key or trust setting is missing or wrong (office key, recipients, trusted keys).
+    #[error("{0}")]
+    Keys(String),
+}
+
+/// Why a bundle or a receipt was refused (or cannot be made). Each message says what is
+/// wrong; the importing store is left exactly as it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The file has no bytes.
+    #[error("the bundle file is empty; nothing was imported")]
+    Empty,
+    /// Not an age file at all.
+    #[error("the file is not an age-encrypted Fieldcase bundle ({0}); nothing was imported")]
+    NotAge(String),
+    /// Encrypted to recipients this office does not hold.
+    #[error(
+        "the bundle is encrypted to another office's key, not this office's; nothing was imported"
+    )]
+    OtherOffice,
+    /// The encrypted bytes were altered or damaged.
+    #[error("the bundle is damaged or was altered ({0}); nothing was imported. Ask for it to be sent again")]
+    Damaged(String),
+    /// The encrypted file stops early.
+    #[error(
+        "the bundle is cut short (truncated); nothing was imported. Ask for it to be sent again"
+    )]
+    Truncated,
+    /// This profile holds no office key, so it cannot open bundles.
+    #[error("this profile holds no office key; only an office profile opens bundles (`fieldcase office init`)")]
+    NotAnOffice,
+    /// A tar entry is not where the format puts it.
+    #[error("the bundle's entry {position} is {found:?}, where {expected} was expected; nothing was imported")]
+    UnexpectedEntry {
+        /// 1-based position in the tar.
+        position: usize,
+        /// What the format puts there.
+        expected: String,
+        /// What is there.
+        found: String,
+    },
+    /// No signature entry: an age file to the office key proves nothing about who wrote it.
+    #[error("the bundle is not signed (no SHA256SUMS.minisig); an unsigned bundle proves nothing about who wrote it, so nothing was imported")]
+    Unsigned,
+    /// An entry path that could escape a folder.
+    #[error("the bundle holds an entry with an unsafe path {0:?} (absolute, or with `..`); nothing was imported")]
+    UnsafePath(String),
+    /// A tar entry that is not a plain file.
+    #[error("the bundle holds {path:?} as a {kind}, not a plain file; nothing was imported")]
+    NotAFile {
+        /// The entry's path.
+        path: String,
+        /// What it is (symbolic link, hard link, device node, …).
+        kind: String,
+    },
+    /// Signed by a key this profile does not trust.
+    #[error("the bundle is signed by key {0}, which this office does not trust; nothing was imported. If you know the device, trust it with `fieldcase trust add`")]
+    UntrustedSigner(String),
+    /// Signed by a key whose trust was revoked.
+    #[error("the bundle is signed by key {key_id} ({name}), whose trust was revoked on {revoked_at}; nothing was imported")]
+    RevokedSigner {
+        /// The key id.
+        key_id: String,
+        /// The name it was trusted under.
+        name: String,
+        /// When it was revoked.
+        revoked_at: String,
+    },
+    /// The signature over SHA256SUMS does not verify.
+    #[error("the signature over SHA256SUMS does not verify: the list of hashes was altered; nothing was imported")]
+    BadSignature,
+    /// The trusted comment was edited after signing.
+    #[error("the signature's trusted comment was altered after signing; nothing was imported")]
+    TrustedCommentAltered,
+    /// The signature file cannot be read.
+    #[error("the signature file SHA256SUMS.minisig is malformed ({0}); nothing was imported")]
+    SignatureMalformed(String),
+    /// The trusted comment and the manifest disagree.
+    #[error("the signed comment says {field} is {signed:?} but the manifest says {manifest:?}; nothing was imported")]
+    CommentDisagrees {
+        /// Which field.
+        field: String,
+        /// What the signed comment says.
+        signed: String,
+        /// What the manifest says.
+        manifest: String,
+    },
+    /// The manifest is not what the format says.
+    #[error("the bundle's manifest is invalid ({0}); nothing was imported")]
+    ManifestInvalid(String),
+    /// A newer Fieldcase wrote the bundle.
+    #[error("the bundle is format version {found}, newer than this Fieldcase reads (up to {supported}); update Fieldcase. Nothing was imported")]
+    NewerFormat {
+        /// The format version found.
+        found: u64,
+        /// The newest this build reads.
+        supported: u64,
+    },
+    /// The manifest's counts disagree with the entries.
+    #[error(
+        "the manifest says {declared} {what} but the bundle holds {found}; nothing was imported"
+    )]
+    CountMismatch {
+        /// What was counted.
+        what: String,
+        /// What the manifest says.
+        declared: u64,
+        /// What is there.
+        found: u64,
+    },
+    /// A hash disagrees.
+    #[error("{0} does not match its SHA-256 in SHA256SUMS; nothing was imported")]
+    HashMismatch(String),
+    /// The manifest and SHA256SUMS disagree on an entry.
+    #[error("the manifest and SHA256SUMS disagree about {0}; nothing was imported")]
+    ManifestDisagrees(String),
+    /// An entry SHA256SUMS does not list.
+    #[error("the bundle holds {0}, which SHA256SUMS does not list; nothing was imported")]
+    NotListed(String),
+    /// An entry SHA256SUMS lists is not in the bundle.
+    #[error("SHA256SUMS lists {0}, which the bundle does not hold; nothing was imported")]
+    ListedButAbsent(String),
+    /// An entry larger than the manifest declares (or than the format allows).
+    #[error("the bundle's entry {name} is {size} bytes, larger than the {declared} declared; nothing was imported")]
+    TooLarge {
+        /// The entry.
+        name: String,
+        /// Its size in the tar.
+        size: u64,
+        /// The size allowed.
+        declared: u64,
+    },
+    /// A record fails validation.
+    #[error("record on line {line} of records.jsonl is invalid ({reason}); nothing was imported")]
+    InvalidRecord {
+        /// 1-based line.
+        line: usize,
+        /// Why.
+        reason: String,
+    },
+    /// Bytes after the end of the tar archive.
+    #[error("the bundle has data after the end of its archive; nothing was imported")]
+    TrailingData,
+    /// Export needs somewhere to send to.
+    #[error("no office recipient is set; add the office's key with `fieldcase office add-recipient age1…`")]
+    NoRecipients,
+    /// Nothing new to export.
+    #[error("nothing to export: every revision is already in a bundle the office acknowledged (use --all to send everything again)")]
+    NothingToExport,
+    /// No bundle with this id was imported (for a receipt).
+    #[error("no imported bundle with id {0}")]
+    UnknownBundle(String),
+    /// A receipt that cannot be accepted.
+    #[error("the receipt was refused: {0}; nothing was changed")]
+    ReceiptRefused(String),
 }
 
 /// A live record that links to another, and the field that holds the link.

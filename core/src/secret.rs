@@ -81,6 +81,51 @@ impl fmt::Debug for DataKey {
     }
 }
 
+/// An office's age X25519 identity (`AGE-SECRET-KEY-1…`). Zeroized on drop; prints as `[redacted]`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct OfficeIdentity(String);
+
+impl OfficeIdentity {
+    /// Wraps the identity's text.
+    pub fn new(text: String) -> Self {
+        OfficeIdentity(text)
+    }
+
+    /// The identity's text, for age and for the escrow file only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for OfficeIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A signing secret key in minisign's box format (unencrypted; it lives inside the store).
+/// Zeroized on drop; prints as `[redacted]`.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SigningSecret(String);
+
+impl SigningSecret {
+    /// Wraps the key box text.
+    pub fn new(text: String) -> Self {
+        SigningSecret(text)
+    }
+
+    /// The key box text, for minisign only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +137,9 @@ mod tests {
         let k = DataKey::generate();
         assert_eq!(format!("{k:?}"), "[redacted]");
         assert!(!format!("{k:?}").contains(&hex::encode(k.expose())));
+        let o = OfficeIdentity::new("AGE-SECRET-KEY-1QQQ".into());
+        let s = SigningSecret::new("untrusted comment: x".into());
+        assert_eq!(format!("{o:?} {s:?}"), "[redacted] [redacted]");
     }
 
     #[test]

@@ -187,7 +187,7 @@ impl Store {
         };
         let partial = dir.join(format!(".{blob}.partial"));
         let final_path = dir.join(&blob);
-        let written = write_blob(&self.key, &blob, &partial, source);
+        let written = write_blob(&self.key, &blob, &partial, source, true);
         let (size, sha256) = match written {
             Ok(v) => v,
             Err(e) => {
@@ -354,11 +354,47 @@ fn attachment_record(new: &NewAttachment, size: u64, sha256: &str, author: &str)
     Ok(Record::from_value(RecordKind::Attachment, value)?)
 }
 
+/// Streams `source` into a new encrypted blob file (synced, renamed into place). Returns the
+/// blob's name, its path and the byte count. The caller checks the bytes' SHA-256 itself
+/// (import hashes them once, against the signed list) and records the blob in
+/// `attachment_blobs` in its transaction, or removes the file if that fails; a crash
+/// in between leaves an orphan that the next unlock removes.
+pub(crate) fn store_blob(
+    key: &DataKey,
+    store_dir: &Path,
+    source: &mut dyn Read,
+) -> Result<(String, PathBuf, u64)> {
+    let dir = attachments_dir(store_dir);
+    fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let blob = {
+        use rand::RngCore;
+        let mut name = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut name);
+        hex::encode(name)
+    };
+    let partial = dir.join(format!(".{blob}.partial"));
+    let final_path = dir.join(&blob);
+    let (size, _) = match write_blob(key, &blob, &partial, source, false) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    if let Err(e) = fs::rename(&partial, &final_path) {
+        let _ = fs::remove_file(&partial);
+        return Err(Error::io("storing the attachment", e));
+    }
+    sync_dir(&dir)?;
+    Ok((blob, final_path, size))
+}
+
 fn write_blob(
     key: &DataKey,
     blob: &str,
     path: &Path,
     source: &mut dyn Read,
+    hash: bool,
 ) -> Result<(u64, String)> {
     let file = crate::profile::owner_only(OpenOptions::new().write(true).create_new(true))
         .open(path)
@@ -377,7 +413,9 @@ fn write_blob(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Error::io("reading the file to attach", e)),
         };
-        hasher.update(&buf[..n]);
+        if hash {
+            hasher.update(&buf[..n]);
+        }
         writer
             .write_all(&buf[..n])
             .map_err(|e| Error::io("writing the attachment", e))?;

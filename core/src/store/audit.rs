@@ -44,6 +44,28 @@ pub enum Action {
     /// Figures or records left the store for partners: a partner export, or a report with the
     /// small-cell threshold lowered (the detail says which, never what they say).
     DataExported,
+    /// This profile became an office: an age identity was created in it.
+    OfficeKeyCreated,
+    /// The office's age identity was written out to a file (escrow).
+    OfficeIdentityExported,
+    /// An office recipient was added to a field profile.
+    OfficeRecipientAdded,
+    /// A signing key (a device's or an office's) was trusted.
+    KeyTrusted,
+    /// Trust in a signing key was revoked.
+    KeyRevoked,
+    /// A bundle was written.
+    BundleExported,
+    /// A bundle was imported.
+    BundleImported,
+    /// A record arrived in an imported bundle.
+    RecordImported,
+    /// A signed receipt for an imported bundle was written.
+    ReceiptWritten,
+    /// A receipt from the office was imported; its revisions are acknowledged.
+    ReceiptImported,
+    /// Content the office holds was removed from this profile, leaving stubs.
+    RecordsPurged,
 }
 
 impl Action {
@@ -61,6 +83,17 @@ impl Action {
             Action::AttachmentExported => "attachment_exported",
             Action::RecoveryUnlock => "recovery_unlock",
             Action::DataExported => "data_exported",
+            Action::OfficeKeyCreated => "office_key_created",
+            Action::OfficeIdentityExported => "office_identity_exported",
+            Action::OfficeRecipientAdded => "office_recipient_added",
+            Action::KeyTrusted => "key_trusted",
+            Action::KeyRevoked => "key_revoked",
+            Action::BundleExported => "bundle_exported",
+            Action::BundleImported => "bundle_imported",
+            Action::RecordImported => "record_imported",
+            Action::ReceiptWritten => "receipt_written",
+            Action::ReceiptImported => "receipt_imported",
+            Action::RecordsPurged => "records_purged",
         }
     }
 }

@@ -73,6 +73,62 @@ CREATE TABLE attachment_blobs (
 );
 CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'trigram');
 "#,
+    // 2: bundles. The office's age identity; the offices a field profile sends to; the
+    // signing keys this profile trusts; bundles sent and received; receipts; purge stubs.
+    r#"
+CREATE TABLE office_identity (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    identity   TEXT NOT NULL,
+    recipient  TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE office_recipients (
+    recipient TEXT PRIMARY KEY,
+    added_at  TEXT NOT NULL
+);
+CREATE TABLE trusted_keys (
+    public_key TEXT PRIMARY KEY,
+    key_id     TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    added_at   TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE bundles_out (
+    bundle_id       TEXT PRIMARY KEY,
+    sequence        INTEGER NOT NULL UNIQUE,
+    bundle_sha256   TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    revision_ids    TEXT NOT NULL,
+    attachments     TEXT NOT NULL,
+    acknowledged_at TEXT
+);
+CREATE TABLE bundles_in (
+    bundle_id       TEXT PRIMARY KEY,
+    device_id       TEXT NOT NULL,
+    device_key      TEXT NOT NULL,
+    sequence        INTEGER NOT NULL,
+    bundle_sha256   TEXT NOT NULL,
+    previous_sha256 TEXT,
+    created_at      TEXT NOT NULL,
+    imported_at     TEXT NOT NULL,
+    revision_ids    TEXT NOT NULL,
+    attachments     TEXT NOT NULL
+);
+CREATE INDEX bundles_in_by_device ON bundles_in(device_key, sequence);
+CREATE TABLE acknowledged (
+    revision_id TEXT PRIMARY KEY,
+    bundle_id   TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
+CREATE TABLE acknowledged_attachments (
+    sha256    TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+ALTER TABLE revisions ADD COLUMN purged TEXT;
+-- Purge removes narratives from search too: make FTS5 delete tokens for real.
+INSERT INTO search(search, rank) VALUES ('secure-delete', 1);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod keys;
 mod links;
 pub mod migrations;
 pub mod revisions;
@@ -27,6 +28,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use keys::TrustedKey;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
 
@@ -521,4 +523,4 @@ fn check_cross_record_rules(conn: &Connection, record: &Record) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -96,6 +96,10 @@ pub struct RecordView {
     pub body: Option<Value>,
     /// Whether a person's identity section exists (shown only when revealed).
     pub has_identity: bool,
+    /// If the newest head's content was purged (the office holds it): what was there and
+    /// where it went.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purged: Option<Value>,
 }
 
 impl RecordView {
@@ -216,6 +220,23 @@ fn revision_from_texts(t: RevisionTexts) -> Result<Revision> {
     })
 }
 
+/// Revisions for a bundle, in the order they were stored (parents before children): every
+/// one not purged, or only those no receipt has acknowledged.
+pub(crate) fn for_bundle(conn: &Connection, unacknowledged_only: bool) -> Result<Vec<Revision>> {
+    let sql = if unacknowledged_only {
+        "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
+         FROM revisions WHERE purged IS NULL AND id NOT IN (SELECT revision_id FROM acknowledged) ORDER BY seq"
+    } else {
+        "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
+         FROM revisions WHERE purged IS NULL ORDER BY seq"
+    };
+    let mut stmt = conn.prepare(sql)?;
+    let texts = stmt
+        .query_map([], row_texts)?
+        .collect::<Result<Vec<_>, _>>()?;
+    texts.into_iter().map(revision_from_texts).collect()
+}
+
 /// Every revision of a record, oldest first.
 pub fn history(conn: &Connection, record_id: Uuid) -> Result<Vec<Revision>> {
     let mut stmt = conn.prepare(
@@ -275,6 +296,16 @@ pub fn view(conn: &Connection, record_id: Uuid, reveal_identity: bool) -> Result
         None => (None, None),
     };
     let has_identity = identity.is_some();
+    let purged: Option<Value> = match heads.first() {
+        Some(id) => conn
+            .query_row(
+                "SELECT purged FROM revisions WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get::<_, Option<String>>(0),
+            )?
+            .and_then(|t| serde_json::from_str(&t).ok()),
+        None => None,
+    };
     if reveal_identity {
         if let (Some(Value::Object(map)), Some(identity)) = (body.as_mut(), identity) {
             map.insert("identity".into(), identity);
@@ -290,6 +321,7 @@ pub fn view(conn: &Connection, record_id: Uuid, reveal_identity: bool) -> Result
         heads,
         body,
         has_identity,
+        purged,
     })
 }
 

@@ -24,6 +24,23 @@ fn new_store(dir: &std::path::Path) -> Store {
     .unwrap()
 }
 
+/// A fresh profile in its own temporary folder (for tests in other store modules).
+pub(crate) fn temp_store(device_name: &str) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Profile::init(
+        &dir.path().join("p"),
+        &Passphrase::new(PASS.into()),
+        &NewProfile {
+            device_name: device_name.into(),
+            author: Some("INV-05".into()),
+            kdf: KdfParams::FOR_TESTS_ONLY,
+            unencrypted_for_benchmarks: false,
+        },
+    )
+    .unwrap();
+    (dir, store)
+}
+
 fn person_with(pseudonym: &str) -> Record {
     let mut v = example(RecordKind::Person).to_value();
     v["pseudonym"] = Value::String(pseudonym.into());

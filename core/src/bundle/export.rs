@@ -1,0 +1,371 @@
+//! Writing a bundle: records in a zeroizing buffer (their hash must precede them), attachments
+//! streamed from the encrypted store through age, 64 KiB at a time.
+
+use std::collections::BTreeSet;
+use std::fs::{self, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::manifest::{self, AttachmentEntry, Counts, Manifest, Sums, FORMAT, FORMAT_VERSION};
+use super::{Progress, ProgressFn, Stage};
+use crate::error::{BundleError, Error, Result};
+use crate::model::RecordKind;
+use crate::store::{audit, migrations, revisions, revisions::time_text, Store};
+
+/// What to put in a bundle.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions {
+    /// Everything not purged, instead of only what no receipt has acknowledged yet.
+    pub all: bool,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSummary {
+    /// The bundle file.
+    pub path: PathBuf,
+    /// The bundle's id.
+    pub bundle_id: Uuid,
+    /// This device's sequence number for it.
+    pub sequence: u64,
+    /// The bundle's hash (SHA-256 of its SHA256SUMS).
+    pub bundle_sha256: String,
+    /// The previous bundle's hash, if any.
+    pub previous_bundle_sha256: Option<String>,
+    /// What it holds.
+    pub counts: Counts,
+    /// The size of the bundle file.
+    pub file_bytes: u64,
+}
+
+struct Blob {
+    attachment_id: Uuid,
+    sha256: String,
+    size: u64,
+}
+
+/// Counts bytes through to a progress callback.
+struct Counting<'a, 'p, W: Write> {
+    inner: W,
+    done: u64,
+    total: u64,
+    progress: &'a mut ProgressFn<'p>,
+    last: u64,
+}
+
+impl<W: Write> Write for Counting<'_, '_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.done += n as u64;
+        if self.done - self.last >= 64 * 1024 {
+            self.last = self.done;
+            (self.progress)(Progress {
+                stage: Stage::Export,
+                done: self.done.min(self.total),
+                total: self.total,
+            });
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn header(name: &str, size: u64, mtime: u64) -> Result<tar::Header> {
+    let mut h = tar::Header::new_ustar();
+    h.set_path(name)
+        .map_err(|e| Error::Crypto(format!("tar path {name}: {e}")))?;
+    h.set_size(size);
+    h.set_mode(0o644);
+    h.set_mtime(mtime);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    Ok(h)
+}
+
+impl Store {
+    /// Writes a bundle to `out` (which must not exist): every revision no receipt has
+    /// acknowledged (or every one not purged, with `options.all`), and the attachments of
+    /// the attachment records among them. Logged; the sequence number advances only when the
+    /// file is complete. On any failure nothing is left at `out`.
+    pub fn export_bundle(
+        &mut self,
+        out: &Path,
+        options: ExportOptions,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<ExportSummary> {
+        let recipients: Vec<age::x25519::Recipient> = self
+            .office_recipients()?
+            .iter()
+            .map(|r| {
+                r.parse()
+                    .map_err(|e| Error::StoreDamaged(format!("office recipient {r}: {e}")))
+            })
+            .collect::<Result<_>>()?;
+        if recipients.is_empty() {
+            return Err(BundleError::NoRecipients.into());
+        }
+        let revisions = revisions::for_bundle(&self.conn, !options.all)?;
+        if revisions.is_empty() {
+            return Err(BundleError::NothingToExport.into());
+        }
+
+        // records.jsonl, in memory, zeroized after.
+        let mut records = Zeroizing::new(Vec::new());
+        let mut record_ids = BTreeSet::new();
+        let mut attachment_records = BTreeSet::new();
+        let mut tombstones = 0u64;
+        for rev in &revisions {
+            serde_json::to_writer(&mut *records, rev)
+                .map_err(|e| Error::StoreDamaged(format!("revision {}: {e}", rev.id)))?;
+            records.push(b'\n');
+            record_ids.insert(rev.record_id);
+            if rev.deleted {
+                tombstones += 1;
+            }
+            if rev.kind == RecordKind::Attachment {
+                attachment_records.insert(rev.record_id);
+            }
+        }
+        let revision_ids: Vec<Uuid> = revisions.iter().map(|r| r.id).collect();
+        drop(revisions);
+
+        let mut blobs: Vec<Blob> = Vec::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT size_bytes, sha256 FROM attachment_blobs WHERE attachment_id = ?1",
+            )?;
+            for id in &attachment_records {
+                let row: Option<(i64, String)> = stmt
+                    .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some((size, sha256)) = row {
+                    if !blobs.iter().any(|b| b.sha256 == sha256) {
+                        blobs.push(Blob {
+                            attachment_id: *id,
+                            sha256,
+                            size: u64::try_from(size).unwrap_or(0),
+                        });
+                    }
+                }
+            }
+        }
+
+        let (sequence, previous): (u64, Option<String>) = {
+            let last: Option<(i64, String)> = self
+                .conn
+                .query_row(
+                    "SELECT sequence, bundle_sha256 FROM bundles_out ORDER BY sequence DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match last {
+                Some((s, h)) => (u64::try_from(s).unwrap_or(0) + 1, Some(h)),
+                None => (1, None),
+            }
+        };
+        let created_at = Utc::now();
+        let counts = Counts {
+            revisions: revision_ids.len() as u64,
+            records: record_ids.len() as u64,
+            tombstones,
+            attachments: blobs.len() as u64,
+            attachment_bytes: blobs.iter().map(|b| b.size).sum(),
+        };
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            bundle_id: Uuid::now_v7(),
+            device_id: self.device.id,
+            device_name: self.device.name.clone(),
+            device_public_key: self.device.signing_public_key.clone(),
+            sequence,
+            previous_bundle_sha256: previous.clone(),
+            created_at,
+            schema_version: migrations::latest(),
+            scope: if options.all { "all" } else { "incremental" }.into(),
+            counts,
+            records_bytes: records.len() as u64,
+            attachments: blobs
+                .iter()
+                .map(|b| AttachmentEntry {
+                    sha256: b.sha256.clone(),
+                    size_bytes: b.size,
+                })
+                .collect(),
+        };
+        let mut manifest_bytes =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| Error::StoreDamaged(e.to_string()))?;
+        manifest_bytes.push(b'\n');
+        let mut sums = Sums::default();
+        sums.entries.push((
+            manifest::MANIFEST.into(),
+            hex::encode(Sha256::digest(&manifest_bytes)),
+        ));
+        sums.entries.push((
+            manifest::RECORDS.into(),
+            hex::encode(Sha256::digest(&records[..])),
+        ));
+        for b in &blobs {
+            sums.entries.push((
+                format!("{}{}", manifest::ATTACHMENTS_DIR, b.sha256),
+                b.sha256.clone(),
+            ));
+        }
+        let sums_text = sums.to_text();
+        let bundle_sha256 = hex::encode(Sha256::digest(sums_text.as_bytes()));
+        let (pk, sk) = self.signing_keys()?;
+        let signature = minisign::sign(
+            Some(&pk),
+            &sk,
+            io::Cursor::new(sums_text.as_bytes()),
+            Some(&manifest.trusted_comment()),
+            Some(&format!(
+                "signature from Fieldcase device {} ({})",
+                self.device.name, self.device.id
+            )),
+        )
+        .map_err(|e| Error::Crypto(format!("signing the bundle: {e}")))?
+        .into_string();
+        let _ = sk; // minisign does not zeroize its SecretKey; its life ends here
+
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(out)
+            .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+        let total = manifest_bytes.len() as u64
+            + sums_text.len() as u64
+            + signature.len() as u64
+            + records.len() as u64
+            + counts.attachment_bytes
+            + 512 * (5 + blobs.len() as u64);
+        let written = (|| -> Result<u64> {
+            let encryptor = age::Encryptor::with_recipients(
+                recipients.iter().map(|r| r as &dyn age::Recipient),
+            )
+            .map_err(|e| Error::Crypto(format!("encrypting the bundle: {e}")))?;
+            let sealed = encryptor
+                .wrap_output(BufWriter::with_capacity(256 * 1024, file))
+                .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+            let counting = Counting {
+                inner: sealed,
+                done: 0,
+                total,
+                progress: &mut *progress,
+                last: 0,
+            };
+            let mut tar = tar::Builder::new(counting);
+            let mtime = u64::try_from(created_at.timestamp()).unwrap_or(0);
+            let werr = |e: io::Error| Error::io(format!("writing {}", out.display()), e);
+            for (name, bytes) in [
+                (manifest::MANIFEST, manifest_bytes.as_slice()),
+                (manifest::SUMS, sums_text.as_bytes()),
+                (manifest::SIGNATURE, signature.as_bytes()),
+                (manifest::RECORDS, &records[..]),
+            ] {
+                tar.append(&header(name, bytes.len() as u64, mtime)?, bytes)
+                    .map_err(werr)?;
+            }
+            for b in &blobs {
+                let mut reader = self.attachment_reader(b.attachment_id)?;
+                let name = format!("{}{}", manifest::ATTACHMENTS_DIR, b.sha256);
+                let mut checked = CheckedRead {
+                    inner: &mut reader,
+                    failed: None,
+                };
+                let appended = tar.append(&header(&name, b.size, mtime)?, &mut checked);
+                if let Some(e) = checked.failed {
+                    return Err(e);
+                }
+                appended.map_err(werr)?;
+            }
+            let counting = tar.into_inner().map_err(werr)?;
+            let buffered = counting.inner.finish().map_err(werr)?;
+            let file = buffered.into_inner().map_err(|e| werr(e.into_error()))?;
+            file.sync_all().map_err(werr)?;
+            (progress)(Progress {
+                stage: Stage::Export,
+                done: total,
+                total,
+            });
+            Ok(file.metadata().map_err(werr)?.len())
+        })();
+        drop(records);
+        let file_bytes = match written {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = fs::remove_file(out);
+                return Err(e);
+            }
+        };
+        let recorded = (|| -> Result<()> {
+            let tx = self.conn.unchecked_transaction()?;
+            tx.execute(
+                "INSERT INTO bundles_out (bundle_id, sequence, bundle_sha256, created_at, revision_ids, attachments)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    manifest.bundle_id.to_string(),
+                    sequence as i64,
+                    bundle_sha256,
+                    time_text(created_at),
+                    serde_json::to_string(&revision_ids).map_err(|e| Error::Sqlite(e.to_string()))?,
+                    serde_json::to_string(&blobs.iter().map(|b| &b.sha256).collect::<Vec<_>>())
+                        .map_err(|e| Error::Sqlite(e.to_string()))?,
+                ],
+            )?;
+            audit::append(
+                &tx,
+                created_at,
+                &self.device.id.to_string(),
+                &self.device.author,
+                audit::Action::BundleExported,
+                None,
+                json!({"bundle_id": manifest.bundle_id, "sequence": sequence,
+                       "bundle_sha256": bundle_sha256, "scope": manifest.scope,
+                       "revisions": counts.revisions, "attachments": counts.attachments}),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = recorded {
+            let _ = fs::remove_file(out);
+            return Err(e);
+        }
+        Ok(ExportSummary {
+            path: out.to_path_buf(),
+            bundle_id: manifest.bundle_id,
+            sequence,
+            bundle_sha256,
+            previous_bundle_sha256: previous,
+            counts,
+            file_bytes,
+        })
+    }
+}
+
+/// Keeps an attachment's own error (damaged in the store) apart from tar's.
+struct CheckedRead<'a, R: Read> {
+    inner: &'a mut R,
+    failed: Option<Error>,
+}
+
+impl<R: Read> Read for CheckedRead<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).inspect_err(|e| {
+            self.failed = Some(Error::AttachmentDamaged(e.to_string()));
+        })
+    }
+}

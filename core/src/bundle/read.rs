@@ -1,0 +1,511 @@
+//! The bundle reader after decryption: the tar, the signature, the manifest, the records.
+//!
+//! It reads the signed list first and refuses an unknown signer before reading a record.
+//! Every entry is checked (a plain file, a safe path, in its place, listed, declared, of the
+//! size declared, matching its hash); records are parsed and validated against the schema.
+//! What passes is handed to a [`Sink`] (import writes into an open transaction; verify
+//! writes nothing). Nothing a sink is given counts until this returns `Ok`.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::io::{self, Read};
+use std::rc::Rc;
+
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use super::manifest::{
+    self, is_sha256_hex, Manifest, Sums, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, MAX_SUMS_BYTES,
+};
+use crate::error::{BundleError, Error, Result};
+use crate::model::Record;
+use crate::store::keys::{key_id, TrustedKey};
+use crate::store::Revision;
+
+/// What is known once the signed parts have been checked.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The key that signed it (trusted, not revoked).
+    pub signer: TrustedKey,
+    /// SHA-256 of SHA256SUMS: the bundle's hash, which the next bundle names as its previous.
+    pub bundle_sha256: String,
+}
+
+/// Where checked content goes.
+pub trait Sink {
+    /// The signed parts checked out.
+    fn opened(&mut self, opened: &Opened) -> Result<()>;
+    /// One checked revision.
+    fn revision(&mut self, rev: &Revision) -> Result<()>;
+    /// One attachment's bytes; its hash is checked after this returns (the sink must be ready
+    /// to throw away what it wrote if the whole read fails).
+    fn attachment(&mut self, sha256: &str, size: u64, bytes: &mut dyn Read) -> Result<()>;
+}
+
+/// A sink that keeps nothing (verify, fuzzing).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn opened(&mut self, _: &Opened) -> Result<()> {
+        Ok(())
+    }
+    fn revision(&mut self, _: &Revision) -> Result<()> {
+        Ok(())
+    }
+    fn attachment(&mut self, _: &str, _: u64, bytes: &mut dyn Read) -> Result<()> {
+        io::copy(bytes, &mut io::sink()).map_err(|e| Error::io("reading the bundle", e))?;
+        Ok(())
+    }
+}
+
+/// Looks a signing key up by its minisign key id.
+pub type TrustLookup<'a> = dyn Fn(&str) -> Result<Option<TrustedKey>> + 'a;
+
+/// What happened below the tar: whether age failed to decrypt a chunk, and whether the
+/// encrypted file had been read to its end when it did (a cut-short file fails there).
+#[derive(Debug, Clone, Default)]
+pub struct StreamState {
+    pub(crate) age_failed: Rc<Cell<bool>>,
+    pub(crate) cipher_eof: Rc<Cell<bool>>,
+}
+
+impl StreamState {
+    /// The error to report for an I/O error met while reading the decrypted stream.
+    pub fn classify(&self, e: io::Error) -> Error {
+        self.age_error().unwrap_or_else(|| {
+            BundleError::Damaged(format!("the archive inside is malformed: {e}")).into()
+        })
+    }
+
+    /// The error to report if age failed (whatever the reader above it made of it).
+    pub fn age_error(&self) -> Option<Error> {
+        if !self.age_failed.get() {
+            return None;
+        }
+        Some(if self.cipher_eof.get() {
+            BundleError::Truncated.into()
+        } else {
+            BundleError::Damaged("an encrypted chunk does not authenticate".into()).into()
+        })
+    }
+}
+
+fn kind_name(t: tar::EntryType) -> &'static str {
+    match t {
+        tar::EntryType::Symlink => "symbolic link",
+        tar::EntryType::Link => "hard link",
+        tar::EntryType::Char => "character device node",
+        tar::EntryType::Block => "block device node",
+        tar::EntryType::Fifo => "FIFO",
+        tar::EntryType::Directory => "directory",
+        _ => "special entry",
+    }
+}
+
+/// The entry's path, refused if unsafe or not a plain file.
+fn checked_name<R: Read>(entry: &tar::Entry<'_, R>) -> Result<String> {
+    let raw = entry.path_bytes();
+    let name = String::from_utf8_lossy(&raw).to_string();
+    let unsafe_path = name.is_empty()
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains('\0')
+        || name.split('/').any(|c| c == ".." || c == ".");
+    if unsafe_path {
+        return Err(BundleError::UnsafePath(name).into());
+    }
+    let t = entry.header().entry_type();
+    if !(t.is_file() || t == tar::EntryType::Continuous) {
+        return Err(BundleError::NotAFile {
+            path: name,
+            kind: kind_name(t).into(),
+        }
+        .into());
+    }
+    Ok(name)
+}
+
+fn read_small<R: Read>(
+    entry: &mut tar::Entry<'_, R>,
+    name: &str,
+    max: u64,
+    state: &StreamState,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let size = entry.header().size().map_err(|e| state.classify(e))?;
+    if size > max {
+        return Err(BundleError::TooLarge {
+            name: name.into(),
+            size,
+            declared: max,
+        }
+        .into());
+    }
+    let mut buf = Zeroizing::new(Vec::with_capacity(size as usize));
+    entry.read_to_end(&mut buf).map_err(|e| state.classify(e))?;
+    Ok(buf)
+}
+
+/// Checks one revision alone: its hash, tombstone shape and body against the schema.
+pub fn check_revision(rev: &Revision) -> std::result::Result<(), String> {
+    if !rev.hash_is_valid() {
+        return Err(format!("revision {} does not match its hash", rev.id));
+    }
+    if rev.deleted != rev.body.is_none() {
+        return Err("a tombstone has no body, and only a tombstone".into());
+    }
+    if !rev.deleted && rev.identity.is_some() && rev.kind != crate::model::RecordKind::Person {
+        return Err("only a person has an identity section".into());
+    }
+    if let Some(body) = &rev.body {
+        let record = Record::from_value(rev.kind, body.clone()).map_err(|e| e.to_string())?;
+        if let Some(identity) = &rev.identity {
+            record
+                .with_identity(identity.clone())
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads a decrypted bundle (a tar) from `plain`, checking everything, feeding `sink`.
+pub fn read_bundle<R: Read>(
+    plain: R,
+    trust: &TrustLookup<'_>,
+    state: &StreamState,
+    sink: &mut dyn Sink,
+) -> Result<Opened> {
+    let mut archive = tar::Archive::new(plain);
+    let opened = {
+        let mut entries = archive.entries().map_err(|e| state.classify(e))?;
+        let mut position = 0usize;
+        let mut next = |expected: &str| -> Result<Option<(tar::Entry<'_, R>, String)>> {
+            position += 1;
+            match entries.next() {
+                None => Ok(None),
+                Some(Err(e)) => Err(state.classify(e)),
+                Some(Ok(entry)) => {
+                    let name = checked_name(&entry)?;
+                    let _ = expected;
+                    Ok(Some((entry, name)))
+                }
+            }
+        };
+        let unexpected = |position: usize, expected: &str, found: Option<&str>| -> Error {
+            BundleError::UnexpectedEntry {
+                position,
+                expected: expected.into(),
+                found: found.unwrap_or("the end of the archive").into(),
+            }
+            .into()
+        };
+
+        // 1-3: manifest, SHA256SUMS, signature.
+        let (mut e, name) =
+            next(manifest::MANIFEST)?.ok_or_else(|| unexpected(1, manifest::MANIFEST, None))?;
+        if name != manifest::MANIFEST {
+            return Err(unexpected(1, manifest::MANIFEST, Some(&name)));
+        }
+        let manifest_bytes = read_small(&mut e, &name, MAX_MANIFEST_BYTES, state)?;
+        drop(e);
+        let (mut e, name) =
+            next(manifest::SUMS)?.ok_or_else(|| unexpected(2, manifest::SUMS, None))?;
+        if name != manifest::SUMS {
+            return Err(unexpected(2, manifest::SUMS, Some(&name)));
+        }
+        let sums_bytes = read_small(&mut e, &name, MAX_SUMS_BYTES, state)?;
+        drop(e);
+        let (mut e, name) = next(manifest::SIGNATURE)?.ok_or(BundleError::Unsigned)?;
+        if name != manifest::SIGNATURE {
+            return Err(BundleError::Unsigned.into());
+        }
+        let sig_bytes = read_small(&mut e, &name, MAX_SIGNATURE_BYTES, state)?;
+        drop(e);
+
+        let signer = check_signature(&sums_bytes, &sig_bytes, trust)?;
+        let sums = Sums::parse(&sums_bytes)?;
+        match sums.get(manifest::MANIFEST) {
+            None => return Err(BundleError::NotListed(manifest::MANIFEST.into()).into()),
+            Some(h) if h != hex::encode(Sha256::digest(&manifest_bytes[..])) => {
+                return Err(BundleError::HashMismatch(manifest::MANIFEST.into()).into())
+            }
+            Some(_) => {}
+        }
+        let manifest = Manifest::parse(&manifest_bytes)?;
+        let comment = signature_comment(&sig_bytes)?;
+        manifest.check_trusted_comment(&comment)?;
+        if manifest.device_public_key != signer.public_key {
+            return Err(BundleError::ManifestInvalid(format!(
+                "device_public_key is not the key that signed it ({})",
+                signer.key_id
+            ))
+            .into());
+        }
+        let opened = Opened {
+            manifest,
+            signer,
+            bundle_sha256: hex::encode(Sha256::digest(&sums_bytes[..])),
+        };
+        sink.opened(&opened)?;
+        let manifest = &opened.manifest;
+        let mut seen: BTreeSet<String> = BTreeSet::from([manifest::MANIFEST.to_string()]);
+
+        // 4: records.jsonl
+        let (mut e, name) =
+            next(manifest::RECORDS)?.ok_or_else(|| unexpected(4, manifest::RECORDS, None))?;
+        if name != manifest::RECORDS {
+            return Err(unexpected(4, manifest::RECORDS, Some(&name)));
+        }
+        let listed = sums
+            .get(&name)
+            .ok_or_else(|| BundleError::NotListed(name.clone()))?
+            .to_string();
+        let size = e.header().size().map_err(|e| state.classify(e))?;
+        if size > manifest.records_bytes {
+            return Err(BundleError::TooLarge {
+                name,
+                size,
+                declared: manifest.records_bytes,
+            }
+            .into());
+        }
+        let records = read_small(&mut e, &name, manifest.records_bytes, state)?;
+        drop(e);
+        if hex::encode(Sha256::digest(&records[..])) != listed {
+            return Err(BundleError::HashMismatch(name).into());
+        }
+        if size != manifest.records_bytes {
+            return Err(BundleError::CountMismatch {
+                what: "bytes of records.jsonl".into(),
+                declared: manifest.records_bytes,
+                found: size,
+            }
+            .into());
+        }
+        seen.insert(name);
+        let revisions = check_records(&records, manifest)?;
+        for rev in &revisions {
+            sink.revision(rev)?;
+        }
+        drop(revisions);
+        drop(records);
+
+        // 5…: attachments/<sha256>, in manifest order.
+        let mut index = 0usize;
+        loop {
+            let pos = 5 + index;
+            let Some((mut e, name)) = next("an attachment")? else {
+                break;
+            };
+            let sha = name
+                .strip_prefix(manifest::ATTACHMENTS_DIR)
+                .filter(|s| is_sha256_hex(s))
+                .ok_or_else(|| unexpected(pos, "attachments/<sha256>", Some(&name)))?
+                .to_string();
+            let listed = sums
+                .get(&name)
+                .ok_or_else(|| BundleError::NotListed(name.clone()))?
+                .to_string();
+            if listed != sha {
+                return Err(BundleError::HashMismatch(name).into());
+            }
+            let declared = manifest
+                .attachments
+                .get(index)
+                .filter(|a| a.sha256 == sha)
+                .ok_or_else(|| BundleError::ManifestDisagrees(name.clone()))?
+                .size_bytes;
+            let size = e.header().size().map_err(|e| state.classify(e))?;
+            if size > declared {
+                return Err(BundleError::TooLarge {
+                    name,
+                    size,
+                    declared,
+                }
+                .into());
+            }
+            if size != declared {
+                return Err(BundleError::CountMismatch {
+                    what: format!("bytes in {name}"),
+                    declared,
+                    found: size,
+                }
+                .into());
+            }
+            if !seen.insert(name.clone()) {
+                return Err(BundleError::ManifestInvalid(format!("{name} appears twice")).into());
+            }
+            let mut hashing = HashingReader {
+                inner: &mut e,
+                hasher: Sha256::new(),
+            };
+            sink.attachment(&sha, size, &mut hashing)
+                .map_err(|err| state.age_error().unwrap_or(err))?;
+            io::copy(&mut hashing, &mut io::sink()).map_err(|e| state.classify(e))?;
+            if hex::encode(hashing.hasher.finalize()) != sha {
+                return Err(BundleError::HashMismatch(name).into());
+            }
+            index += 1;
+        }
+        for (name, _) in &sums.entries {
+            if !seen.contains(name) {
+                return Err(BundleError::ListedButAbsent(name.clone()).into());
+            }
+        }
+        let found = index as u64;
+        if found != manifest.counts.attachments || index != manifest.attachments.len() {
+            return Err(BundleError::CountMismatch {
+                what: "attachments".into(),
+                declared: manifest.counts.attachments,
+                found,
+            }
+            .into());
+        }
+        let bytes: u64 = manifest.attachments.iter().map(|a| a.size_bytes).sum();
+        if bytes != manifest.counts.attachment_bytes {
+            return Err(BundleError::CountMismatch {
+                what: "attachment bytes".into(),
+                declared: manifest.counts.attachment_bytes,
+                found: bytes,
+            }
+            .into());
+        }
+        opened
+    };
+    // Read to the very end, so age checks its final chunk; only zero padding may follow.
+    let mut rest = archive.into_inner();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = match rest.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(state.classify(e)),
+        };
+        if buf[..n].iter().any(|b| *b != 0) {
+            return Err(BundleError::TrailingData.into());
+        }
+    }
+    Ok(opened)
+}
+
+/// Parses and checks `records.jsonl` (each line a revision passing [`check_revision`], no
+/// revision twice) against the manifest's counts.
+pub fn check_records(records: &[u8], manifest: &Manifest) -> Result<Vec<Revision>> {
+    let mut revisions = Vec::new();
+    let mut record_ids = BTreeSet::new();
+    let mut tombstones = 0u64;
+    let mut ids = BTreeSet::new();
+    for (i, line) in records.split(|b| *b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let line_no = i + 1;
+        let rev: Revision =
+            serde_json::from_slice(line).map_err(|e| BundleError::InvalidRecord {
+                line: line_no,
+                reason: e.to_string(),
+            })?;
+        check_revision(&rev).map_err(|reason| BundleError::InvalidRecord {
+            line: line_no,
+            reason,
+        })?;
+        if !ids.insert(rev.id) {
+            return Err(BundleError::InvalidRecord {
+                line: line_no,
+                reason: format!("revision {} appears twice", rev.id),
+            }
+            .into());
+        }
+        record_ids.insert(rev.record_id);
+        if rev.deleted {
+            tombstones += 1;
+        }
+        revisions.push(rev);
+    }
+    for (what, declared, found) in [
+        (
+            "revisions",
+            manifest.counts.revisions,
+            revisions.len() as u64,
+        ),
+        ("records", manifest.counts.records, record_ids.len() as u64),
+        ("tombstones", manifest.counts.tombstones, tombstones),
+    ] {
+        if declared != found {
+            return Err(BundleError::CountMismatch {
+                what: what.into(),
+                declared,
+                found,
+            }
+            .into());
+        }
+    }
+    Ok(revisions)
+}
+
+fn signature_comment(sig_bytes: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(sig_bytes)
+        .map_err(|_| BundleError::SignatureMalformed("not UTF-8".into()))?;
+    let sig = minisign::SignatureBox::from_string(text)
+        .map_err(|e| BundleError::SignatureMalformed(e.to_string()))?;
+    sig.trusted_comment()
+        .map_err(|e| BundleError::SignatureMalformed(e.to_string()).into())
+}
+
+/// Verifies `signature` over `data` by a trusted, unrevoked key. Returns that key.
+pub fn check_signature(
+    data: &[u8],
+    signature: &[u8],
+    trust: &TrustLookup<'_>,
+) -> Result<TrustedKey> {
+    let text = std::str::from_utf8(signature)
+        .map_err(|_| BundleError::SignatureMalformed("not UTF-8".into()))?;
+    let sig = minisign::SignatureBox::from_string(text)
+        .map_err(|e| BundleError::SignatureMalformed(e.to_string()))?;
+    let mut n = [0u8; 8];
+    let keynum = sig.keynum();
+    if keynum.len() != 8 {
+        return Err(BundleError::SignatureMalformed("bad key id".into()).into());
+    }
+    n.copy_from_slice(keynum);
+    let id = format!("{:016X}", u64::from_le_bytes(n));
+    let key = trust(&id)?.ok_or_else(|| BundleError::UntrustedSigner(id.clone()))?;
+    if let Some(revoked_at) = &key.revoked_at {
+        return Err(BundleError::RevokedSigner {
+            key_id: key.key_id.clone(),
+            name: key.name.clone(),
+            revoked_at: revoked_at.clone(),
+        }
+        .into());
+    }
+    let pk = minisign::PublicKey::from_base64(&key.public_key)
+        .map_err(|e| Error::StoreDamaged(format!("trusted key {id}: {e}")))?;
+    debug_assert_eq!(key_id(&pk), id);
+    if sig.trusted_comment().is_err() {
+        return Err(BundleError::SignatureMalformed("no trusted comment".into()).into());
+    }
+    minisign::verify(&pk, &sig, io::Cursor::new(data), true, false, false).map_err(|e| {
+        if e.to_string().contains("Comment signature") {
+            BundleError::TrustedCommentAltered
+        } else {
+            BundleError::BadSignature
+        }
+    })?;
+    Ok(key)
+}
+
+struct HashingReader<'a, R: Read> {
+    inner: &'a mut R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}

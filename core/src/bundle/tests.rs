@@ -1,0 +1,163 @@
+//! Export → verify → import between two stores, in process.
+
+use std::io::Cursor;
+
+use crate::error::{BundleError, Error};
+use crate::model::MediaKind;
+use crate::model::{example, RecordKind};
+use crate::store::attachments::NewAttachment;
+use crate::store::tests::temp_store;
+
+use super::*;
+
+fn no_progress() -> impl FnMut(Progress) {
+    |_| {}
+}
+
+#[test]
+fn a_bundle_travels_from_field_to_office_once() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    let recipient = office.office_init().unwrap();
+    field.add_office_recipient(&recipient).unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "ឡាន ៣")
+        .unwrap();
+
+    let person = field.add(example(RecordKind::Person)).unwrap();
+    let visit_place = field.add(example(RecordKind::Establishment)).unwrap();
+    let _ = visit_place;
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let att = field
+        .attach(
+            NewAttachment {
+                record_id: person,
+                media: MediaKind::Photo,
+                file_name: "រូបថត.jpg".into(),
+                media_type: "image/jpeg".into(),
+                description: None,
+            },
+            &mut Cursor::new(bytes.clone()),
+        )
+        .unwrap();
+
+    let out = dir.path().join("one.fcb");
+    let mut seen = 0u64;
+    let summary = field
+        .export_bundle(&out, ExportOptions::default(), &mut |p| seen = p.done)
+        .unwrap();
+    assert_eq!(summary.sequence, 1);
+    assert_eq!(summary.counts.attachments, 1);
+    assert!(seen > 200_000);
+
+    let report = office.verify_bundle(&out, &mut no_progress()).unwrap();
+    assert_eq!(report.manifest.sequence, 1);
+    assert_eq!(report.manifest.counts.revisions, 3);
+
+    let first = office.import_bundle(&out, &mut no_progress()).unwrap();
+    assert_eq!(
+        (first.added, first.known, first.attachments_stored),
+        (3, 0, 1)
+    );
+    let mut back = Vec::new();
+    std::io::Read::read_to_end(&mut office.attachment_reader(att).unwrap(), &mut back).unwrap();
+    assert_eq!(back, bytes);
+
+    let audit_before = office.audit_entries().unwrap().len();
+    let again = office.import_bundle(&out, &mut no_progress()).unwrap();
+    assert!(again.gaps.already_imported);
+    assert_eq!(again.added, 0);
+    assert_eq!(office.audit_entries().unwrap().len(), audit_before);
+
+    // A second export carries only what is new; with a receipt missing, the first's too.
+    let out2 = dir.path().join("two.fcb");
+    field.add(example(RecordKind::Establishment)).unwrap();
+    let s2 = field
+        .export_bundle(&out2, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    assert_eq!(s2.sequence, 2);
+    assert_eq!(
+        s2.previous_bundle_sha256.as_deref(),
+        Some(summary.bundle_sha256.as_str())
+    );
+    let second = office.import_bundle(&out2, &mut no_progress()).unwrap();
+    assert!(second.gaps.missing.is_empty());
+    assert!(!second.gaps.out_of_order);
+}
+
+#[test]
+fn a_field_profile_cannot_open_bundles_and_export_needs_a_recipient() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    field.add(example(RecordKind::Person)).unwrap();
+    let out = dir.path().join("x.fcb");
+    match field.export_bundle(&out, ExportOptions::default(), &mut no_progress()) {
+        Err(Error::Bundle(BundleError::NoRecipients)) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(!out.exists());
+    std::fs::write(&out, b"").unwrap();
+    match field.verify_bundle(&out, &mut no_progress()) {
+        Err(Error::Bundle(BundleError::NotAnOffice)) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn edits_made_apart_arrive_as_a_listed_conflict_with_both_heads_kept() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
+        .unwrap();
+    let place = field.add(example(RecordKind::Establishment)).unwrap();
+    let first_rev = field.show(place, false).unwrap().heads[0];
+    let one = dir.path().join("1.fcb");
+    field
+        .export_bundle(&one, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    office.import_bundle(&one, &mut no_progress()).unwrap();
+
+    // Another laptop's edit of the same revision reaches the office first.
+    let mut theirs_body = field.show(place, false).unwrap().body.unwrap();
+    theirs_body["name"] = serde_json::Value::String("ខារ៉ាអូខេ ផ្កាយព្រឹក (ថ្មី)".into());
+    let mut theirs = crate::store::Revision {
+        id: uuid::Uuid::now_v7(),
+        record_id: place,
+        kind: RecordKind::Establishment,
+        parents: vec![first_rev],
+        device_id: uuid::Uuid::now_v7(),
+        author: "INV-09".into(),
+        created_at: chrono::Utc::now(),
+        deleted: false,
+        body: Some(theirs_body),
+        identity: None,
+        body_hash: String::new(),
+    };
+    theirs.body_hash = theirs.compute_hash();
+    assert_eq!(office.apply_foreign(&[theirs]).unwrap(), 1);
+
+    // This laptop's own edit, then a delete of another record, travel in bundle 2.
+    let mut ours = field.show(place, false).unwrap().body.unwrap();
+    ours["notes"] = serde_json::Value::String("Guard changed. ឆ្មាំប្តូរ។".into());
+    field
+        .edit(
+            place,
+            crate::model::Record::from_value(RecordKind::Establishment, ours).unwrap(),
+        )
+        .unwrap();
+    let gone = field.add(example(RecordKind::Establishment)).unwrap();
+    field.delete(gone).unwrap();
+    let two = dir.path().join("2.fcb");
+    field
+        .export_bundle(&two, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    let summary = office.import_bundle(&two, &mut no_progress()).unwrap();
+    assert_eq!(summary.conflicts, vec![place]);
+    assert_eq!(summary.tombstones, 1);
+    assert_eq!(summary.known, 1); // the first revision, from bundle 1
+    assert_eq!(office.show(place, false).unwrap().heads.len(), 2);
+    assert!(office.show(gone, false).unwrap().deleted);
+}

@@ -1,0 +1,385 @@
+//! Keys and trust for bundles.
+//!
+//! An office profile holds an age X25519 identity inside its encrypted store; bundles are
+//! encrypted to its recipient (`age1…`). A field profile keeps the recipients of the offices
+//! it sends to. Each profile keeps the minisign public keys it trusts: the office trusts the
+//! devices whose bundles it imports, a field profile trusts the office whose receipts it
+//! accepts. Trust is revoked, never deleted, so the audit trail keeps who was trusted when.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::Utc;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::{Error, Result};
+use crate::secret::{OfficeIdentity, SigningSecret};
+use crate::store::{audit, revisions::time_text, Store};
+
+/// A signing key this profile trusts (or trusted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrustedKey {
+    /// The minisign public key (base64, as `minisign -P` takes it).
+    pub public_key: String,
+    /// minisign's key id (16 hex digits, upper case as minisign prints it).
+    pub key_id: String,
+    /// Who it belongs to, e.g. "Field laptop 3 (Battambang)".
+    pub name: String,
+    /// When it was trusted.
+    pub added_at: String,
+    /// When trust was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// minisign's key id of a public key, as minisign prints it (16 upper-case hex digits).
+pub fn key_id(pk: &minisign::PublicKey) -> String {
+    let bytes = pk.keynum();
+    let mut n = [0u8; 8];
+    n.copy_from_slice(&bytes[..8.min(bytes.len())]);
+    format!("{:016X}", u64::from_le_bytes(n))
+}
+
+/// Parses a minisign public key given as base64 alone or as minisign's two-line file.
+pub fn parse_public_key(text: &str) -> Result<minisign::PublicKey> {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with("untrusted comment:"))
+        .unwrap_or("");
+    minisign::PublicKey::from_base64(line).map_err(|e| {
+        Error::Keys(format!(
+            "not a minisign public key (the base64 line `fieldcase keys show` prints): {e}"
+        ))
+    })
+}
+
+pub(crate) fn trusted_by_key_id(conn: &Connection, key_id: &str) -> Result<Option<TrustedKey>> {
+    Ok(conn
+        .query_row(
+            "SELECT public_key, key_id, name, added_at, revoked_at FROM trusted_keys WHERE key_id = ?1",
+            [key_id],
+            row_to_key,
+        )
+        .optional()?)
+}
+
+fn row_to_key(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedKey> {
+    Ok(TrustedKey {
+        public_key: r.get(0)?,
+        key_id: r.get(1)?,
+        name: r.get(2)?,
+        added_at: r.get(3)?,
+        revoked_at: r.get(4)?,
+    })
+}
+
+pub(crate) fn office_identity(conn: &Connection) -> Result<Option<OfficeIdentity>> {
+    Ok(conn
+        .query_row(
+            "SELECT identity FROM office_identity WHERE id = 1",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(OfficeIdentity::new))
+}
+
+pub(crate) fn parse_identity(identity: &OfficeIdentity) -> Result<age::x25519::Identity> {
+    identity
+        .expose()
+        .trim()
+        .parse()
+        .map_err(|e| Error::StoreDamaged(format!("the office key in the store: {e}")))
+}
+
+impl Store {
+    /// Makes this profile an office: creates its age X25519 identity, kept in the encrypted
+    /// store. Returns the recipient (`age1…`) field profiles encrypt bundles to.
+    pub fn office_init(&mut self) -> Result<String> {
+        if office_identity(&self.conn)?.is_some() {
+            return Err(Error::Keys(
+                "this profile already holds an office key; `fieldcase office recipient` prints it"
+                    .into(),
+            ));
+        }
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public().to_string();
+        let secret = {
+            use age::secrecy::ExposeSecret;
+            OfficeIdentity::new(identity.to_string().expose_secret().to_string())
+        };
+        let now = Utc::now();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO office_identity (id, identity, recipient, created_at) VALUES (1, ?1, ?2, ?3)",
+            params![secret.expose(), recipient, time_text(now)],
+        )?;
+        audit::append(
+            &tx,
+            now,
+            &self.device.id.to_string(),
+            &self.device.author,
+            audit::Action::OfficeKeyCreated,
+            None,
+            json!({"recipient": recipient}),
+        )?;
+        tx.commit()?;
+        Ok(recipient)
+    }
+
+    /// The office's recipient (`age1…`), if this is an office profile.
+    pub fn office_recipient(&self) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT recipient FROM office_identity WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| crate::error::BundleError::NotAnOffice.into())
+    }
+
+    /// Whether this profile holds an office key.
+    pub fn is_office(&self) -> Result<bool> {
+        Ok(office_identity(&self.conn)?.is_some())
+    }
+
+    /// Writes the office identity to `out` (created, must not exist, mode 0600) as a standard
+    /// age identity file, for escrow. Logged. Whoever holds this file reads every bundle.
+    pub fn export_office_identity(&mut self, out: &Path) -> Result<()> {
+        let identity =
+            office_identity(&self.conn)?.ok_or(crate::error::BundleError::NotAnOffice)?;
+        let recipient = self.office_recipient()?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(out)
+            .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+        let mut text = zeroize::Zeroizing::new(format!(
+            "# created: {}\n# public key: {recipient}\n{}\n",
+            time_text(Utc::now()),
+            identity.expose().trim()
+        ));
+        let written = file
+            .write_all(text.as_bytes())
+            .and_then(|_| file.sync_all())
+            .map_err(|e| Error::io(format!("writing {}", out.display()), e));
+        zeroize::Zeroize::zeroize(&mut *text);
+        if let Err(e) = written {
+            drop(file);
+            let _ = std::fs::remove_file(out);
+            return Err(e);
+        }
+        self.audit_now(
+            audit::Action::OfficeIdentityExported,
+            None,
+            json!({"recipient": recipient}),
+        )
+    }
+
+    /// Adds an office this field profile sends bundles to. Logged.
+    pub fn add_office_recipient(&mut self, recipient: &str) -> Result<()> {
+        let parsed: age::x25519::Recipient = recipient.trim().parse().map_err(|e| {
+            Error::Keys(format!(
+                "not an age X25519 recipient (one line starting with age1…): {e}"
+            ))
+        })?;
+        let text = parsed.to_string();
+        let now = Utc::now();
+        let tx = self.conn.unchecked_transaction()?;
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO office_recipients (recipient, added_at) VALUES (?1, ?2)",
+            params![text, time_text(now)],
+        )?;
+        if added == 0 {
+            return Ok(());
+        }
+        audit::append(
+            &tx,
+            now,
+            &self.device.id.to_string(),
+            &self.device.author,
+            audit::Action::OfficeRecipientAdded,
+            None,
+            json!({"recipient": text}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The offices this profile's bundles are encrypted to.
+    pub fn office_recipients(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT recipient FROM office_recipients ORDER BY added_at, recipient")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Trusts a signing key (a device's, on an office; the office's, on a field profile). Logged.
+    /// Trusting a key again that was revoked is refused: revocation is final.
+    pub fn trust_add(&mut self, public_key: &str, name: &str) -> Result<TrustedKey> {
+        let pk = parse_public_key(public_key)?;
+        if name.trim().is_empty() {
+            return Err(Error::Keys(
+                "give the key a name (--name \"Field laptop 3\")".into(),
+            ));
+        }
+        let b64 = pk.to_base64();
+        let id = key_id(&pk);
+        if let Some(existing) = trusted_by_key_id(&self.conn, &id)? {
+            return match existing.revoked_at {
+                Some(at) => Err(Error::Keys(format!(
+                    "key {id} ({}) was revoked on {at}; a revoked key is not trusted again",
+                    existing.name
+                ))),
+                None => Ok(existing),
+            };
+        }
+        let now = Utc::now();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO trusted_keys (public_key, key_id, name, added_at) VALUES (?1, ?2, ?3, ?4)",
+            params![b64, id, name.trim(), time_text(now)],
+        )?;
+        audit::append(
+            &tx,
+            now,
+            &self.device.id.to_string(),
+            &self.device.author,
+            audit::Action::KeyTrusted,
+            None,
+            json!({"key_id": id, "public_key": b64, "name": name.trim()}),
+        )?;
+        tx.commit()?;
+        trusted_by_key_id(&self.conn, &id)?
+            .ok_or_else(|| Error::StoreDamaged("trusted key vanished".into()))
+    }
+
+    /// Every key trusted (or once trusted), oldest first.
+    pub fn trust_list(&self) -> Result<Vec<TrustedKey>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT public_key, key_id, name, added_at, revoked_at FROM trusted_keys ORDER BY added_at, key_id",
+        )?;
+        let rows = stmt
+            .query_map([], row_to_key)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Revokes trust in a key, named by its key id or its public key. Logged.
+    pub fn trust_revoke(&mut self, key: &str) -> Result<TrustedKey> {
+        let key = key.trim();
+        let id = if key.len() == 16 && key.chars().all(|c| c.is_ascii_hexdigit()) {
+            key.to_ascii_uppercase()
+        } else {
+            key_id(&parse_public_key(key)?)
+        };
+        let found = trusted_by_key_id(&self.conn, &id)?.ok_or_else(|| Error::NotFound {
+            what: "trusted key",
+            id: id.clone(),
+        })?;
+        if found.revoked_at.is_some() {
+            return Ok(found);
+        }
+        let now = Utc::now();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE trusted_keys SET revoked_at = ?2 WHERE key_id = ?1",
+            params![id, time_text(now)],
+        )?;
+        audit::append(
+            &tx,
+            now,
+            &self.device.id.to_string(),
+            &self.device.author,
+            audit::Action::KeyRevoked,
+            None,
+            json!({"key_id": id, "name": found.name}),
+        )?;
+        tx.commit()?;
+        trusted_by_key_id(&self.conn, &id)?
+            .ok_or_else(|| Error::StoreDamaged("trusted key vanished".into()))
+    }
+
+    /// The device's minisign secret key, for signing bundles and receipts.
+    pub(crate) fn signing_secret(&self) -> Result<SigningSecret> {
+        let text: String = self.conn.query_row(
+            "SELECT signing_secret_key FROM device WHERE id = ?1",
+            [self.device.id.to_string()],
+            |r| r.get(0),
+        )?;
+        Ok(SigningSecret::new(text))
+    }
+
+    pub(crate) fn signing_keys(&self) -> Result<(minisign::PublicKey, minisign::SecretKey)> {
+        let secret = self.signing_secret()?;
+        let sk = minisign::SecretKeyBox::from_string(secret.expose())
+            .and_then(|b| b.into_unencrypted_secret_key())
+            .map_err(|e| Error::StoreDamaged(format!("device signing key: {e}")))?;
+        let pk = minisign::PublicKey::from_base64(&self.device.signing_public_key)
+            .map_err(|e| Error::StoreDamaged(format!("device public key: {e}")))?;
+        Ok((pk, sk))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::tests::temp_store;
+
+    fn new_store() -> (tempfile::TempDir, crate::Store) {
+        temp_store("Office")
+    }
+
+    #[test]
+    fn office_key_is_made_once_and_recipient_parses() {
+        let (_dir, mut store) = new_store();
+        assert!(!store.is_office().unwrap());
+        let r = store.office_init().unwrap();
+        assert!(r.starts_with("age1"));
+        assert_eq!(store.office_recipient().unwrap(), r);
+        assert!(store.office_init().is_err());
+    }
+
+    #[test]
+    fn trust_add_list_revoke_and_no_retrust() {
+        let (_dir, mut store) = new_store();
+        let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let pk = other.pk.to_base64();
+        let k = store.trust_add(&pk, "ឡានចុះវាល ៣").unwrap();
+        assert_eq!(k.key_id.len(), 16);
+        assert_eq!(store.trust_list().unwrap().len(), 1);
+        let revoked = store.trust_revoke(&k.key_id).unwrap();
+        assert!(revoked.revoked_at.is_some());
+        assert!(store.trust_add(&pk, "again").is_err());
+        assert!(store.trust_add("not a key", "x").is_err());
+        let actions: Vec<String> = store
+            .audit_entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert!(actions.contains(&"key_trusted".to_string()));
+        assert!(actions.contains(&"key_revoked".to_string()));
+    }
+
+    #[test]
+    fn recipients_are_checked_and_kept() {
+        let (_dir, mut store) = new_store();
+        assert!(store.add_office_recipient("age1nonsense").is_err());
+        let office = age::x25519::Identity::generate().to_public().to_string();
+        store.add_office_recipient(&office).unwrap();
+        store.add_office_recipient(&office).unwrap();
+        assert_eq!(store.office_recipients().unwrap(), vec![office]);
+    }
+}
