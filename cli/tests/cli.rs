@@ -3,7 +3,6 @@
 // A test crate: its helpers run only inside tests, where a failed unwrap is a failed test
 // (clippy's allow-unwrap-in-tests covers #[test] functions, not the helpers they share).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
