@@ -73,6 +73,19 @@ CREATE TABLE attachment_blobs (
 );
 CREATE VIRTUAL TABLE search USING fts5(text, tokenize = 'trigram');
 "#,
+    // drafts: records being written, unvalidated, kept only in this encrypted store (never
+    // exported, never searched) until committed or discarded. See store/drafts.rs.
+    r#"
+CREATE TABLE drafts (
+    id        TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    record_id TEXT,
+    person_id TEXT,
+    body      TEXT NOT NULL,
+    saved_at  TEXT NOT NULL
+);
+CREATE INDEX drafts_by_saved_at ON drafts(saved_at DESC);
+"#,
 ];
 
 /// The schema version this build writes.
