@@ -129,6 +129,11 @@ impl Session {
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Option<T> {
         self.slot().as_ref().map(f)
     }
+
+    /// Runs `f` on the open store for a write, or returns `None` when locked.
+    pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        self.slot().as_mut().map(f)
+    }
 }
 
 #[cfg(test)]
