@@ -192,6 +192,10 @@ mod tests {
         assert!(!session.is_unlocked());
         assert!(session.with_store(|_| ()).is_none());
         assert!(
+            session.with_store_mut(|_| ()).is_none(),
+            "no writes while locked"
+        );
+        assert!(
             Profile::open(dir.path(), &pass).is_ok(),
             "lock released the profile"
         );

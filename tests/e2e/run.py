@@ -278,7 +278,7 @@ def start_interview(s: Session, pseudonym: str) -> None:
     step_is(s, "consent")
 
 
-def give_consent(s: Session) -> None:
+def give_consent(s: Session, screenshot: str = "") -> None:
     """Consent: refused without the interview part, then given (recording refused)."""
     s.wait("#consent-sharing_with_police").click()
     s.wait("#to-present").click()
@@ -286,6 +286,8 @@ def give_consent(s: Session) -> None:
     step_is(s, "consent")
     s.wait("#consent-interview").click()
     s.wait("#explained-by").type("SW-02")
+    if screenshot:
+        shot(s, screenshot)
     s.wait("#to-present").click()
     step_is(s, "present")
 
@@ -321,7 +323,7 @@ def test_interview_flow(s: Session) -> None:
     set_lang(s, "en")
     create_profile(s)
     start_interview(s, "Sreymom-07")
-    give_consent(s)
+    give_consent(s, screenshot="interview-consent-en")
     to_account(s)
     s.wait("#narrative").type(NARRATIVE_KM)
     s.wait("#notes").type("Calm at first; asked for water.")
