@@ -387,6 +387,7 @@ def test_autosave_survives_a_kill(s: Session) -> None:
             again.wait("#screen-home", timeout=30)
             draft = again.wait("#drafts li")
             check("Dara-3" in draft.text, f"the draft names the person: {draft.text!r}")
+            shot(again, "home-drafts-en")
             again.wait("#drafts li .resume").click()
             step_is(again, "account")
             text = again.wait("#narrative").prop("value")
