@@ -21,6 +21,14 @@ fn main() {
             "unlock",
             "lock",
             "record_counts",
+            "list_persons",
+            "add_person",
+            "save_draft",
+            "list_drafts",
+            "load_draft",
+            "discard_draft",
+            "commit_draft",
+            "earlier_statements",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

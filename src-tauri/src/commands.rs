@@ -9,11 +9,14 @@
 
 use crate::error::{ApiError, Code};
 use crate::session::Session;
-use fieldcase_core::model::RecordKind;
+use fieldcase_core::model::{Record, RecordKind};
+use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
 use fieldcase_core::{NewProfile, Passphrase, Profile, Store};
 use serde::Serialize;
+use serde_json::Value;
 use std::sync::Arc;
 use tauri::State;
+use uuid::Uuid;
 
 /// Shared handle to the session, cloned into blocking tasks.
 pub type SessionState = Arc<Session>;
@@ -110,4 +113,103 @@ async fn blocking<T: Send + 'static>(
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|_| ApiError::new(Code::Internal, "the operation stopped unexpectedly"))
+}
+
+/// A person as pickers show them: the pseudonym, never identity.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonChoice {
+    /// The person's record id.
+    pub id: Uuid,
+    /// The pseudonym (or case code).
+    pub pseudonym: String,
+}
+
+/// How many people the picker lists at most (most recently changed first).
+const PERSON_CHOICES: u32 = 500;
+
+/// The people on this laptop, by pseudonym.
+#[tauri::command]
+pub fn list_persons(session: State<'_, SessionState>) -> Result<Vec<PersonChoice>, ApiError> {
+    let people = session
+        .with_store(|store| store.list(RecordKind::Person, PERSON_CHOICES, 0))
+        .ok_or_else(ApiError::locked)??;
+    Ok(people
+        .into_iter()
+        .map(|p| PersonChoice {
+            id: p.id,
+            pseudonym: p.label,
+        })
+        .collect())
+}
+
+/// Adds a survivor known only by a pseudonym; returns the new person.
+#[tauri::command]
+pub fn add_person(
+    session: State<'_, SessionState>,
+    pseudonym: String,
+) -> Result<PersonChoice, ApiError> {
+    let pseudonym = pseudonym.trim().to_owned();
+    let body = serde_json::json!({"pseudonym": pseudonym, "role": "survivor"});
+    let record =
+        Record::from_value(RecordKind::Person, body).map_err(fieldcase_core::Error::from)?;
+    let id = session
+        .with_store_mut(|store| store.add(record))
+        .ok_or_else(ApiError::locked)??;
+    Ok(PersonChoice { id, pseudonym })
+}
+
+/// Saves a draft (a new one when `id` is null); returns its summary with `saved_at`.
+#[tauri::command]
+pub fn save_draft(
+    session: State<'_, SessionState>,
+    id: Option<Uuid>,
+    kind: RecordKind,
+    body: Value,
+) -> Result<DraftSummary, ApiError> {
+    Ok(session
+        .with_store_mut(|store| store.save_draft(id, kind, None, &body))
+        .ok_or_else(ApiError::locked)??)
+}
+
+/// Every draft, most recent first.
+#[tauri::command]
+pub fn list_drafts(session: State<'_, SessionState>) -> Result<Vec<DraftSummary>, ApiError> {
+    Ok(session
+        .with_store(|store| store.drafts())
+        .ok_or_else(ApiError::locked)??)
+}
+
+/// One draft with its body.
+#[tauri::command]
+pub fn load_draft(session: State<'_, SessionState>, id: Uuid) -> Result<Draft, ApiError> {
+    Ok(session
+        .with_store(|store| store.draft(id))
+        .ok_or_else(ApiError::locked)??)
+}
+
+/// Throws a draft away.
+#[tauri::command]
+pub fn discard_draft(session: State<'_, SessionState>, id: Uuid) -> Result<(), ApiError> {
+    Ok(session
+        .with_store_mut(|store| store.discard_draft(id))
+        .ok_or_else(ApiError::locked)??)
+}
+
+/// Validates a draft and writes it as a record; returns the record's id.
+#[tauri::command]
+pub fn commit_draft(session: State<'_, SessionState>, id: Uuid) -> Result<Uuid, ApiError> {
+    Ok(session
+        .with_store_mut(|store| store.commit_draft(id))
+        .ok_or_else(ApiError::locked)??)
+}
+
+/// A person's earlier interviews, newest first, with their narratives.
+#[tauri::command]
+pub fn earlier_statements(
+    session: State<'_, SessionState>,
+    person_id: Uuid,
+) -> Result<Vec<EarlierStatement>, ApiError> {
+    Ok(session
+        .with_store(|store| store.earlier_statements(person_id))
+        .ok_or_else(ApiError::locked)??)
 }

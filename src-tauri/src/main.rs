@@ -41,6 +41,14 @@ fn main() {
             commands::unlock,
             commands::lock,
             commands::record_counts,
+            commands::list_persons,
+            commands::add_person,
+            commands::save_draft,
+            commands::list_drafts,
+            commands::load_draft,
+            commands::discard_draft,
+            commands::commit_draft,
+            commands::earlier_statements,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -92,7 +100,15 @@ mod tests {
                 "allow-create-profile",
                 "allow-unlock",
                 "allow-lock",
-                "allow-record-counts"
+                "allow-record-counts",
+                "allow-list-persons",
+                "allow-add-person",
+                "allow-save-draft",
+                "allow-list-drafts",
+                "allow-load-draft",
+                "allow-discard-draft",
+                "allow-commit-draft",
+                "allow-earlier-statements",
             ]
         );
     }

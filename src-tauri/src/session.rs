@@ -129,6 +129,11 @@ impl Session {
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Option<T> {
         self.slot().as_ref().map(f)
     }
+
+    /// Runs `f` on the open store for a write, or returns `None` when locked.
+    pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        self.slot().as_mut().map(f)
+    }
 }
 
 #[cfg(test)]
@@ -186,6 +191,10 @@ mod tests {
         session.lock();
         assert!(!session.is_unlocked());
         assert!(session.with_store(|_| ()).is_none());
+        assert!(
+            session.with_store_mut(|_| ()).is_none(),
+            "no writes while locked"
+        );
         assert!(
             Profile::open(dir.path(), &pass).is_ok(),
             "lock released the profile"

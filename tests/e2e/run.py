@@ -52,6 +52,7 @@ def app(profile: Path | None = None):
             started = time.monotonic()
             session = Session(driver, ARGS.app)
             session.started = started
+            session.driver = driver
             try:
                 yield session
             finally:
@@ -246,12 +247,190 @@ def test_unpermitted_commands_are_refused(s: Session) -> None:
     s.wait("#screen-first-run")
 
 
+def choose_option(s: Session, select_css: str, value: str) -> None:
+    """Selects an option by clicking it (see set_lang for why not the <select>)."""
+    s.wait(f"{select_css} option[value='{value}']", visible=False).click()
+    deadline = time.monotonic() + 5
+    while s.wait(select_css).prop("value") != value:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{select_css} did not switch to {value}")
+        time.sleep(0.05)
+
+
+def step_is(s: Session, step: str) -> None:
+    s.wait(f"#screen-interview[data-step='{step}']")
+
+
+def start_interview(s: Session, pseudonym: str) -> None:
+    """Home -> New interview -> a new person by pseudonym -> the consent step."""
+    s.wait("#new-interview").click()
+    step_is(s, "person")
+    s.wait("#to-consent").click()
+    check("Choose a person" in s.wait("#problem").text, "no interview without a person")
+    s.wait("#new-pseudonym").type(pseudonym)
+    s.wait("#add-person").click()
+    deadline = time.monotonic() + 10
+    while s.wait("#person").prop("value") == "":
+        if time.monotonic() > deadline:
+            raise AssertionError("the new person was not selected")
+        time.sleep(0.05)
+    s.wait("#to-consent").click()
+    step_is(s, "consent")
+
+
+def give_consent(s: Session, screenshot: str = "") -> None:
+    """Consent: refused without the interview part, then given (recording refused)."""
+    s.wait("#consent-sharing_with_police").click()
+    s.wait("#to-present").click()
+    check("No interview without interview consent" in s.wait("#problem").text, "interview consent is required")
+    step_is(s, "consent")
+    s.wait("#consent-interview").click()
+    s.wait("#explained-by").type("SW-02")
+    if screenshot:
+        shot(s, screenshot)
+    s.wait("#to-present").click()
+    step_is(s, "present")
+
+
+def to_account(s: Session, minor: bool = False) -> None:
+    """People present: the interviewer, and a social worker; then the interview itself."""
+    s.wait("#present-name-0").type("SW-02")
+    if minor:
+        s.wait("#minor").click()
+    s.wait("#add-present").click()
+    s.wait("#present-name-1").type("SW-11")
+    choose_option(s, "#present-role-1", "social_worker")
+    s.wait("#to-account").click()
+    step_is(s, "account")
+
+
+def wait_saved(s: Session, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = s.wait("#save-status").text
+        if re.search(r"\d\d:\d\d:\d\d", status):
+            return status
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no saved time shown: {status!r}")
+        time.sleep(0.1)
+
+
+NARRATIVE_KM = "ខ្ញុំត្រូវបានគេសន្យាថាធ្វើការនៅភោជនីយដ្ឋាន ប៉ុន្តែគេយកលិខិតឆ្លងដែនរបស់ខ្ញុំ។"
+
+
+def test_interview_flow(s: Session) -> None:
+    """Person, consent, people present, Khmer narrative, pause, End: the record exists."""
+    set_lang(s, "en")
+    create_profile(s)
+    start_interview(s, "Sreymom-07")
+    give_consent(s, screenshot="interview-consent-en")
+    to_account(s)
+    s.wait("#narrative").type(NARRATIVE_KM)
+    s.wait("#notes").type("Calm at first; asked for water.")
+    s.wait("#ilo-retention_of_identity_documents").click()
+    s.wait("#ilo-deception").click()
+    s.wait("#pause").click()
+    check("On a break since" in s.wait("#on-break").text, "the break shows")
+    check(s.wait("#end").displayed, "End stays in view during a break")
+    s.wait("#resume").click()
+    s.wait("#pause")
+    check("Breaks: 1" in s.wait("#break-count").text, "one break recorded")
+    s.wait("#notes").click()  # leaving the narrative saves it
+    status = wait_saved(s)
+    check(status.startswith("Saved "), f"save status: {status!r}")
+    s.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+    shot(s, "interview-en")
+    set_lang(s, "km")
+    check(KHMER.search(s.wait("label[for='narrative']").text) is not None, "narrative label is Khmer")
+    check(KHMER.search(s.wait("#end").text) is not None, "End is Khmer")
+    shot(s, "interview-km")
+    set_lang(s, "en")
+    s.wait("#end").click()
+    s.wait("#screen-home", timeout=15)
+    check("saved" in s.wait("#notice").text, "home says the interview was saved")
+    counts = s.wait("#counts [data-kind='interview'] dd").text
+    check(counts == "1", f"one interview recorded, home says {counts!r}")
+    check(not s.find_all("#drafts li"), "the committed draft is gone")
+    # The record holds the Khmer narrative: it is the person's earlier statement now.
+    s.wait("#new-interview").click()
+    step_is(s, "person")
+    person = s.execute(
+        "return [...document.querySelectorAll('#person option')].find(o => o.textContent === 'Sreymom-07').value"
+    )
+    choose_option(s, "#person", person)
+    s.wait("#to-consent").click()
+    step_is(s, "consent")
+    s.wait("#earlier-toggle").click()
+    earlier = s.wait("#earlier-list").text
+    check(NARRATIVE_KM in earlier, f"earlier statements show the narrative: {earlier!r}")
+
+
+def test_autosave_survives_a_kill(s: Session) -> None:
+    """Type, wait 6 s, SIGKILL the app, start again, resume from Home: the text is there."""
+    del s
+    unique = f"ខ្ញុំនៅចាំ {os.getpid()}-{int(time.time())}"
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-profile-") as tmp:
+        profile = Path(tmp) / "profile"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+            start_interview(first, "Dara-3")
+            give_consent(first)
+            to_account(first)
+            first.wait("#narrative").type(unique)
+            time.sleep(6)  # no blur, no End: only the timed autosave can have saved it
+            pid = first.driver.kill_app(ARGS.app)
+            print(f"    SIGKILLed fieldcase-desktop pid {pid}")
+        with app(profile) as again:
+            again.wait("#screen-unlock", timeout=30)
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+            draft = again.wait("#drafts li")
+            check("Dara-3" in draft.text, f"the draft names the person: {draft.text!r}")
+            shot(again, "home-drafts-en")
+            again.wait("#drafts li .resume").click()
+            step_is(again, "account")
+            text = again.wait("#narrative").prop("value")
+            check(unique in text, f"the narrative survived the kill: {text!r}")
+
+
+def test_minor_needs_guardian_and_panic_saves(s: Session) -> None:
+    """A minor without guardian or social worker is blocked; the panic key keeps the draft."""
+    set_lang(s, "en")
+    create_profile(s)
+    start_interview(s, "Kunthea-12")
+    give_consent(s)
+    s.wait("#present-name-0").type("SW-02")
+    s.wait("#minor").click()
+    s.wait("#to-account").click()
+    problem = s.wait("#problem").text
+    check("guardian or a social worker" in problem, f"a minor is blocked: {problem!r}")
+    step_is(s, "present")
+    s.wait("#add-present").click()
+    choose_option(s, "#present-role-1", "guardian")
+    s.wait("#present-name-1").type("ម្ដាយ")
+    s.wait("#to-account").click()
+    step_is(s, "account")
+    s.wait("#narrative").type("មុនពេលចាក់សោ")
+    s.press(ESCAPE, ESCAPE, pause_ms=100)
+    s.wait("#screen-unlock", timeout=2)
+    check(not s.find_all("#narrative"), "the interview is gone from the screen")
+    unlock(s, PASSPHRASE)
+    s.wait("#screen-home", timeout=30)
+    s.wait("#drafts li .resume").click()
+    step_is(s, "account")
+    check("មុនពេលចាក់សោ" in s.wait("#narrative").prop("value"), "typing before the panic key was saved")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
     test_first_run_khmer,
     test_unpermitted_commands_are_refused,
     test_cold_start_to_unlock_screen,
+    test_interview_flow,
+    test_autosave_survives_a_kill,
+    test_minor_needs_guardian_and_panic_saves,
 ]
 
 
@@ -278,7 +457,7 @@ def main() -> int:
                 continue
             t0 = time.monotonic()
             try:
-                if test is test_cold_start_to_unlock_screen:
+                if test in (test_cold_start_to_unlock_screen, test_autosave_survives_a_kill):
                     test(None)  # it opens its own sessions
                 else:
                     with app() as s:

@@ -148,6 +148,36 @@ class TauriDriver:
                 time.sleep(0.1)
         raise RuntimeError(f"tauri-driver did not answer on {self.url}; see {self.log}")
 
+    def kill_app(self, application: str) -> int:
+        """SIGKILLs the app this driver launched (no clean close: a crash or a pulled
+        plug), found by its pid among this driver's process group, never by name.
+        Returns the pid killed."""
+        assert self.proc is not None
+        target = os.path.realpath(application)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            pid = int(entry)
+            try:
+                if os.getpgid(pid) != self.proc.pid:
+                    continue
+                if os.path.realpath(f"/proc/{pid}/exe") != target:
+                    continue
+            except (ProcessLookupError, PermissionError, FileNotFoundError):
+                continue
+            os.kill(pid, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        if f.read().split(") ")[-1].startswith("Z"):
+                            break  # a zombie: dead, waiting for its parent
+                except FileNotFoundError:
+                    break
+                time.sleep(0.05)
+            return pid
+        raise RuntimeError(f"no running {application} under tauri-driver {self.proc.pid}")
+
     def __exit__(self, *exc: object) -> None:
         if self.proc and self.proc.poll() is None:
             # The whole group: tauri-driver, WebKitWebDriver and the app it launched.

@@ -129,6 +129,19 @@ ALTER TABLE revisions ADD COLUMN purged TEXT;
 -- Purge removes narratives from search too: make FTS5 delete tokens for real.
 INSERT INTO search(search, rank) VALUES ('secure-delete', 1);
 "#,
+    // 3: drafts: records being written, unvalidated, kept only in this encrypted store (never
+    // exported, never searched) until committed or discarded. See store/drafts.rs.
+    r#"
+CREATE TABLE drafts (
+    id        TEXT PRIMARY KEY,
+    kind      TEXT NOT NULL,
+    record_id TEXT,
+    person_id TEXT,
+    body      TEXT NOT NULL,
+    saved_at  TEXT NOT NULL
+);
+CREATE INDEX drafts_by_saved_at ON drafts(saved_at DESC);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod drafts;
 pub mod keys;
 mod links;
 pub mod migrations;
@@ -17,7 +18,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -28,6 +29,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use drafts::{Draft, DraftSummary, EarlierStatement};
 pub use keys::TrustedKey;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
@@ -221,18 +223,9 @@ impl Store {
 
     /// Adds a new record; returns its id.
     pub fn add(&mut self, record: Record) -> Result<Uuid> {
-        if record.kind() == RecordKind::Attachment {
-            return Err(ValidationError::new(
-                "kind",
-                "an attachment is added with `attach`, which stores its file",
-            )
-            .into());
-        }
         let writer = self.writer();
         let tx = self.conn.transaction()?;
-        check_cross_record_rules(&tx, &record)?;
-        let id = Uuid::now_v7();
-        revisions::write_local(&tx, &writer, id, Vec::new(), Some(record))?;
+        let id = add_in(&tx, &writer, record)?;
         tx.commit()?;
         Ok(id)
     }
@@ -250,40 +243,7 @@ impl Store {
     fn append_edit(&mut self, id: Uuid, record: Record, resolving: bool) -> Result<Revision> {
         let writer = self.writer();
         let tx = self.conn.transaction()?;
-        let parents = if resolving {
-            let heads = revisions::heads(&tx, id)?;
-            if heads.is_empty() {
-                return Err(Error::NotFound {
-                    what: "record",
-                    id: id.to_string(),
-                });
-            }
-            heads
-        } else {
-            let (head, _, deleted) = revisions::single_head(&tx, id)?;
-            if deleted {
-                return Err(ValidationError::new("id", format!("record {id} is deleted")).into());
-            }
-            vec![head]
-        };
-        let newest = revisions::revision(&tx, parents[0])?
-            .ok_or_else(|| Error::StoreDamaged(format!("head of {id} is missing")))?;
-        if newest.kind != record.kind() {
-            return Err(ValidationError::new(
-                "kind",
-                format!("record {id} is a {}, not a {}", newest.kind, record.kind()),
-            )
-            .into());
-        }
-        let record = match (record.clone().split_identity(), newest.identity.clone()) {
-            ((without, None), Some(kept)) => without.with_identity(kept)?,
-            _ => record,
-        };
-        if record.kind() == RecordKind::Attachment {
-            attachments::check_metadata_edit(&newest, &record)?;
-        }
-        check_cross_record_rules(&tx, &record)?;
-        let rev = revisions::write_local(&tx, &writer, id, parents, Some(record))?;
+        let rev = edit_in(&tx, &writer, id, record, resolving)?;
         tx.commit()?;
         Ok(rev)
     }
@@ -473,6 +433,69 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
+
+/// Adds a new record inside `tx` (the caller commits); returns its id.
+pub(crate) fn add_in(
+    tx: &Transaction<'_>,
+    writer: &revisions::Writer,
+    record: Record,
+) -> Result<Uuid> {
+    if record.kind() == RecordKind::Attachment {
+        return Err(ValidationError::new(
+            "kind",
+            "an attachment is added with `attach`, which stores its file",
+        )
+        .into());
+    }
+    check_cross_record_rules(tx, &record)?;
+    let id = Uuid::now_v7();
+    revisions::write_local(tx, writer, id, Vec::new(), Some(record))?;
+    Ok(id)
+}
+
+/// Appends an edit (or, `resolving`, a conflict resolution) inside `tx` (the caller commits).
+pub(crate) fn edit_in(
+    tx: &Transaction<'_>,
+    writer: &revisions::Writer,
+    id: Uuid,
+    record: Record,
+    resolving: bool,
+) -> Result<Revision> {
+    let parents = if resolving {
+        let heads = revisions::heads(tx, id)?;
+        if heads.is_empty() {
+            return Err(Error::NotFound {
+                what: "record",
+                id: id.to_string(),
+            });
+        }
+        heads
+    } else {
+        let (head, _, deleted) = revisions::single_head(tx, id)?;
+        if deleted {
+            return Err(ValidationError::new("id", format!("record {id} is deleted")).into());
+        }
+        vec![head]
+    };
+    let newest = revisions::revision(tx, parents[0])?
+        .ok_or_else(|| Error::StoreDamaged(format!("head of {id} is missing")))?;
+    if newest.kind != record.kind() {
+        return Err(ValidationError::new(
+            "kind",
+            format!("record {id} is a {}, not a {}", newest.kind, record.kind()),
+        )
+        .into());
+    }
+    let record = match (record.clone().split_identity(), newest.identity.clone()) {
+        ((without, None), Some(kept)) => without.with_identity(kept)?,
+        _ => record,
+    };
+    if record.kind() == RecordKind::Attachment {
+        attachments::check_metadata_edit(&newest, &record)?;
+    }
+    check_cross_record_rules(tx, &record)?;
+    revisions::write_local(tx, writer, id, parents, Some(record))
 }
 
 /// Rules that need another record: an audio attachment needs the interview's recording

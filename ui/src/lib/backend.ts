@@ -103,3 +103,70 @@ export function lock(): Promise<void> {
 export function recordCounts(): Promise<KindCount[]> {
   return call<KindCount[]>('record_counts')
 }
+
+/** A person as pickers show them: the pseudonym only. */
+export interface PersonChoice {
+  id: string
+  pseudonym: string
+}
+
+/** A draft as Home lists it (never its body). */
+export interface DraftSummary {
+  id: string
+  kind: RecordKind
+  record_id: string | null
+  person_id: string | null
+  person_pseudonym: string | null
+  saved_at: string
+}
+
+/** A draft with its partial, unvalidated body. */
+export interface Draft extends DraftSummary {
+  body: Record<string, unknown>
+}
+
+/** An earlier interview of the same person. */
+export interface EarlierStatement {
+  id: string
+  started_at: string
+  narrative: string
+}
+
+export function listPersons(): Promise<PersonChoice[]> {
+  return call<PersonChoice[]>('list_persons')
+}
+
+/** Adds a survivor known by a pseudonym only. */
+export function addPerson(pseudonym: string): Promise<PersonChoice> {
+  return call<PersonChoice>('add_person', { pseudonym })
+}
+
+/** Saves a draft; `id` null starts a new one. */
+export function saveDraft(
+  id: string | null,
+  kind: RecordKind,
+  body: Record<string, unknown>,
+): Promise<DraftSummary> {
+  return call<DraftSummary>('save_draft', { id, kind, body })
+}
+
+export function listDrafts(): Promise<DraftSummary[]> {
+  return call<DraftSummary[]>('list_drafts')
+}
+
+export function loadDraft(id: string): Promise<Draft> {
+  return call<Draft>('load_draft', { id })
+}
+
+export function discardDraft(id: string): Promise<void> {
+  return call<void>('discard_draft', { id })
+}
+
+/** Validates the draft and writes the record; returns the record id. */
+export function commitDraft(id: string): Promise<string> {
+  return call<string>('commit_draft', { id })
+}
+
+export function earlierStatements(personId: string): Promise<EarlierStatement[]> {
+  return call<EarlierStatement[]>('earlier_statements', { personId })
+}
