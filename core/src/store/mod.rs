@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+mod facts;
 mod links;
 pub mod migrations;
 pub mod revisions;
