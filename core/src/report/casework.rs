@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{
-    count, count_cell, date_of, log_disclosure, shown, suppress, ReportQuery, DEFAULT_MIN_CELL,
-    SUPPRESSED,
+    count, count_cell, date_of, log_disclosure, shown, suppress, text, ReportQuery,
+    DEFAULT_MIN_CELL, SUPPRESSED,
 };
 use crate::error::Result;
 use crate::model::{CaseStatus, IloIndicator};
@@ -155,30 +155,26 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
     let mut dates: Vec<NaiveDate> = Vec::new();
     let mut tallies: BTreeMap<(i32, u32), Tally> = BTreeMap::new();
 
-    // Interviews: people are numbered as first seen, so sets hold numbers, not ids.
+    // Interviews: people are numbered as first seen, so sets hold numbers, not ids, and the
+    // loops allocate only for a new person.
     let mut person_number: HashMap<String, usize> = HashMap::new();
     let mut first_interview: Vec<NaiveDate> = Vec::new();
-    let mut interview_of: HashMap<String, (NaiveDate, usize)> = HashMap::new();
+    let mut interview_of: HashMap<u128, usize> = HashMap::new();
     let mut people_in_range: HashSet<usize> = HashSet::new();
     let mut stmt = conn.prepare_cached("SELECT record_id, day, person_id FROM fact_interviews")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let date = date_of(
-            r.get::<_, Option<String>>(1)?
-                .as_deref()
-                .unwrap_or_default(),
-            &id,
-        )?;
-        let person = r.get::<_, Option<String>>(2)?.unwrap_or_default();
-        let number = match person_number.get(&person) {
+        let id = text(r, 0)?.unwrap_or_default();
+        let date = day_of(text(r, 1)?, id)?;
+        let person = text(r, 2)?.unwrap_or_default();
+        let number = match person_number.get(person) {
             Some(n) => {
                 first_interview[*n] = first_interview[*n].min(date);
                 *n
             }
             None => {
                 first_interview.push(date);
-                person_number.insert(person, first_interview.len() - 1);
+                person_number.insert(person.to_string(), first_interview.len() - 1);
                 first_interview.len() - 1
             }
         };
@@ -190,7 +186,7 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
         tally.interviews += 1;
         tally.people.insert(number);
         people_in_range.insert(number);
-        interview_of.insert(id, (date, number));
+        interview_of.insert(record_number(id)?, number);
     }
 
     // ILO indicators of the interviews in the range.
@@ -200,15 +196,15 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
         conn.prepare_cached("SELECT record_id, indicator FROM fact_interview_indicators")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let Some((_, person)) = interview_of.get(&id) else {
+        let id = text(r, 0)?.unwrap_or_default();
+        let Some(person) = interview_of.get(&record_number(id)?) else {
             continue;
         };
-        let name: String = r.get(1)?;
+        let name = text(r, 1)?.unwrap_or_default();
         let i = IloIndicator::ALL
             .iter()
             .position(|x| x.as_str() == name)
-            .ok_or_else(|| super::damaged(&id, "ILO indicator"))?;
+            .ok_or_else(|| super::damaged(id, "ILO indicator"))?;
         indicator_interviews[i] += 1;
         indicator_people[i].insert(*person);
     }
@@ -366,6 +362,18 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
         )?;
     }
     Ok(report)
+}
+
+/// The day at the start of a fact's date, or the store is damaged.
+fn day_of(day: Option<&str>, record_id: &str) -> Result<NaiveDate> {
+    date_of(day.unwrap_or_default(), record_id)
+}
+
+/// A record id as a number, to key maps without copying text.
+fn record_number(id: &str) -> Result<u128> {
+    uuid::Uuid::parse_str(id)
+        .map(|u| u.as_u128())
+        .map_err(|_| super::damaged(id, "id"))
 }
 
 impl CaseworkReport {

@@ -425,6 +425,13 @@ fn heads_sql(select: &str, filter: &str) -> String {
     )
 }
 
+/// A text column read in place (no copy); `None` when null, an error when not text.
+fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<Option<&'r str>> {
+    row.get_ref(index)?
+        .as_str_or_null()
+        .map_err(|e| Error::StoreDamaged(format!("a report fact is not text: {e}")))
+}
+
 /// A count from SQL (never negative).
 fn count(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{
-    count, count_cell, date_of, log_disclosure, share_cells, shown, suppress, wilson, PlaceLevel,
+    count, count_cell, log_disclosure, share_cells, shown, suppress, text, wilson, PlaceLevel,
     ReportQuery, Share, DEFAULT_MIN_CELL,
 };
 use crate::error::Result;
@@ -71,18 +71,17 @@ pub struct PrevalenceReport {
 #[derive(Debug, Default, Clone)]
 struct Tally {
     visits: u64,
-    establishments: HashSet<String>,
+    /// The establishments visited, by number.
+    establishments: HashSet<usize>,
     bands: [u64; 4],
 }
 
 impl Tally {
     /// Adds a visit: its establishment and its people by age band (15 and under, 16–17,
     /// adult, unknown).
-    fn add(&mut self, establishment: &str, bands: [u64; 4]) {
+    fn add(&mut self, establishment: usize, bands: [u64; 4]) {
         self.visits += 1;
-        if !self.establishments.contains(establishment) {
-            self.establishments.insert(establishment.to_string());
-        }
+        self.establishments.insert(establishment);
         for (sum, n) in self.bands.iter_mut().zip(bands) {
             *sum += n;
         }
@@ -159,48 +158,71 @@ pub fn prevalence(store: &Store, query: &ReportQuery) -> Result<PrevalenceReport
     )?;
     let mut visits = stmt.query([])?;
 
-    let mut places = BTreeSet::new();
+    // Establishments and places are numbered as first seen, so the loop allocates nothing.
+    let mut establishment_number: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut place_names: Vec<String> = Vec::new();
+    let mut place_seen: Vec<bool> = Vec::new();
     let mut dates = Vec::new();
-    let mut tallies: HashMap<(String, (i32, u32)), Tally> = HashMap::new();
+    let mut tallies: HashMap<(usize, (i32, u32)), Tally> = HashMap::new();
     while let Some(r) = visits.next()? {
-        let id: String = r.get(0)?;
-        let date = date_of(
-            r.get::<_, Option<String>>(1)?
-                .as_deref()
-                .unwrap_or_default(),
-            &id,
-        )?;
-        let establishment = r.get::<_, Option<String>>(2)?.unwrap_or_default();
+        let date = match text(r, 1)?
+            .and_then(|d| d.get(..10))
+            .and_then(|d| d.parse().ok())
+        {
+            Some(date) => date,
+            None => return Err(super::damaged(&r.get::<_, String>(0)?, "a date")),
+        };
+        let establishment = text(r, 2)?.unwrap_or_default();
+        let (establishment, place) = match establishment_number.get(establishment) {
+            Some(numbers) => *numbers,
+            None => {
+                let name = place_of
+                    .get(establishment)
+                    .cloned()
+                    .unwrap_or_else(|| PLACE_NOT_RECORDED.to_string());
+                let place = match place_names.iter().position(|p| *p == name) {
+                    Some(i) => i,
+                    None => {
+                        place_names.push(name);
+                        place_seen.push(false);
+                        place_names.len() - 1
+                    }
+                };
+                let numbers = (establishment_number.len(), place);
+                establishment_number.insert(establishment.to_string(), numbers);
+                numbers
+            }
+        };
+        place_seen[place] = true;
+        dates.push(date);
+        if !query.covers(date) {
+            continue;
+        }
         let bands = [
             count(r.get(3)?),
             count(r.get(4)?),
             count(r.get(5)?),
             count(r.get(6)?),
         ];
-        let place = place_of
-            .get(&establishment)
-            .cloned()
-            .unwrap_or_else(|| PLACE_NOT_RECORDED.to_string());
-        if !places.contains(&place) {
-            places.insert(place.clone());
-        }
-        dates.push(date);
-        if !query.covers(date) {
-            continue;
-        }
         tallies
             .entry((place, query.by.key(date)))
             .or_default()
-            .add(&establishment, bands);
+            .add(establishment, bands);
     }
+    let places: BTreeSet<(String, usize)> = place_names
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| place_seen[*i])
+        .map(|(i, name)| (name, i))
+        .collect();
 
     let periods = query.periods(dates.into_iter());
     let empty = Tally::default();
     let min_cell = query.threshold();
     let mut rows = Vec::with_capacity(places.len() * periods.len());
-    for place in places {
+    for (place, number) in places {
         for period in &periods {
-            let tally = tallies.get(&(place.clone(), *period)).unwrap_or(&empty);
+            let tally = tallies.get(&(number, *period)).unwrap_or(&empty);
             rows.push(tally.row(&place, query.by.label(*period), min_cell));
         }
     }
