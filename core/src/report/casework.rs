@@ -6,15 +6,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 use super::{
-    count_cell, date_of, live_heads, log_disclosure, shown, suppress, ReportQuery,
+    count, count_cell, date_of, log_disclosure, shown, suppress, text, ReportQuery,
     DEFAULT_MIN_CELL, SUPPRESSED,
 };
 use crate::error::Result;
-use crate::model::{CaseStatus, IloIndicator, RecordKind};
+use crate::model::{CaseStatus, IloIndicator};
 use crate::Store;
 
 /// One period's counts (`None`: withheld by the small-cell rule).
@@ -83,17 +83,12 @@ pub struct CaseworkReport {
     pub cases_by_status: Vec<StatusRow>,
 }
 
-#[derive(Deserialize)]
-struct Outcome {
-    date: NaiveDate,
-    count: u32,
-}
-
 /// Exact counts of one period.
 #[derive(Default)]
 struct Tally {
     interviews: u64,
-    people: HashSet<String>,
+    /// The people interviewed, by number.
+    people: HashSet<usize>,
     victims: u64,
     referrals_made: u64,
     referrals_completed: u64,
@@ -149,6 +144,10 @@ impl Tally {
 
 /// Computes the casework report. Reading only, except that a `min_cell` below
 /// [`DEFAULT_MIN_CELL`] is written to the audit chain.
+///
+/// Reads the report facts (one small row per live record head, see `store::facts`) in
+/// sequential scans and adds them up here: SQLite's GROUP BY and DISTINCT would allocate per
+/// row, and with `cipher_memory_security` every allocation locks and wipes memory.
 pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
     query.check()?;
     let conn = &store.conn;
@@ -156,67 +155,69 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
     let mut dates: Vec<NaiveDate> = Vec::new();
     let mut tallies: BTreeMap<(i32, u32), Tally> = BTreeMap::new();
 
-    // Interviews.
-    let interviews = live_heads(
-        conn,
-        RecordKind::Interview,
-        "json_extract(r.body, '$.person_id'), json_extract(r.body, '$.started_at'), \
-         json_extract(r.body, '$.ilo_indicators')",
-        "",
-        |r| {
-            Ok((
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        },
-    )?;
-    let mut first_interview: HashMap<String, NaiveDate> = HashMap::new();
-    let mut people_in_range: HashSet<String> = HashSet::new();
-    let mut indicator_people: Vec<HashSet<String>> = vec![HashSet::new(); IloIndicator::ALL.len()];
-    let mut indicator_interviews = vec![0u64; IloIndicator::ALL.len()];
-    for (id, (person, started_at, indicators)) in interviews {
-        let date = date_of(started_at.as_deref().unwrap_or_default(), &id)?;
-        let person = person.unwrap_or_default();
-        first_interview
-            .entry(person.clone())
-            .and_modify(|d| *d = (*d).min(date))
-            .or_insert(date);
+    // Interviews: people are numbered as first seen, so sets hold numbers, not ids, and the
+    // loops allocate only for a new person.
+    let mut person_number: HashMap<String, usize> = HashMap::new();
+    let mut first_interview: Vec<NaiveDate> = Vec::new();
+    let mut interview_of: HashMap<u128, usize> = HashMap::new();
+    let mut people_in_range: HashSet<usize> = HashSet::new();
+    let mut stmt = conn.prepare_cached("SELECT record_id, day, person_id FROM fact_interviews")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id = text(r, 0)?.unwrap_or_default();
+        let date = day_of(text(r, 1)?, id)?;
+        let person = text(r, 2)?.unwrap_or_default();
+        let number = match person_number.get(person) {
+            Some(n) => {
+                first_interview[*n] = first_interview[*n].min(date);
+                *n
+            }
+            None => {
+                first_interview.push(date);
+                person_number.insert(person.to_string(), first_interview.len() - 1);
+                first_interview.len() - 1
+            }
+        };
         if !query.covers(date) {
             continue;
         }
         dates.push(date);
         let tally = tallies.entry(by.key(date)).or_default();
         tally.interviews += 1;
-        tally.people.insert(person.clone());
-        people_in_range.insert(person.clone());
-        if let Some(text) = indicators {
-            let found: Vec<IloIndicator> =
-                serde_json::from_str(&text).map_err(|_| super::damaged(&id, "ILO indicator"))?;
-            for indicator in found {
-                if let Some(i) = IloIndicator::ALL.iter().position(|x| *x == indicator) {
-                    indicator_interviews[i] += 1;
-                    indicator_people[i].insert(person.clone());
-                }
-            }
-        }
+        tally.people.insert(number);
+        people_in_range.insert(number);
+        interview_of.insert(record_number(id)?, number);
+    }
+
+    // ILO indicators of the interviews in the range.
+    let mut indicator_people: Vec<HashSet<usize>> = vec![HashSet::new(); IloIndicator::ALL.len()];
+    let mut indicator_interviews = vec![0u64; IloIndicator::ALL.len()];
+    let mut stmt =
+        conn.prepare_cached("SELECT record_id, indicator FROM fact_interview_indicators")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id = text(r, 0)?.unwrap_or_default();
+        let Some(person) = interview_of.get(&record_number(id)?) else {
+            continue;
+        };
+        let name = text(r, 1)?.unwrap_or_default();
+        let i = IloIndicator::ALL
+            .iter()
+            .position(|x| x.as_str() == name)
+            .ok_or_else(|| super::damaged(id, "ILO indicator"))?;
+        indicator_interviews[i] += 1;
+        indicator_people[i].insert(*person);
     }
 
     // Victims identified: survivors, counted in the period of their first interview.
-    let survivors = live_heads(
-        conn,
-        RecordKind::Person,
-        "json_extract(r.body, '$.role')",
-        "",
-        |r| r.get::<_, Option<String>>(4),
-    )?;
-    for (id, role) in survivors {
-        if role.as_deref() != Some("survivor") {
-            continue;
-        }
-        if let Some(date) = first_interview
+    let mut stmt =
+        conn.prepare_cached("SELECT record_id FROM fact_persons WHERE role = 'survivor'")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        if let Some(date) = person_number
             .get(&id)
-            .copied()
+            .map(|n| first_interview[*n])
             .filter(|d| query.covers(*d))
         {
             dates.push(date);
@@ -225,31 +226,31 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
     }
 
     // Referrals.
-    let referrals = live_heads(
-        conn,
-        RecordKind::Referral,
-        "json_extract(r.body, '$.made_on'), json_extract(r.body, '$.status'), \
-         json_extract(r.body, '$.completed_on')",
-        "",
-        |r| {
-            Ok((
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        },
-    )?;
-    for (id, (made_on, status, completed_on)) in referrals {
-        let status = status.unwrap_or_default();
+    let mut stmt =
+        conn.prepare_cached("SELECT record_id, made_on, status, completed_on FROM fact_referrals")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let status = r.get::<_, Option<String>>(2)?.unwrap_or_default();
         if status != "planned" {
-            let made = date_of(made_on.as_deref().unwrap_or_default(), &id)?;
+            let made = date_of(
+                r.get::<_, Option<String>>(1)?
+                    .as_deref()
+                    .unwrap_or_default(),
+                &id,
+            )?;
             if query.covers(made) {
                 dates.push(made);
                 tallies.entry(by.key(made)).or_default().referrals_made += 1;
             }
         }
         if status == "completed" {
-            let done = date_of(completed_on.as_deref().unwrap_or_default(), &id)?;
+            let done = date_of(
+                r.get::<_, Option<String>>(3)?
+                    .as_deref()
+                    .unwrap_or_default(),
+                &id,
+            )?;
             if query.covers(done) {
                 dates.push(done);
                 tallies.entry(by.key(done)).or_default().referrals_completed += 1;
@@ -258,27 +259,21 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
     }
 
     // Cases.
-    let cases = live_heads(
-        conn,
-        RecordKind::Case,
-        "json_extract(r.body, '$.status'), json_extract(r.body, '$.opened_on'), \
-         json_extract(r.body, '$.arrests'), json_extract(r.body, '$.convictions')",
-        "",
-        |r| {
-            Ok((
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, Option<String>>(7)?,
-            ))
-        },
-    )?;
     let mut status_counts = vec![0u64; CaseStatus::ALL.len()];
-    for (id, (status, opened_on, arrests, convictions)) in cases {
-        let opened = date_of(opened_on.as_deref().unwrap_or_default(), &id)?;
+    let mut stmt = conn.prepare_cached("SELECT record_id, opened_on, status FROM fact_cases")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let opened = date_of(
+            r.get::<_, Option<String>>(1)?
+                .as_deref()
+                .unwrap_or_default(),
+            &id,
+        )?;
         if query.covers(opened) {
             dates.push(opened);
             tallies.entry(by.key(opened)).or_default().cases_opened += 1;
+            let status = r.get::<_, Option<String>>(2)?;
             if let Some(i) = CaseStatus::ALL
                 .iter()
                 .position(|s| Some(s.as_str()) == status.as_deref())
@@ -286,22 +281,33 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
                 status_counts[i] += 1;
             }
         }
-        for (list, is_arrest) in [(arrests, true), (convictions, false)] {
-            let Some(text) = list else { continue };
-            let outcomes: Vec<Outcome> =
-                serde_json::from_str(&text).map_err(|_| super::damaged(&id, "outcome"))?;
-            for o in outcomes.into_iter().filter(|o| query.covers(o.date)) {
-                dates.push(o.date);
-                let tally = tallies.entry(by.key(o.date)).or_default();
-                if is_arrest {
-                    tally.arrests += u64::from(o.count);
-                } else {
-                    tally.convictions += u64::from(o.count);
-                }
-            }
+    }
+    // Arrests and convictions.
+    let mut stmt =
+        conn.prepare_cached("SELECT record_id, outcome, day, people FROM fact_case_outcomes")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let date = date_of(
+            r.get::<_, Option<String>>(2)?
+                .as_deref()
+                .unwrap_or_default(),
+            &id,
+        )?;
+        if !query.covers(date) {
+            continue;
+        }
+        dates.push(date);
+        let people = count(r.get(3)?);
+        let tally = tallies.entry(by.key(date)).or_default();
+        if r.get::<_, String>(1)? == "arrest" {
+            tally.arrests += people;
+        } else {
+            tally.convictions += people;
         }
     }
 
+    let interviewed = people_in_range.len() as u64;
     let min_cell = query.threshold();
     let empty = Tally::default();
     let periods = query
@@ -310,7 +316,6 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
         .map(|p| tallies.get(&p).unwrap_or(&empty).row(by.label(p), min_cell))
         .collect();
 
-    let interviewed = people_in_range.len() as u64;
     let interviewed_hidden = suppress(&[interviewed], &[], min_cell)[0];
     let ilo_indicators = IloIndicator::ALL
         .iter()
@@ -357,6 +362,18 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
         )?;
     }
     Ok(report)
+}
+
+/// The day at the start of a fact's date, or the store is damaged.
+fn day_of(day: Option<&str>, record_id: &str) -> Result<NaiveDate> {
+    date_of(day.unwrap_or_default(), record_id)
+}
+
+/// A record id as a number, to key maps without copying text.
+fn record_number(id: &str) -> Result<u128> {
+    uuid::Uuid::parse_str(id)
+        .map(|u| u.as_u128())
+        .map_err(|_| super::damaged(id, "id"))
 }
 
 impl CaseworkReport {

@@ -413,7 +413,8 @@ fn live_heads<T>(
 }
 
 /// The query behind [`live_heads`]: columns 0–3 are record id, revision time, revision seq and
-/// head count; `select` adds columns from 4 on over `r.body` (the head revision).
+/// head count; `select` adds columns from 4 on over `r.body` (the head revision). The partner export reads
+/// whole bodies this way; the prevalence and casework reports read the report facts instead.
 fn heads_sql(select: &str, filter: &str) -> String {
     format!(
         "SELECT rec.id, r.created_at, r.seq, rec.heads, {select}
@@ -422,6 +423,18 @@ fn heads_sql(select: &str, filter: &str) -> String {
          JOIN revisions r ON r.id = h.revision_id
          WHERE rec.kind = ?1 AND rec.deleted = 0 AND r.body IS NOT NULL {filter}"
     )
+}
+
+/// A text column read in place (no copy); `None` when null, an error when not text.
+fn text<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<Option<&'r str>> {
+    row.get_ref(index)?
+        .as_str_or_null()
+        .map_err(|e| Error::StoreDamaged(format!("a report fact is not text: {e}")))
+}
+
+/// A count from SQL (never negative).
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
 }
 
 /// The UTC date at the start of an RFC 3339 time as the store writes it (`2026-03-14T…Z`).

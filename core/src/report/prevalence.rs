@@ -9,11 +9,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{
-    count_cell, date_of, live_heads, log_disclosure, share_cells, shown, suppress, wilson,
-    PlaceLevel, ReportQuery, Share, DEFAULT_MIN_CELL,
+    count, count_cell, log_disclosure, share_cells, shown, suppress, text, wilson, PlaceLevel,
+    ReportQuery, Share, DEFAULT_MIN_CELL,
 };
 use crate::error::Result;
-use crate::model::{AgeBand, Count, RecordKind};
 use crate::Store;
 
 /// What the report says about weighting, in every output.
@@ -72,24 +71,19 @@ pub struct PrevalenceReport {
 #[derive(Debug, Default, Clone)]
 struct Tally {
     visits: u64,
-    establishments: HashSet<String>,
+    /// The establishments visited, by number.
+    establishments: HashSet<usize>,
     bands: [u64; 4],
 }
 
 impl Tally {
-    fn add(&mut self, establishment: &str, counts: &[Count]) {
+    /// Adds a visit: its establishment and its people by age band (15 and under, 16–17,
+    /// adult, unknown).
+    fn add(&mut self, establishment: usize, bands: [u64; 4]) {
         self.visits += 1;
-        if !self.establishments.contains(establishment) {
-            self.establishments.insert(establishment.to_string());
-        }
-        for c in counts {
-            let i = match c.age_band {
-                AgeBand::Under16 => 0,
-                AgeBand::Age16To17 => 1,
-                AgeBand::Adult => 2,
-                AgeBand::Unknown => 3,
-            };
-            self.bands[i] += u64::from(c.count);
+        self.establishments.insert(establishment);
+        for (sum, n) in self.bands.iter_mut().zip(bands) {
+            *sum += n;
         }
     }
 
@@ -150,57 +144,85 @@ impl Tally {
 
 /// Computes the prevalence report. Reading only, except that a `min_cell` below
 /// [`DEFAULT_MIN_CELL`] is written to the audit chain.
+///
+/// Reads the report facts (one small row per live visit head, see `store::facts`) in one
+/// sequential scan and adds them up here: SQLite's GROUP BY and DISTINCT would allocate per
+/// row, and with `cipher_memory_security` every allocation locks and wipes memory.
 pub fn prevalence(store: &Store, query: &ReportQuery) -> Result<PrevalenceReport> {
     query.check()?;
     let conn = &store.conn;
     let place_of = establishment_places(conn, query.place)?;
-    let visits = live_heads(
-        conn,
-        RecordKind::Visit,
-        "json_extract(r.body, '$.started_at'), json_extract(r.body, '$.establishment_id'), \
-         json_extract(r.body, '$.counts')",
-        "AND json_extract(r.body, '$.purpose') = 'prevalence_count'",
-        |r| {
-            Ok((
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        },
+    let mut stmt = conn.prepare_cached(
+        "SELECT record_id, day, establishment_id, under_16, age_16_17, adult, age_unknown
+         FROM fact_visits WHERE purpose = 'prevalence_count'",
     )?;
+    let mut visits = stmt.query([])?;
 
-    let mut places = BTreeSet::new();
-    let mut dates = Vec::with_capacity(visits.len());
-    let mut tallies: HashMap<(String, (i32, u32)), Tally> = HashMap::new();
-    for (id, (started_at, establishment, counts)) in visits {
-        let date = date_of(started_at.as_deref().unwrap_or_default(), &id)?;
-        let establishment = establishment.unwrap_or_default();
-        let place = place_of
-            .get(&establishment)
-            .cloned()
-            .unwrap_or_else(|| PLACE_NOT_RECORDED.to_string());
-        places.insert(place.clone());
+    // Establishments and places are numbered as first seen, so the loop allocates nothing.
+    let mut establishment_number: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut place_names: Vec<String> = Vec::new();
+    let mut place_seen: Vec<bool> = Vec::new();
+    let mut dates = Vec::new();
+    let mut tallies: HashMap<(usize, (i32, u32)), Tally> = HashMap::new();
+    while let Some(r) = visits.next()? {
+        let date = match text(r, 1)?
+            .and_then(|d| d.get(..10))
+            .and_then(|d| d.parse().ok())
+        {
+            Some(date) => date,
+            None => return Err(super::damaged(&r.get::<_, String>(0)?, "a date")),
+        };
+        let establishment = text(r, 2)?.unwrap_or_default();
+        let (establishment, place) = match establishment_number.get(establishment) {
+            Some(numbers) => *numbers,
+            None => {
+                let name = place_of
+                    .get(establishment)
+                    .cloned()
+                    .unwrap_or_else(|| PLACE_NOT_RECORDED.to_string());
+                let place = match place_names.iter().position(|p| *p == name) {
+                    Some(i) => i,
+                    None => {
+                        place_names.push(name);
+                        place_seen.push(false);
+                        place_names.len() - 1
+                    }
+                };
+                let numbers = (establishment_number.len(), place);
+                establishment_number.insert(establishment.to_string(), numbers);
+                numbers
+            }
+        };
+        place_seen[place] = true;
         dates.push(date);
         if !query.covers(date) {
             continue;
         }
-        let counts: Vec<Count> = match counts {
-            Some(text) => serde_json::from_str(&text).map_err(|_| super::damaged(&id, "count"))?,
-            None => Vec::new(),
-        };
+        let bands = [
+            count(r.get(3)?),
+            count(r.get(4)?),
+            count(r.get(5)?),
+            count(r.get(6)?),
+        ];
         tallies
             .entry((place, query.by.key(date)))
             .or_default()
-            .add(&establishment, &counts);
+            .add(establishment, bands);
     }
+    let places: BTreeSet<(String, usize)> = place_names
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| place_seen[*i])
+        .map(|(i, name)| (name, i))
+        .collect();
 
     let periods = query.periods(dates.into_iter());
     let empty = Tally::default();
     let min_cell = query.threshold();
     let mut rows = Vec::with_capacity(places.len() * periods.len());
-    for place in places {
+    for (place, number) in places {
         for period in &periods {
-            let tally = tallies.get(&(place.clone(), *period)).unwrap_or(&empty);
+            let tally = tallies.get(&(number, *period)).unwrap_or(&empty);
             rows.push(tally.row(&place, query.by.label(*period), min_cell));
         }
     }
@@ -224,17 +246,12 @@ fn establishment_places(
     conn: &rusqlite::Connection,
     level: PlaceLevel,
 ) -> Result<HashMap<String, String>> {
-    let path = match level {
-        PlaceLevel::City => "$.location.city",
-        PlaceLevel::Province => "$.location.province",
+    let sql = match level {
+        PlaceLevel::City => "SELECT record_id, city FROM fact_establishments",
+        PlaceLevel::Province => "SELECT record_id, province FROM fact_establishments",
     };
-    let mut stmt = conn.prepare(
-        "SELECT r.record_id, json_extract(r.body, ?1)
-         FROM records rec JOIN revisions r ON r.record_id = rec.id
-         WHERE rec.kind = 'establishment' AND r.body IS NOT NULL
-         ORDER BY r.created_at, r.seq",
-    )?;
-    let rows = stmt.query_map([path], |r| {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
     })?;
     let mut out = HashMap::new();

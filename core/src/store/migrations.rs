@@ -142,6 +142,139 @@ CREATE TABLE drafts (
 );
 CREATE INDEX drafts_by_saved_at ON drafts(saved_at DESC);
 "#,
+    // 4: report facts: one small row per live record head holding exactly the fields the
+    // prevalence and casework reports read, so a report never decrypts a body. The
+    // `report_*_source` views say how each row follows from the bodies; the write path
+    // (`store::facts::refresh`) re-derives a record's rows from them in the same transaction
+    // as each revision, and the INSERTs below back-fill an existing store.
+    r#"
+-- report facts
+CREATE VIEW report_heads AS
+SELECT rec.id AS record_id, rec.kind AS kind, r.body AS body
+FROM records rec
+JOIN heads h ON h.record_id = rec.id
+JOIN revisions r ON r.id = h.revision_id
+WHERE rec.deleted = 0 AND r.body IS NOT NULL
+  AND r.seq = (SELECT r2.seq FROM heads h2 JOIN revisions r2 ON r2.id = h2.revision_id
+               WHERE h2.record_id = rec.id AND r2.body IS NOT NULL
+               ORDER BY r2.created_at DESC, r2.seq DESC LIMIT 1);
+
+CREATE TABLE fact_visits (
+    record_id        TEXT PRIMARY KEY,
+    day              TEXT,
+    purpose          TEXT,
+    establishment_id TEXT,
+    under_16         INTEGER NOT NULL,
+    age_16_17        INTEGER NOT NULL,
+    adult            INTEGER NOT NULL,
+    age_unknown      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE VIEW report_visit_source AS
+SELECT record_id,
+       substr(json_extract(body, '$.started_at'), 1, 10),
+       json_extract(body, '$.purpose'),
+       json_extract(body, '$.establishment_id'),
+       (SELECT coalesce(sum(json_extract(c.value, '$.count')), 0) FROM json_each(body, '$.counts') c
+        WHERE json_extract(c.value, '$.age_band') = 'under_16'),
+       (SELECT coalesce(sum(json_extract(c.value, '$.count')), 0) FROM json_each(body, '$.counts') c
+        WHERE json_extract(c.value, '$.age_band') = 'age_16_17'),
+       (SELECT coalesce(sum(json_extract(c.value, '$.count')), 0) FROM json_each(body, '$.counts') c
+        WHERE json_extract(c.value, '$.age_band') = 'adult'),
+       (SELECT coalesce(sum(json_extract(c.value, '$.count')), 0) FROM json_each(body, '$.counts') c
+        WHERE json_extract(c.value, '$.age_band') = 'unknown')
+FROM report_heads WHERE kind = 'visit';
+
+CREATE TABLE fact_establishments (
+    record_id TEXT PRIMARY KEY,
+    city      TEXT,
+    province  TEXT
+) WITHOUT ROWID;
+CREATE VIEW report_establishment_source AS
+SELECT r.record_id,
+       json_extract(r.body, '$.location.city'),
+       json_extract(r.body, '$.location.province')
+FROM revisions r
+WHERE r.kind = 'establishment' AND r.body IS NOT NULL
+  AND r.seq = (SELECT r2.seq FROM revisions r2
+               WHERE r2.record_id = r.record_id AND r2.body IS NOT NULL
+               ORDER BY r2.created_at DESC, r2.seq DESC LIMIT 1);
+
+CREATE TABLE fact_interviews (
+    record_id TEXT PRIMARY KEY,
+    day       TEXT,
+    person_id TEXT
+) WITHOUT ROWID;
+CREATE INDEX fact_interviews_by_person ON fact_interviews(person_id, day);
+CREATE VIEW report_interview_source AS
+SELECT record_id,
+       substr(json_extract(body, '$.started_at'), 1, 10),
+       json_extract(body, '$.person_id')
+FROM report_heads WHERE kind = 'interview';
+
+CREATE TABLE fact_interview_indicators (
+    record_id TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    PRIMARY KEY (record_id, indicator)
+) WITHOUT ROWID;
+CREATE VIEW report_interview_indicator_source AS
+SELECT DISTINCT h.record_id, i.value
+FROM report_heads h, json_each(h.body, '$.ilo_indicators') i
+WHERE h.kind = 'interview';
+
+CREATE TABLE fact_persons (
+    record_id TEXT PRIMARY KEY,
+    role      TEXT
+) WITHOUT ROWID;
+CREATE VIEW report_person_source AS
+SELECT record_id, json_extract(body, '$.role') FROM report_heads WHERE kind = 'person';
+
+CREATE TABLE fact_referrals (
+    record_id    TEXT PRIMARY KEY,
+    made_on      TEXT,
+    status       TEXT,
+    completed_on TEXT
+) WITHOUT ROWID;
+CREATE VIEW report_referral_source AS
+SELECT record_id,
+       substr(json_extract(body, '$.made_on'), 1, 10),
+       json_extract(body, '$.status'),
+       substr(json_extract(body, '$.completed_on'), 1, 10)
+FROM report_heads WHERE kind = 'referral';
+
+CREATE TABLE fact_cases (
+    record_id TEXT PRIMARY KEY,
+    opened_on TEXT,
+    status    TEXT
+) WITHOUT ROWID;
+CREATE VIEW report_case_source AS
+SELECT record_id, substr(json_extract(body, '$.opened_on'), 1, 10), json_extract(body, '$.status')
+FROM report_heads WHERE kind = 'case';
+
+CREATE TABLE fact_case_outcomes (
+    record_id TEXT NOT NULL,
+    outcome   TEXT NOT NULL,
+    day       TEXT,
+    people    INTEGER NOT NULL
+);
+CREATE INDEX fact_case_outcomes_by_record ON fact_case_outcomes(record_id);
+CREATE VIEW report_case_outcome_source AS
+SELECT h.record_id, 'arrest', substr(json_extract(o.value, '$.date'), 1, 10),
+       coalesce(json_extract(o.value, '$.count'), 0)
+FROM report_heads h, json_each(h.body, '$.arrests') o WHERE h.kind = 'case'
+UNION ALL
+SELECT h.record_id, 'conviction', substr(json_extract(o.value, '$.date'), 1, 10),
+       coalesce(json_extract(o.value, '$.count'), 0)
+FROM report_heads h, json_each(h.body, '$.convictions') o WHERE h.kind = 'case';
+
+INSERT INTO fact_visits SELECT * FROM report_visit_source;
+INSERT INTO fact_establishments SELECT * FROM report_establishment_source;
+INSERT INTO fact_interviews SELECT * FROM report_interview_source;
+INSERT INTO fact_interview_indicators SELECT * FROM report_interview_indicator_source;
+INSERT INTO fact_persons SELECT * FROM report_person_source;
+INSERT INTO fact_referrals SELECT * FROM report_referral_source;
+INSERT INTO fact_cases SELECT * FROM report_case_source;
+INSERT INTO fact_case_outcomes SELECT * FROM report_case_outcome_source;
+"#,
 ];
 
 /// The schema version this build writes.

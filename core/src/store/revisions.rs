@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::canonical;
 use crate::error::{Error, Result, ValidationError};
 use crate::model::{Record, RecordKind};
-use crate::store::{audit, search};
+use crate::store::{audit, facts, search};
 
 /// One revision of a record, as stored and as it will travel in a bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -568,7 +568,7 @@ pub(crate) fn write_local(
     Ok(rev)
 }
 
-fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
+pub(super) fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
     let text = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
     let created = time_text(rev.created_at);
     tx.prepare_cached(
@@ -638,6 +638,8 @@ fn update_record_row(
         .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
         .query_row([&id], |r| r.get(0))?;
     search::index(tx, rowid, if rev.deleted { None } else { text })?;
+    // The report facts follow the heads and the deleted flag just written.
+    facts::refresh(tx, rev.kind, &id)?;
     Ok(())
 }
 
