@@ -827,8 +827,23 @@ fn a_signed_receipt_acknowledges_and_purge_leaves_stubs() {
     let found = w.field.json(&["search", "ភោជនីយដ្ឋាន"]);
     assert!(!found.as_array().unwrap().is_empty());
 
+    let interviews_held = || {
+        let report = w
+            .field
+            .json(&["report", "casework", "--format", "json", "--min-cell", "1"]);
+        report["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["interviews_held"].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    assert_eq!(interviews_held(), 1);
+
     let purged = w.field.json(&["purge", "--acknowledged"]);
     assert_eq!(purged["revisions"], 4, "{purged}");
+    // What the office holds now counts there, not here: the reports follow the purge.
+    assert_eq!(interviews_held(), 0);
     assert_eq!(purged["identities"], 1);
     assert_eq!(purged["attachments"], 1);
 

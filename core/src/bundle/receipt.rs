@@ -2,7 +2,7 @@
 //! signature against the office key it trusts, marks those revisions acknowledged and may
 //! remove their content, leaving stubs that say what was there and where it went.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,8 +16,9 @@ use uuid::Uuid;
 use super::read::check_signature;
 use crate::canonical;
 use crate::error::{BundleError, Error, Result};
+use crate::model::RecordKind;
 use crate::store::keys::{key_id, trusted_by_key_id};
-use crate::store::{audit, layout, revisions::time_text, search, Store};
+use crate::store::{audit, facts, layout, revisions::time_text, search, Store};
 
 /// The `format` of every receipt.
 pub const RECEIPT_FORMAT: &str = "fieldcase-receipt";
@@ -367,7 +368,7 @@ impl Store {
             rows
         };
         let mut summary = PurgeSummary::default();
-        let mut touched = BTreeSet::new();
+        let mut touched = BTreeMap::new();
         for (id, record_id, kind, had_body, had_identity, office) in &rows {
             let bundle: String = tx.query_row(
                 "SELECT bundle_id FROM acknowledged WHERE revision_id = ?1",
@@ -395,9 +396,9 @@ impl Store {
                 params![id, stub.to_string()],
             )?;
             summary.revisions += 1;
-            touched.insert(record_id.clone());
+            touched.insert(record_id.clone(), kind.clone());
         }
-        for record_id in &touched {
+        for (record_id, kind) in &touched {
             let head_purged: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM heads h JOIN revisions v ON v.id = h.revision_id
                   WHERE h.record_id = ?1 AND v.purged IS NOT NULL)",
@@ -417,6 +418,12 @@ impl Store {
                 search::index(&tx, rowid, None)?;
                 summary.records += 1;
             }
+            // The reports' projection follows the bodies: what is purged no longer counts here
+            // (the office, which holds it, counts it).
+            let kind: RecordKind = kind
+                .parse()
+                .map_err(|_| Error::StoreDamaged(format!("unknown record kind {kind}")))?;
+            facts::refresh(&tx, kind, record_id)?;
         }
         let blobs: Vec<(String, String, i64)> = {
             let mut stmt = tx.prepare(

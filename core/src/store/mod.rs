@@ -8,7 +8,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod drafts;
-mod facts;
+pub(crate) mod facts;
 pub mod keys;
 mod links;
 pub mod migrations;
