@@ -487,6 +487,15 @@ pub fn check_signature(
     if sig.trusted_comment().is_err() {
         return Err(BundleError::SignatureMalformed("no trusted comment".into()).into());
     }
+    // minisign 0.10 does not check the length of the trusted comment's signature and panics
+    // on a short one (found by the fuzzer): it must be 64 bytes, 88 base64 characters.
+    let global = text.lines().nth(3).map(str::trim).unwrap_or_default();
+    if global.len() != 88 || !global.ends_with("==") {
+        return Err(BundleError::SignatureMalformed(
+            "the trusted comment's signature is not 64 bytes".into(),
+        )
+        .into());
+    }
     minisign::verify(&pk, &sig, io::Cursor::new(data), true, false, false).map_err(|e| {
         if e.to_string().contains("Comment signature") {
             BundleError::TrustedCommentAltered
@@ -507,5 +516,46 @@ impl<R: Read> Read for HashingReader<'_, R> {
         let n = self.inner.read(buf)?;
         self.hasher.update(&buf[..n]);
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A signature whose trusted-comment signature was cut short is refused, not a panic
+    /// inside minisign (the fuzzer's first find).
+    #[test]
+    fn a_short_trusted_comment_signature_is_malformed_not_a_panic() {
+        let pair = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let data = b"01f3d3270f1c15d0  manifest.json\n";
+        let sig = minisign::sign(
+            Some(&pair.pk),
+            &pair.sk,
+            io::Cursor::new(&data[..]),
+            Some("fieldcase-bundle v1 sequence=1"),
+            Some("signature from Fieldcase device"),
+        )
+        .unwrap()
+        .to_string();
+        let key = TrustedKey {
+            public_key: pair.pk.to_base64(),
+            key_id: key_id(&pair.pk),
+            name: "Field laptop 3".into(),
+            added_at: String::new(),
+            revoked_at: None,
+        };
+        let trust = |_: &str| Ok(Some(key.clone()));
+        assert!(check_signature(data, sig.as_bytes(), &trust).is_ok());
+
+        let mut lines: Vec<String> = sig.lines().map(str::to_owned).collect();
+        lines[3] = lines[3][..80].to_owned(); // 60 bytes instead of 64
+        let short = lines.join("\n") + "\n";
+        match check_signature(data, short.as_bytes(), &trust) {
+            Err(Error::Bundle(BundleError::SignatureMalformed(why))) => {
+                assert!(why.contains("64 bytes"), "{why}")
+            }
+            other => panic!("expected a malformed signature, got {other:?}"),
+        }
     }
 }
