@@ -326,13 +326,10 @@ impl Store {
                         .map_err(|e| Error::Sqlite(e.to_string()))?,
                 ],
             )?;
-            audit::append(
+            self.audit_in(
                 &tx,
                 created_at,
-                &self.device.id.to_string(),
-                &self.device.author,
                 audit::Action::BundleExported,
-                None,
                 json!({"bundle_id": manifest.bundle_id, "sequence": sequence,
                        "bundle_sha256": bundle_sha256, "scope": manifest.scope,
                        "revisions": counts.revisions, "attachments": counts.attachments}),

@@ -314,13 +314,10 @@ impl Store {
             "UPDATE bundles_out SET acknowledged_at = coalesce(acknowledged_at, ?2) WHERE bundle_id = ?1",
             params![bundle, at],
         )?;
-        audit::append(
+        self.audit_in(
             &tx,
             now,
-            &self.device.id.to_string(),
-            &self.device.author,
             audit::Action::ReceiptImported,
-            None,
             json!({"bundle_id": receipt.bundle_id, "office_key": signer.key_id,
                    "office": receipt.office_name, "revisions": revisions, "attachments": attachments}),
         )?;
@@ -443,13 +440,10 @@ impl Store {
             summary.attachments += 1;
             summary.attachment_bytes += u64::try_from(*size).unwrap_or(0);
         }
-        audit::append(
+        self.audit_in(
             &tx,
             now,
-            &self.device.id.to_string(),
-            &self.device.author,
             audit::Action::RecordsPurged,
-            None,
             json!({"revisions": summary.revisions, "records": summary.records,
                    "identities": summary.identities, "attachments": summary.attachments,
                    "attachment_bytes": summary.attachment_bytes}),

@@ -117,13 +117,10 @@ impl Store {
             "INSERT INTO office_identity (id, identity, recipient, created_at) VALUES (1, ?1, ?2, ?3)",
             params![secret.expose(), recipient, time_text(now)],
         )?;
-        audit::append(
+        self.audit_in(
             &tx,
             now,
-            &self.device.id.to_string(),
-            &self.device.author,
             audit::Action::OfficeKeyCreated,
-            None,
             json!({"recipient": recipient}),
         )?;
         tx.commit()?;
@@ -202,13 +199,10 @@ impl Store {
         if added == 0 {
             return Ok(());
         }
-        audit::append(
+        self.audit_in(
             &tx,
             now,
-            &self.device.id.to_string(),
-            &self.device.author,
             audit::Action::OfficeRecipientAdded,
-            None,
             json!({"recipient": text}),
         )?;
         tx.commit()?;
@@ -252,13 +246,10 @@ impl Store {
             "INSERT INTO trusted_keys (public_key, key_id, name, added_at) VALUES (?1, ?2, ?3, ?4)",
             params![b64, id, name.trim(), time_text(now)],
         )?;
-        audit::append(
+        self.audit_in(
             &tx,
             now,
-            &self.device.id.to_string(),
-            &self.device.author,
             audit::Action::KeyTrusted,
-            None,
             json!({"key_id": id, "public_key": b64, "name": name.trim()}),
         )?;
         tx.commit()?;
@@ -298,13 +289,10 @@ impl Store {
             "UPDATE trusted_keys SET revoked_at = ?2 WHERE key_id = ?1",
             params![id, time_text(now)],
         )?;
-        audit::append(
+        self.audit_in(
             &tx,
             now,
-            &self.device.id.to_string(),
-            &self.device.author,
             audit::Action::KeyRevoked,
-            None,
             json!({"key_id": id, "name": found.name}),
         )?;
         tx.commit()?;

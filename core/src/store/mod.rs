@@ -222,6 +222,26 @@ impl Store {
         Ok(())
     }
 
+    /// Appends an audit entry by this device, about no single record, inside `conn`'s open
+    /// transaction (the caller commits it with the change it logs).
+    pub(crate) fn audit_in(
+        &self,
+        conn: &Connection,
+        at: chrono::DateTime<Utc>,
+        action: audit::Action,
+        detail: Value,
+    ) -> Result<()> {
+        audit::append(
+            conn,
+            at,
+            &self.device.id.to_string(),
+            &self.device.author,
+            action,
+            None,
+            detail,
+        )
+    }
+
     /// Adds a new record; returns its id.
     pub fn add(&mut self, record: Record) -> Result<Uuid> {
         let writer = self.writer();
@@ -412,15 +432,7 @@ impl Store {
         let mut slots = KeySlots::read(&path)?;
         change(&mut slots, &self.key)?;
         let tx = self.conn.unchecked_transaction()?;
-        audit::append(
-            &tx,
-            Utc::now(),
-            &self.device.id.to_string(),
-            &self.device.author,
-            action,
-            None,
-            detail,
-        )?;
+        self.audit_in(&tx, Utc::now(), action, detail)?;
         slots.write_atomic(&path)?;
         tx.commit()?;
         Ok(())
