@@ -75,10 +75,22 @@ pub fn write_out(args: std::fmt::Arguments<'_>) -> Result<()> {
     let mut out = io::stdout().lock();
     out.write_fmt(args)
         .and_then(|()| out.flush())
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::BrokenPipe => anyhow!(OutputClosed),
-            _ => anyhow::Error::new(e).context("writing to standard output"),
-        })
+        .map_err(stdout_error)
+}
+
+/// [`write_out`] for bytes already formatted (a CSV or JSON document).
+pub fn write_out_bytes(bytes: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+fn stdout_error(e: io::Error) -> anyhow::Error {
+    match e.kind() {
+        io::ErrorKind::BrokenPipe => anyhow!(OutputClosed),
+        _ => anyhow::Error::new(e).context("writing to standard output"),
+    }
 }
 
 /// `print!` that returns a closed pipe as an error instead of panicking.

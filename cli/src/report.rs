@@ -4,7 +4,7 @@
 
 use crate::commands::outln;
 use std::fs::OpenOptions;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -164,7 +164,7 @@ pub fn run_report(
             file.write_all(&text)
                 .map_err(|e| fieldcase_core::Error::io(format!("writing {}", path.display()), e))?;
         }
-        None => io::stdout().lock().write_all(&text)?,
+        None => crate::commands::write_out_bytes(&text)?,
     }
     Ok(())
 }
@@ -198,8 +198,7 @@ pub fn run_partner_export(
             "include_identities": export.include_identities,
             "out": args.out,
         });
-        serde_json::to_writer_pretty(io::stdout().lock(), &value)?;
-        outln!("");
+        outln!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         outln!(
             "Wrote {} {} rows to {} ({}); the export is logged in the audit chain.",

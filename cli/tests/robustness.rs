@@ -463,6 +463,7 @@ fn a_closed_output_pipe_ends_quietly() {
         &["search", "ហាង"][..],
         &["keys", "show"][..],
         &["example", "interview"][..],
+        &["report", "casework", "--format", "csv"][..],
     ] {
         let mut child = f
             .cmd(args)
