@@ -70,7 +70,7 @@ pub struct ImportSummary {
     pub known: u64,
     /// Tombstones among the new revisions.
     pub tombstones: u64,
-    /// Attachments whose bytes were stored.
+    /// Attachment records whose file was stored (identical files count once per record).
     pub attachments_stored: u64,
     /// Records now with two or more heads.
     pub conflicts: Vec<Uuid>,
@@ -274,30 +274,41 @@ impl Sink for ImportSink<'_> {
     }
 
     fn attachment(&mut self, sha256: &str, size: u64, bytes: &mut dyn Read) -> Result<()> {
-        let waiting: Option<String> = {
-            let mut stmt = self.tx.prepare_cached(
+        // Every attachment record with these bytes still lacks its file: a bundle carries
+        // identical files once, and each record gets a blob of its own.
+        let waiting: Vec<String> = self
+            .tx
+            .prepare_cached(
                 "SELECT DISTINCT v.record_id FROM revisions v
                  WHERE v.kind = 'attachment' AND json_extract(v.body, '$.sha256') = ?1
                    AND v.record_id NOT IN (SELECT attachment_id FROM attachment_blobs)
-                 ORDER BY v.record_id LIMIT 1",
-            )?;
-            let mut rows = stmt.query([sha256])?;
-            match rows.next()? {
-                Some(r) => Some(r.get(0)?),
-                None => None,
-            }
-        };
-        let Some(record_id) = waiting else {
+                 ORDER BY v.record_id",
+            )?
+            .query_map([sha256], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let Some((first, others)) = waiting.split_first() else {
             io::copy(bytes, &mut io::sink()).map_err(|e| Error::io("reading the bundle", e))?;
             return Ok(());
         };
         // The reader checks these bytes against SHA256SUMS once they have all passed; a
-        // mismatch fails the import and this blob is removed with the rest.
+        // mismatch fails the import and these blobs are removed with the rest.
         let (blob, path, stored_size) = attachments::store_blob(self.key, &self.dir, bytes)?;
         self.blobs.push(path);
         if stored_size != size {
             return Err(BundleError::HashMismatch(format!("attachments/{sha256}")).into());
         }
+        self.record_blob(first, &blob, size, sha256)?;
+        for record_id in others {
+            let (copy, path, _) = attachments::copy_blob(self.key, &self.dir, &blob)?;
+            self.blobs.push(path);
+            self.record_blob(record_id, &copy, size, sha256)?;
+        }
+        Ok(())
+    }
+}
+
+impl ImportSink<'_> {
+    fn record_blob(&mut self, record_id: &str, blob: &str, size: u64, sha256: &str) -> Result<()> {
         self.tx.execute(
             "INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)",
             params![record_id, blob, size as i64, sha256],

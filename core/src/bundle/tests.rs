@@ -161,3 +161,45 @@ fn edits_made_apart_arrive_as_a_listed_conflict_with_both_heads_kept() {
     assert_eq!(office.show(place, false).unwrap().heads.len(), 2);
     assert!(office.show(gone, false).unwrap().deleted);
 }
+
+#[test]
+fn identical_files_travel_once_and_every_attachment_record_gets_them() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
+        .unwrap();
+    let place = field.add(example(RecordKind::Establishment)).unwrap();
+    // The same photo attached twice (once from the camera, once from a colleague's phone).
+    let bytes: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
+    let mut attach = |name: &str| {
+        field
+            .attach(
+                NewAttachment {
+                    record_id: place,
+                    media: MediaKind::Photo,
+                    file_name: name.into(),
+                    media_type: "image/jpeg".into(),
+                    description: None,
+                },
+                &mut Cursor::new(bytes.clone()),
+            )
+            .unwrap()
+    };
+    let (one, two) = (attach("ខាងមុខ.jpg"), attach("front-copy.jpg"));
+    let out = dir.path().join("same.fcb");
+    let summary = field
+        .export_bundle(&out, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    assert_eq!(summary.counts.attachments, 1, "the bytes travel once");
+    let imported = office.import_bundle(&out, &mut no_progress()).unwrap();
+    assert_eq!(imported.attachments_stored, 2);
+    for id in [one, two] {
+        let mut back = Vec::new();
+        std::io::Read::read_to_end(&mut office.attachment_reader(id).unwrap(), &mut back).unwrap();
+        assert_eq!(back, bytes, "attachment {id} at the office");
+    }
+}

@@ -389,6 +389,25 @@ pub(crate) fn store_blob(
     Ok((blob, final_path, size))
 }
 
+/// A second encrypted blob holding the same plaintext as `blob` (each blob has its own key, so
+/// the bytes are decrypted and sealed again, a chunk at a time). For attachment records whose
+/// files are identical: a bundle carries those bytes once, and every record gets its own blob.
+pub(crate) fn copy_blob(
+    key: &DataKey,
+    store_dir: &Path,
+    blob: &str,
+) -> Result<(String, PathBuf, u64)> {
+    let path = attachments_dir(store_dir).join(blob);
+    let file =
+        File::open(&path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    let mut plain = DecryptingReader::new(
+        BufReader::with_capacity(CHUNK + 16, file),
+        &blob_key(key, blob),
+    )
+    .map_err(|_| Error::AttachmentDamaged(blob.to_string()))?;
+    store_blob(key, store_dir, &mut plain)
+}
+
 fn write_blob(
     key: &DataKey,
     blob: &str,
