@@ -15,6 +15,7 @@ use rusqlite::params;
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::crypto::signing::DeviceSigningKey;
 use crate::crypto::{KdfParams, KeySlots};
 use crate::error::{Error, Result, ValidationError};
 use crate::secret::{DataKey, Passphrase};
@@ -78,13 +79,12 @@ impl Profile {
             true,
         )?;
         migrations::migrate(&mut conn)?;
-        let keypair = minisign::KeyPair::generate_unencrypted_keypair()
-            .map_err(|e| Error::Crypto(e.to_string()))?;
-        let secret_box = keypair
-            .sk
-            .to_box(None)
-            .map_err(|e| Error::Crypto(e.to_string()))?
-            .into_string();
+        // The device's signing key goes straight from zeroizing memory into the store, in
+        // minisign's key-box format.
+        let (public_key, secret_box) = {
+            let key = DeviceSigningKey::generate()?;
+            (key.public_key_base64()?, key.to_secret_box()?)
+        };
         let device_id = Uuid::now_v7();
         let author = new
             .author
@@ -102,8 +102,8 @@ impl Profile {
                     new.device_name,
                     author,
                     now.to_rfc3339_opts(SecondsFormat::Micros, true),
-                    keypair.pk.to_base64(),
-                    secret_box
+                    public_key,
+                    secret_box.expose()
                 ],
             )?;
             audit::append(

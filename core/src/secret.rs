@@ -114,7 +114,7 @@ impl SigningSecret {
         SigningSecret(text)
     }
 
-    /// The key box text, for minisign only.
+    /// The key box text, for [`crate::crypto::signing`] only.
     pub fn expose(&self) -> &str {
         &self.0
     }

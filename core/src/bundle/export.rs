@@ -226,20 +226,14 @@ impl Store {
         }
         let sums_text = sums.to_text();
         let bundle_sha256 = hex::encode(Sha256::digest(sums_text.as_bytes()));
-        let (pk, sk) = self.signing_keys()?;
-        let signature = minisign::sign(
-            Some(&pk),
-            &sk,
-            io::Cursor::new(sums_text.as_bytes()),
-            Some(&manifest.trusted_comment()),
-            Some(&format!(
+        let signature = self.sign_minisign(
+            sums_text.as_bytes(),
+            &manifest.trusted_comment(),
+            &format!(
                 "signature from Fieldcase device {} ({})",
                 self.device.name, self.device.id
-            )),
-        )
-        .map_err(|e| Error::Crypto(format!("signing the bundle: {e}")))?
-        .into_string();
-        let _ = sk; // minisign does not zeroize its SecretKey; its life ends here
+            ),
+        )?;
 
         let file = OpenOptions::new()
             .write(true)

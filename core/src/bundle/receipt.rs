@@ -165,19 +165,14 @@ impl Store {
             issued_at: Utc::now(),
         };
         let value = serde_json::to_value(&receipt).map_err(|e| damaged(&e))?;
-        let (pk, sk) = self.signing_keys()?;
-        let signature = minisign::sign(
-            Some(&pk),
-            &sk,
-            std::io::Cursor::new(canonical::to_bytes(&value)),
-            Some(&format!(
+        let signature = self.sign_minisign(
+            &canonical::to_bytes(&value),
+            &format!(
                 "fieldcase-receipt v1 bundle_id={bundle_id} office_device_id={}",
                 self.device.id
-            )),
-            Some("receipt from a Fieldcase office"),
-        )
-        .map_err(|e| Error::Crypto(format!("signing the receipt: {e}")))?
-        .into_string();
+            ),
+            "receipt from a Fieldcase office",
+        )?;
         let text = serde_json::to_string_pretty(&Envelope {
             receipt: value,
             signature,

@@ -162,6 +162,129 @@ fn edits_made_apart_arrive_as_a_listed_conflict_with_both_heads_kept() {
     assert!(office.show(gone, false).unwrap().deleted);
 }
 
+/// Replaces a profile's signing key with one the `minisign` crate made and boxed, as
+/// `fieldcase init` did before signing moved into `crypto::signing`, and opens it again.
+fn with_key_from_the_minisign_crate(dir: &std::path::Path, store: crate::Store) -> crate::Store {
+    let pair = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+    store
+        .conn
+        .execute(
+            "UPDATE device SET signing_public_key = ?1, signing_secret_key = ?2",
+            [
+                pair.pk.to_base64(),
+                pair.sk.to_box(None).unwrap().into_string(),
+            ],
+        )
+        .unwrap();
+    drop(store);
+    crate::Profile::open(
+        &dir.join("p"),
+        &crate::Passphrase::new(crate::store::tests::PASS.into()),
+    )
+    .unwrap()
+}
+
+fn stored_key_box(store: &crate::Store) -> String {
+    store
+        .conn
+        .query_row("SELECT signing_secret_key FROM device", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn profiles_whose_key_the_minisign_crate_made_still_sign_bundles_and_receipts() {
+    let (dir, field) = temp_store("Field laptop 3");
+    let mut field = with_key_from_the_minisign_crate(dir.path(), field);
+    let (odir, office) = temp_store("Office");
+    let mut office = with_key_from_the_minisign_crate(odir.path(), office);
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
+        .unwrap();
+    field
+        .trust_add(&office.device().signing_public_key.clone(), "office")
+        .unwrap();
+
+    field.add(example(RecordKind::Person)).unwrap();
+    let out = dir.path().join("old-key.fcb");
+    let sent = field
+        .export_bundle(&out, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    assert_eq!(
+        office
+            .import_bundle(&out, &mut no_progress())
+            .unwrap()
+            .added,
+        1
+    );
+
+    let receipt = odir.path().join("receipt.json");
+    office.write_receipt(sent.bundle_id, &receipt).unwrap();
+    assert_eq!(field.import_receipt(&receipt).unwrap().revisions, 1);
+
+    // The old boxes are used as they are, never rewritten.
+    for store in [&field, &office] {
+        assert!(
+            stored_key_box(store).starts_with("untrusted comment: rsign encrypted secret key\n")
+        );
+    }
+}
+
+#[test]
+fn a_new_profile_keeps_a_key_box_the_minisign_crate_can_read() {
+    let (_dir, store) = temp_store("Field laptop 3");
+    let text = stored_key_box(&store);
+    assert!(text.starts_with(&format!(
+        "untrusted comment: {}\n",
+        crate::crypto::signing::KEY_BOX_COMMENT
+    )));
+    let sk = minisign::SecretKeyBox::from_string(&text)
+        .unwrap()
+        .into_unencrypted_secret_key()
+        .unwrap();
+    let pk = minisign::PublicKey::from_base64(&store.device().signing_public_key).unwrap();
+    assert_eq!(sk.keynum(), pk.keynum());
+    let sig = minisign::sign(Some(&pk), &sk, Cursor::new(b"data"), None, None).unwrap();
+    minisign::verify(&pk, &sig, Cursor::new(b"data"), true, false, false).unwrap();
+}
+
+/// A damaged key box stops an export with "store damaged" and shows none of the key.
+#[test]
+fn a_damaged_key_box_stops_an_export_without_showing_the_key() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    field.add(example(RecordKind::Person)).unwrap();
+    let text = stored_key_box(&field);
+    let line = text.lines().nth(1).unwrap().to_owned();
+    // flip one character of the secret half
+    let mut chars: Vec<char> = line.chars().collect();
+    chars[100] = if chars[100] == 'A' { 'B' } else { 'A' };
+    let damaged: String = chars.into_iter().collect();
+    field
+        .conn
+        .execute(
+            "UPDATE device SET signing_secret_key = ?1",
+            [format!("untrusted comment: x\n{damaged}\n")],
+        )
+        .unwrap();
+    let out = dir.path().join("x.fcb");
+    let err = field
+        .export_bundle(&out, ExportOptions::default(), &mut no_progress())
+        .unwrap_err();
+    assert!(matches!(err, Error::StoreDamaged(_)), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    assert!(
+        !shown.contains(&line[60..120]) && !shown.contains(&damaged[60..120]),
+        "{shown}"
+    );
+    assert!(!out.exists());
+}
+
 #[test]
 fn identical_files_travel_once_and_every_attachment_record_gets_them() {
     let (dir, mut field) = temp_store("Field laptop 3");

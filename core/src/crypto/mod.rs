@@ -12,11 +12,16 @@
 //!   recording of any size streams through without ever sitting whole in
 //!   memory, and any change, cut or addition to the file is detected;
 //!   [`subkey`] derives each use's own key from the data key.
+//! - [`signing`]: the device's Ed25519 signing key, generated, stored and
+//!   used to sign bundles and receipts in minisign's format, held only in
+//!   types that zeroize (the `minisign` crate verifies; it never holds the
+//!   secret).
 //!
-//! Everything here is a thin layer over audited crates (RustCrypto, age);
-//! nothing implements a primitive.
+//! Everything here is a thin layer over audited crates (RustCrypto, age,
+//! ed25519-dalek); nothing implements a primitive.
 
 pub mod keyslot;
+pub mod signing;
 pub mod stream;
 
 pub use keyslot::{KdfParams, KeySlots};

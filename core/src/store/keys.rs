@@ -7,7 +7,7 @@
 //! accepts. Trust is revoked, never deleted, so the audit trail keeps who was trusted when.
 
 use std::fs::OpenOptions;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 use chrono::Utc;
@@ -15,6 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::crypto::signing::DeviceSigningKey;
 use crate::error::{Error, Result};
 use crate::secret::{OfficeIdentity, SigningSecret};
 use crate::store::{audit, revisions::time_text, Store};
@@ -300,8 +301,8 @@ impl Store {
             .ok_or_else(|| Error::StoreDamaged("trusted key vanished".into()))
     }
 
-    /// The device's minisign secret key, for signing bundles and receipts.
-    pub(crate) fn signing_secret(&self) -> Result<SigningSecret> {
+    /// The device's minisign secret-key box, for signing bundles and receipts.
+    fn signing_secret(&self) -> Result<SigningSecret> {
         let text: String = self.conn.query_row(
             "SELECT signing_secret_key FROM device WHERE id = ?1",
             [self.device.id.to_string()],
@@ -310,14 +311,36 @@ impl Store {
         Ok(SigningSecret::new(text))
     }
 
-    pub(crate) fn signing_keys(&self) -> Result<(minisign::PublicKey, minisign::SecretKey)> {
-        let secret = self.signing_secret()?;
-        let sk = minisign::SecretKeyBox::from_string(secret.expose())
-            .and_then(|b| b.into_unencrypted_secret_key())
-            .map_err(|e| Error::StoreDamaged(format!("device signing key: {e}")))?;
+    /// The device's signing key, decoded from its box into zeroizing memory, checked against
+    /// the public key the profile publishes.
+    fn signing_key(&self) -> Result<DeviceSigningKey> {
+        let key = DeviceSigningKey::from_secret_box(&self.signing_secret()?)?;
+        if key.public_key_base64()? != self.device.signing_public_key {
+            return Err(Error::StoreDamaged(
+                "device signing key: it does not match the device's public key".into(),
+            ));
+        }
+        Ok(key)
+    }
+
+    /// Signs `data` with the device key in minisign's format (see [`crate::crypto::signing`]).
+    /// The key is dropped, and zeroized, before the signature is checked with the `minisign`
+    /// crate against the device's public key, as stock minisign and the office will check it.
+    pub(crate) fn sign_minisign(
+        &self,
+        data: &[u8],
+        trusted_comment: &str,
+        untrusted_comment: &str,
+    ) -> Result<String> {
+        let signature = self
+            .signing_key()?
+            .sign(data, trusted_comment, untrusted_comment)?;
         let pk = minisign::PublicKey::from_base64(&self.device.signing_public_key)
             .map_err(|e| Error::StoreDamaged(format!("device public key: {e}")))?;
-        Ok((pk, sk))
+        minisign::SignatureBox::from_string(&signature)
+            .and_then(|sig| minisign::verify(&pk, &sig, io::Cursor::new(data), true, false, false))
+            .map_err(|e| Error::Crypto(format!("the new signature does not verify: {e}")))?;
+        Ok(signature)
     }
 }
 

@@ -8,7 +8,7 @@ use crate::crypto::KdfParams;
 use crate::model::{example, example_id};
 use crate::profile::{NewProfile, Profile};
 
-const PASS: &str = "ទឹកភ្លៀង rain on the roof";
+pub(crate) const PASS: &str = "ទឹកភ្លៀង rain on the roof";
 
 fn new_store(dir: &std::path::Path) -> Store {
     Profile::init(
