@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod devices;
 pub mod drafts;
 pub(crate) mod facts;
 pub mod keys;
@@ -30,6 +31,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use devices::{BundleReceived, DeviceTimeline, EntryStatus, ReceiptWritten, TimelineEntry};
 pub use drafts::{Draft, DraftSummary, EarlierStatement};
 pub use keys::TrustedKey;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
