@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod conflicts;
 pub mod devices;
 pub mod drafts;
 pub(crate) mod facts;
@@ -31,6 +32,9 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use conflicts::{
+    ConflictHead, ConflictSummary, ConflictView, FieldDifference, HeadSummary, Resolution, Resolved,
+};
 pub use devices::{BundleReceived, DeviceTimeline, EntryStatus, ReceiptWritten, TimelineEntry};
 pub use drafts::{Draft, DraftSummary, EarlierStatement};
 pub use keys::TrustedKey;
@@ -465,6 +469,18 @@ pub(crate) fn edit_in(
     record: Record,
     resolving: bool,
 ) -> Result<Revision> {
+    edit_in_noted(tx, writer, id, record, resolving, Value::Null)
+}
+
+/// [`edit_in`] with facts added to the audit entry (see [`revisions::write_local_noted`]).
+pub(crate) fn edit_in_noted(
+    tx: &Transaction<'_>,
+    writer: &revisions::Writer,
+    id: Uuid,
+    record: Record,
+    resolving: bool,
+    note: Value,
+) -> Result<Revision> {
     let parents = if resolving {
         let heads = revisions::heads(tx, id)?;
         if heads.is_empty() {
@@ -498,7 +514,7 @@ pub(crate) fn edit_in(
         attachments::check_metadata_edit(&newest, &record)?;
     }
     check_cross_record_rules(tx, &record)?;
-    revisions::write_local(tx, writer, id, parents, Some(record))
+    revisions::write_local_noted(tx, writer, id, parents, Some(record), note)
 }
 
 /// Rules that need another record: an audio attachment needs the interview's recording
