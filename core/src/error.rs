@@ -82,9 +82,8 @@ pub enum Error {
     /// A conflict resolution would drop values that every version holds, and the person has
     /// not confirmed dropping them. Nothing was changed.
     #[error(
-        "resolving {id} this way would drop {} that every version holds: {}; nothing was \
-         changed. Keep them in the merged record, or confirm dropping each of them",
-        if fields.len() == 1 { "a field" } else { "fields" },
+        "resolving {id} this way would drop values that every version holds, in: {}; nothing \
+         was changed. Keep them in the merged record, or confirm dropping each of these fields",
         fields.join(", ")
     )]
     ResolutionDrops {
