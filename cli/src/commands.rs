@@ -491,9 +491,10 @@ fn show(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
     }
     if view.in_conflict() {
         outln!(
-            "CONFLICT: {} versions were made apart; the newest is shown. Heads: {:?}",
+            "CONFLICT: {} versions were made apart; the newest is shown. Heads: {:?}. Compare them with `fieldcase conflicts show {}`",
             view.heads.len(),
-            view.heads
+            view.heads,
+            view.id
         );
     }
     if view.has_identity && !reveal {
