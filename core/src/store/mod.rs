@@ -242,7 +242,9 @@ impl Store {
         self.append_edit(id, record, false)
     }
 
-    /// Resolves a conflict: a revision whose parents are all the record's heads.
+    /// Resolves a conflict: a revision whose parents are all the record's heads. It does not
+    /// check what the record drops; [`Store::resolve_conflict`] does, and is what a person's
+    /// resolution should go through.
     pub fn resolve(&mut self, id: Uuid, record: Record) -> Result<Revision> {
         self.append_edit(id, record, true)
     }

@@ -138,3 +138,72 @@ fn a_receipt_that_cannot_be_recorded_is_not_left_behind() {
         "an unrecorded receipt must not leave the office"
     );
 }
+
+/// A store from before the timeline (schema 4) that had already written a receipt: after the
+/// upgrade the receipt shows on the timeline, recovered from the audit chain, its file hash and
+/// the device's own name left unknown.
+#[test]
+fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
+    use crate::crypto::KdfParams;
+    use crate::profile::{NewProfile, Profile};
+    use crate::secret::Passphrase;
+    use crate::store::migrations;
+
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let pass = Passphrase::new("ការិយាល័យ upgrade".into());
+    let office_dir = dir.path().join("office");
+    let mut office = Profile::init(
+        &office_dir,
+        &pass,
+        &NewProfile {
+            device_name: "Phnom Penh office".into(),
+            author: Some("OFF-01".into()),
+            kdf: KdfParams::FOR_TESTS_ONLY,
+            unencrypted_for_benchmarks: false,
+        },
+    )
+    .unwrap();
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
+        .unwrap();
+    let one = export(&mut field, dir.path(), "1.fcb");
+    let id = office.import_bundle(&one, &mut |_| {}).unwrap().bundle_id;
+    office
+        .write_receipt(id, &dir.path().join("receipt.json"))
+        .unwrap();
+    // Back to what a schema-4 store held: the receipt only in the audit chain.
+    let version_before = migrations::MIGRATIONS
+        .iter()
+        .position(|m| m.contains("-- device timeline"))
+        .unwrap() as i64;
+    office
+        .conn
+        .execute_batch(&format!(
+            "DROP TABLE receipts_out;
+             ALTER TABLE bundles_in DROP COLUMN device_name;
+             PRAGMA user_version = {version_before};"
+        ))
+        .unwrap();
+    let audit = office.audit_entries().unwrap();
+    drop(office);
+
+    let office = Profile::open(&office_dir, &pass).unwrap();
+    assert_eq!(
+        migrations::current(&office.conn).unwrap(),
+        migrations::latest()
+    );
+    let d = office.device_timelines().unwrap().remove(0);
+    assert_eq!(d.device_name, None, "not known for bundles imported before");
+    assert_eq!(d.receipts_written, 1);
+    let r = &d.timeline[0].bundle.as_ref().unwrap().receipts[0];
+    assert!(r.from_audit);
+    assert_eq!(r.receipt_sha256, None);
+    assert_eq!((r.revisions, r.attachments), (1, 0));
+    assert_eq!(r.written_at, audit.last().unwrap().at);
+    assert!(d.without_receipt.is_empty());
+    assert_eq!(office.audit_entries().unwrap()[..audit.len()], audit[..]);
+    assert!(office.audit_verify().unwrap().is_intact());
+}
