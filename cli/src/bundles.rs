@@ -198,7 +198,7 @@ pub fn verify(ctx: &Ctx, file: &Path) -> Result<()> {
     let c = m.counts;
     outln!("Bundle {} is intact and signed.", m.bundle_id);
     outln!(
-        "Device: {} ({}), key {} trusted as {:?}",
+        "Device: {} ({}), key {} trusted as \"{}\"",
         m.device_name,
         m.device_id,
         report.signer.key_id,
@@ -243,7 +243,7 @@ pub fn import(ctx: &Ctx, file: &Path) -> Result<()> {
         return Ok(());
     }
     outln!(
-        "Imported bundle {} from {} (sequence {}, signed by {:?}): {} new revision(s), {} already here, {} tombstone(s), {} attachment(s) stored.",
+        "Imported bundle {} from {} (sequence {}, signed by \"{}\"): {} new revision(s), {} already here, {} tombstone(s), {} attachment(s) stored.",
         summary.bundle_id,
         summary.device_name,
         summary.sequence,
@@ -254,7 +254,9 @@ pub fn import(ctx: &Ctx, file: &Path) -> Result<()> {
         summary.attachments_stored
     );
     for id in &summary.conflicts {
-        outln!("Conflict: record {id} now has two or more versions; resolve it.");
+        outln!(
+            "Conflict: record {id} now has two or more versions; compare them with `fieldcase conflicts show {id}`."
+        );
     }
     for g in gaps_text(&summary.gaps) {
         outln!("Note: {g}");

@@ -38,7 +38,7 @@ pub(crate) fn parse_id(text: &str) -> Result<Uuid> {
         .map_err(|_| anyhow!(UsageError(format!("{text:?} is not a record id (a UUID)"))))
 }
 
-fn read_input(path: &Path) -> Result<String> {
+pub(crate) fn read_input(path: &Path) -> Result<String> {
     let mut text = String::new();
     if path == Path::new("-") {
         io::stdin()
@@ -345,6 +345,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Receipt { bundle_id, out } => crate::bundles::receipt(&ctx, &bundle_id, &out),
         Command::ImportReceipt { file } => crate::bundles::import_receipt(&ctx, &file),
         Command::Purge { acknowledged } => crate::bundles::purge(&ctx, acknowledged),
+        Command::Devices => crate::office::devices(&ctx),
+        Command::Conflicts { command } => crate::office::conflicts(&ctx, command),
+        Command::Resolve {
+            id,
+            take,
+            file,
+            drop: drops,
+        } => crate::office::resolve(&ctx, &id, take.as_deref(), file.as_deref(), &drops),
         Command::Recovery(RecoveryCommand::Set { recipient }) => {
             let mut store = ctx.open()?;
             store.set_recovery_recipient(recipient.trim())?;
@@ -495,9 +503,10 @@ fn show(ctx: &Ctx, store: &mut Store, id: Uuid, reveal: bool) -> Result<()> {
     }
     if view.in_conflict() {
         outln!(
-            "CONFLICT: {} versions were made apart; the newest is shown. Heads: {:?}",
+            "CONFLICT: {} versions were made apart; the newest is shown. Heads: {:?}. Compare them with `fieldcase conflicts show {}`",
             view.heads.len(),
-            view.heads
+            view.heads,
+            view.id
         );
     }
     if view.has_identity && !reveal {

@@ -19,7 +19,10 @@ pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
     };
     match core {
         Error::WrongPassphrase => (3, "wrong_passphrase"),
-        Error::Invalid(_) | Error::ProfileExists(_) | Error::Linked { .. } => (4, "invalid"),
+        Error::Invalid(_)
+        | Error::ProfileExists(_)
+        | Error::Linked { .. }
+        | Error::ResolutionDrops { .. } => (4, "invalid"),
         Error::NotFound { .. } | Error::NoProfile(_) => (5, "not_found"),
         Error::InUse => (6, "in_use"),
         Error::StoreDamaged(_)
@@ -37,18 +40,27 @@ pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
 /// Prints the error (plain, or JSON with `--json`) on stderr and returns its exit code.
 pub fn report(err: &anyhow::Error, json: bool) -> ExitCode {
     let (code, name) = code_for(err);
-    let message = match err.downcast_ref::<fieldcase_core::error::ValidationError>() {
+    let mut message = match err.downcast_ref::<fieldcase_core::error::ValidationError>() {
         Some(v) => format!("invalid input: {v}"),
         None => chain_text(err),
+    };
+    // A resolution that would drop fields: say how to confirm, and list them for scripts.
+    let dropped = match err.downcast_ref::<Error>() {
+        Some(Error::ResolutionDrops { fields, .. }) => {
+            let flags: Vec<String> = fields.iter().map(|f| format!("--drop {f}")).collect();
+            message.push_str(&format!(" (to drop them, add {})", flags.join(" ")));
+            Some(fields.clone())
+        }
+        _ => None,
     };
     // A closed stderr must not turn a clean failure into a panic: the exit code still tells.
     let mut stderr = std::io::stderr().lock();
     let _ = if json {
-        writeln!(
-            stderr,
-            "{}",
-            serde_json::json!({"error": {"code": name, "message": message}})
-        )
+        let mut error = serde_json::json!({"code": name, "message": message});
+        if let Some(fields) = dropped {
+            error["fields"] = serde_json::json!(fields);
+        }
+        writeln!(stderr, "{}", serde_json::json!({ "error": error }))
     } else {
         writeln!(stderr, "fieldcase: {message}")
     };

@@ -8,6 +8,7 @@
 mod bundles;
 mod commands;
 mod exit;
+mod office;
 mod passphrase;
 mod report;
 
@@ -206,6 +207,39 @@ enum Command {
         /// Purge what signed receipts acknowledged (required: purge removes nothing else)
         #[arg(long, required = true)]
         acknowledged: bool,
+    },
+    /// On the office: each trusted device, its bundles by sequence (missing ones marked), when it was last seen, receipts written
+    Devices,
+    /// Records edited apart on two devices (two or more versions): list them, or show one side by side
+    Conflicts {
+        #[command(subcommand)]
+        command: Option<ConflictsCommand>,
+    },
+    /// Resolve a conflict: take one version whole, or give the merged record (every version stays in the history)
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["take", "file"])))]
+    Resolve {
+        /// The record's id
+        id: String,
+        /// Take this version whole: a revision id, as `conflicts show` lists them
+        #[arg(long, value_name = "REVISION")]
+        take: Option<String>,
+        /// The merged record as it should now be (JSON file, or - for standard input)
+        #[arg(long, short, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Confirm dropping a field every version holds, e.g. /location/city (repeat for each)
+        #[arg(long = "drop", value_name = "FIELD")]
+        drop: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConflictsCommand {
+    /// List the records in conflict (what `fieldcase conflicts` does alone)
+    List,
+    /// Show one record's versions side by side and the fields on which they differ
+    Show {
+        /// The record's id
+        id: String,
     },
 }
 

@@ -79,6 +79,19 @@ pub enum Error {
         /// How many heads it has.
         heads: usize,
     },
+    /// A conflict resolution would drop values that every version holds, and the person has
+    /// not confirmed dropping them. Nothing was changed.
+    #[error(
+        "resolving {id} this way would drop values that every version holds, in: {}; nothing \
+         was changed. Keep them in the merged record, or confirm dropping each of these fields",
+        fields.join(", ")
+    )]
+    ResolutionDrops {
+        /// The record in conflict.
+        id: String,
+        /// The fields (JSON pointers, e.g. `/location/city`) it would drop, unconfirmed.
+        fields: Vec<String>,
+    },
     /// Other live records link to this one; deleting it would leave their links pointing
     /// at nothing. Nothing was changed.
     #[error(

@@ -389,8 +389,8 @@ impl Store {
             let revision_ids: Vec<Uuid> = sink.all.clone();
             tx.execute(
                 "INSERT INTO bundles_in (bundle_id, device_id, device_key, sequence, bundle_sha256,
-                     previous_sha256, created_at, imported_at, revision_ids, attachments)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                     previous_sha256, created_at, imported_at, revision_ids, attachments, device_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     m.bundle_id.to_string(),
                     m.device_id.to_string(),
@@ -406,6 +406,7 @@ impl Store {
                         &m.attachments.iter().map(|a| &a.sha256).collect::<Vec<_>>()
                     )
                     .map_err(|e| Error::Sqlite(e.to_string()))?,
+                    m.device_name,
                 ],
             )?;
             for id in &touched {

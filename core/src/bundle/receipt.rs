@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use sha2::Digest;
 use uuid::Uuid;
 
 use super::read::check_signature;
@@ -192,12 +193,42 @@ impl Store {
             let _ = fs::remove_file(out);
             return Err(Error::io(format!("writing {}", out.display()), e));
         }
-        self.audit_now(
-            audit::Action::ReceiptWritten,
-            None,
-            json!({"bundle_id": bundle_id, "device_id": receipt.device_id,
-                   "revisions": receipt.revision_ids.len(), "attachments": receipt.attachments.len()}),
-        )?;
+        // The receipt is kept on the device's timeline and logged, in one transaction; if that
+        // fails, the file goes too, so no receipt leaves the office unrecorded.
+        let recorded = (|| -> Result<()> {
+            let now = Utc::now();
+            let tx = self.conn.unchecked_transaction()?;
+            let mut hasher = sha2::Sha256::new();
+            hasher.update(text.as_bytes());
+            hasher.update(b"\n");
+            tx.execute(
+                "INSERT INTO receipts_out (bundle_id, written_at, revisions, attachments, receipt_sha256, from_audit)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0)",
+                params![
+                    bundle_id.to_string(),
+                    time_text(now),
+                    receipt.revision_ids.len() as i64,
+                    receipt.attachments.len() as i64,
+                    hex::encode(hasher.finalize()),
+                ],
+            )?;
+            audit::append(
+                &tx,
+                now,
+                &self.device.id.to_string(),
+                &self.device.author,
+                audit::Action::ReceiptWritten,
+                None,
+                json!({"bundle_id": bundle_id, "device_id": receipt.device_id,
+                       "revisions": receipt.revision_ids.len(), "attachments": receipt.attachments.len()}),
+            )?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = recorded {
+            let _ = fs::remove_file(out);
+            return Err(e);
+        }
         Ok(ReceiptSummary {
             bundle_id,
             sequence: receipt.sequence,

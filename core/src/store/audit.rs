@@ -66,6 +66,10 @@ pub enum Action {
     ReceiptImported,
     /// Content the office holds was removed from this profile, leaving stubs.
     RecordsPurged,
+    /// A record in conflict (two or more heads) was resolved by a revision whose parents are
+    /// all of them. The detail names the parents, a version taken whole, and any field a
+    /// person confirmed dropping (names only, never values).
+    ConflictResolved,
 }
 
 impl Action {
@@ -94,6 +98,7 @@ impl Action {
             Action::ReceiptWritten => "receipt_written",
             Action::ReceiptImported => "receipt_imported",
             Action::RecordsPurged => "records_purged",
+            Action::ConflictResolved => "conflict_resolved",
         }
     }
 }

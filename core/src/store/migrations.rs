@@ -275,6 +275,34 @@ INSERT INTO fact_referrals SELECT * FROM report_referral_source;
 INSERT INTO fact_cases SELECT * FROM report_case_source;
 INSERT INTO fact_case_outcomes SELECT * FROM report_case_outcome_source;
 "#,
+    // 5: the office's timeline of each device. Receipts the office wrote were only in the audit
+    // chain; now each is a row too. The audit chain's `receipt_written` entries back-fill it
+    // (bundle, time, counts): what they do not hold, the hash of the receipt file, stays NULL
+    // and `from_audit` says so. The name a device gives itself in its bundles is kept from now
+    // on; bundles imported before stay without it (the manifest is not kept).
+    r#"
+-- device timeline
+CREATE TABLE receipts_out (
+    seq            INTEGER PRIMARY KEY,
+    bundle_id      TEXT NOT NULL,
+    written_at     TEXT NOT NULL,
+    revisions      INTEGER NOT NULL,
+    attachments    INTEGER NOT NULL,
+    receipt_sha256 TEXT,
+    from_audit     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX receipts_out_by_bundle ON receipts_out(bundle_id, seq);
+INSERT INTO receipts_out (bundle_id, written_at, revisions, attachments, receipt_sha256, from_audit)
+SELECT json_extract(detail, '$.bundle_id'), at,
+       coalesce(json_extract(detail, '$.revisions'), 0),
+       coalesce(json_extract(detail, '$.attachments'), 0),
+       NULL, 1
+FROM audit
+WHERE action = 'receipt_written' AND json_valid(detail)
+  AND json_extract(detail, '$.bundle_id') IS NOT NULL
+ORDER BY seq;
+ALTER TABLE bundles_in ADD COLUMN device_name TEXT;
+"#,
 ];
 
 /// The schema version this build writes.
@@ -357,6 +385,106 @@ mod tests {
             assert_eq!(current(&conn).unwrap(), start);
             migrate(&mut conn).unwrap();
             assert_eq!(schema(&conn), schema(&fresh), "from version {start}");
+        }
+    }
+
+    /// The version just before the device timeline's migration.
+    fn version_before_timeline() -> i64 {
+        MIGRATIONS
+            .iter()
+            .position(|m| m.contains("-- device timeline"))
+            .unwrap() as i64
+    }
+
+    #[test]
+    fn receipts_in_the_audit_chain_are_back_filled_from_every_older_version_with_bundles() {
+        use crate::store::audit::{self, Action};
+        use serde_json::json;
+        // Bundles (and so receipts) exist from version 2 on; before that there is nothing to find.
+        for start in 0..=version_before_timeline() {
+            let mut conn = Connection::open_in_memory().unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            let bundle = "01a20984-4831-7049-9a53-865626661a13";
+            let other = "01a20984-4831-7049-9a53-865626661a14";
+            let mut expected = 0;
+            if start >= 2 {
+                let at = |s: &str| {
+                    chrono::DateTime::parse_from_rfc3339(s)
+                        .unwrap()
+                        .with_timezone(&chrono::Utc)
+                };
+                let append = |when: &str, action: Action, detail: serde_json::Value| {
+                    audit::append(&conn, at(when), "office", "OFF-01", action, None, detail)
+                        .unwrap()
+                };
+                append(
+                    "2026-11-23T17:46:36Z",
+                    Action::BundleImported,
+                    json!({"bundle_id": bundle}),
+                );
+                append(
+                    "2026-11-23T17:47:00Z",
+                    Action::ReceiptWritten,
+                    json!({"bundle_id": bundle, "device_id": "d", "revisions": 4, "attachments": 1}),
+                );
+                append(
+                    "2026-11-24T08:00:00Z",
+                    Action::ReceiptWritten,
+                    json!({"bundle_id": bundle, "device_id": "d", "revisions": 4, "attachments": 1}),
+                );
+                append(
+                    "2026-11-25T08:00:00Z",
+                    Action::ReceiptWritten,
+                    json!({"bundle_id": other, "device_id": "d", "revisions": 2, "attachments": 0}),
+                );
+                expected = 3;
+            }
+            // Version 0 has no audit table yet.
+            let before = (start > 0).then(|| audit::entries(&conn).unwrap());
+            migrate(&mut conn).unwrap();
+            let mut stmt = conn
+                .prepare(
+                    "SELECT bundle_id, written_at, revisions, attachments, receipt_sha256, from_audit
+                     FROM receipts_out ORDER BY seq",
+                )
+                .unwrap();
+            let rows: Vec<(String, String, i64, i64, Option<String>, bool)> = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(rows.len(), expected, "from version {start}");
+            if expected > 0 {
+                assert_eq!(
+                    rows[0],
+                    (
+                        bundle.to_string(),
+                        "2026-11-23T17:47:00.000000Z".to_string(),
+                        4,
+                        1,
+                        None,
+                        true
+                    )
+                );
+                assert_eq!(rows[1].1, "2026-11-24T08:00:00.000000Z");
+                assert_eq!((rows[2].0.as_str(), rows[2].2, rows[2].3), (other, 2, 0));
+            }
+            // The chain is read, never rewritten.
+            assert_eq!(
+                audit::entries(&conn).unwrap(),
+                before.unwrap_or_default(),
+                "from version {start}"
+            );
+            assert!(audit::verify(&conn).unwrap().is_intact());
         }
     }
 

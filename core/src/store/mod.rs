@@ -7,6 +7,8 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod conflicts;
+pub mod devices;
 pub mod drafts;
 pub(crate) mod facts;
 pub mod keys;
@@ -30,6 +32,10 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use conflicts::{
+    ConflictHead, ConflictSummary, ConflictView, FieldDifference, HeadSummary, Resolution, Resolved,
+};
+pub use devices::{BundleReceived, DeviceTimeline, EntryStatus, ReceiptWritten, TimelineEntry};
 pub use drafts::{Draft, DraftSummary, EarlierStatement};
 pub use keys::TrustedKey;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
@@ -256,7 +262,9 @@ impl Store {
         self.append_edit(id, record, false)
     }
 
-    /// Resolves a conflict: a revision whose parents are all the record's heads.
+    /// Resolves a conflict: a revision whose parents are all the record's heads. It does not
+    /// check what the record drops; [`Store::resolve_conflict`] does, and is what a person's
+    /// resolution should go through.
     pub fn resolve(&mut self, id: Uuid, record: Record) -> Result<Revision> {
         self.append_edit(id, record, true)
     }
@@ -475,6 +483,18 @@ pub(crate) fn edit_in(
     record: Record,
     resolving: bool,
 ) -> Result<Revision> {
+    edit_in_noted(tx, writer, id, record, resolving, Value::Null)
+}
+
+/// [`edit_in`] with facts added to the audit entry (see [`revisions::write_local_noted`]).
+pub(crate) fn edit_in_noted(
+    tx: &Transaction<'_>,
+    writer: &revisions::Writer,
+    id: Uuid,
+    record: Record,
+    resolving: bool,
+    note: Value,
+) -> Result<Revision> {
     let parents = if resolving {
         let heads = revisions::heads(tx, id)?;
         if heads.is_empty() {
@@ -508,7 +528,7 @@ pub(crate) fn edit_in(
         attachments::check_metadata_edit(&newest, &record)?;
     }
     check_cross_record_rules(tx, &record)?;
-    revisions::write_local(tx, writer, id, parents, Some(record))
+    revisions::write_local_noted(tx, writer, id, parents, Some(record), note)
 }
 
 /// Rules that need another record: an audio attachment needs the interview's recording

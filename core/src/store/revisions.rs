@@ -507,6 +507,20 @@ pub(crate) fn write_local(
     parents: Vec<Uuid>,
     record: Option<Record>,
 ) -> Result<Revision> {
+    write_local_noted(tx, writer, record_id, parents, record, Value::Null)
+}
+
+/// [`write_local`], with `note` (an object of facts, never record content) added to the audit
+/// entry's detail. A revision with two or more parents resolves a conflict and is logged as
+/// `conflict_resolved`, naming its parents.
+pub(crate) fn write_local_noted(
+    tx: &Transaction<'_>,
+    writer: &Writer,
+    record_id: Uuid,
+    parents: Vec<Uuid>,
+    record: Option<Record>,
+    note: Value,
+) -> Result<Revision> {
     let now = Utc::now();
     let (kind, body, identity, label, text) = match record {
         Some(record) => {
@@ -549,13 +563,23 @@ pub(crate) fn write_local(
     rev.body_hash = rev.compute_hash();
     insert(tx, &rev)?;
     update_record_row(tx, &rev, &label, text.as_deref())?;
-    let action = if rev.deleted {
+    let action = if rev.parents.len() > 1 {
+        audit::Action::ConflictResolved
+    } else if rev.deleted {
         audit::Action::RecordDeleted
     } else if rev.parents.is_empty() {
         audit::Action::RecordCreated
     } else {
         audit::Action::RecordEdited
     };
+    let mut detail = json!({"kind": kind.as_str(), "revision": rev.id, "hash": rev.body_hash});
+    if rev.parents.len() > 1 {
+        detail["parents"] = json!(rev.parents);
+        detail["deleted"] = json!(rev.deleted);
+    }
+    if let (Value::Object(extra), Value::Object(into)) = (note, &mut detail) {
+        into.extend(extra);
+    }
     audit::append(
         tx,
         now,
@@ -563,7 +587,7 @@ pub(crate) fn write_local(
         &writer.author,
         action,
         Some(&record_id.to_string()),
-        json!({"kind": kind.as_str(), "revision": rev.id, "hash": rev.body_hash}),
+        detail,
     )?;
     Ok(rev)
 }
