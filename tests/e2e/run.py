@@ -6,7 +6,8 @@ Usage: python3 tests/e2e/run.py [--app PATH] [--screenshots DIR] [-k NAME]
 Each test gets a fresh profile folder (FIELDCASE_PROFILE_DIR), the cheap test
 KDF (FIELDCASE_KDF=test, honoured by debug builds only), fresh XDG folders (so
 WebKit's storage is the test's own), and its own tauri-driver. Xvfb is started
-when DISPLAY is unset. Prints `N passed, N failed` last; exits 1 on any failure.
+when DISPLAY is unset. One test also runs the `fieldcase` CLI found beside the
+app binary. Prints `N passed, N failed` last; exits 1 on any failure.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -623,6 +625,91 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             check(not office.find_all(f"#trusted li[data-key-id='{fingerprint}'] .revoke"), "revoked for good")
 
 
+def cli(profile: Path, *args: str) -> str:
+    """Runs the `fieldcase` CLI built beside the app on `profile`; returns its stdout."""
+    binary = Path(ARGS.app).parent / "fieldcase"
+    env = dict(os.environ, FIELDCASE_PROFILE=str(profile), FIELDCASE_PASSPHRASE=PASSPHRASE)
+    done = subprocess.run([str(binary), *args], env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AssertionError(f"fieldcase {' '.join(args)}: exit {done.returncode}: {done.stderr}")
+    return done.stdout
+
+
+# A valid age recipient (the example key from age's documentation): nothing here decrypts.
+SOME_OFFICE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+# Big enough that a debug build takes several seconds to export it (about 3 MB/s of CPU).
+LARGE_MB = 16
+
+
+def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None:
+    """A bundle with a 16 MB attachment (added with the CLI): the Export screen shows bytes
+    and time left while the window stays responsive; the panic key locks at once mid-export;
+    the export still completes, and the profile opens again once it has."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-large-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "field"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+        (tmp_path / "person.json").write_text(cli(profile, "example", "person"))
+        person = cli(profile, "add", "person", "--file", str(tmp_path / "person.json")).strip()
+        scan = tmp_path / "scan.pdf"
+        with scan.open("wb") as f:
+            f.truncate(LARGE_MB * 1000 * 1000)
+        t0 = time.monotonic()
+        cli(profile, "attach", person, str(scan), "--description", "Scanned document")
+        print(f"    attach {LARGE_MB} MB with the CLI: {time.monotonic() - t0:.1f} s")
+        scan.unlink()
+        cli(profile, "office", "add-recipient", SOME_OFFICE)
+        bundle = tmp_path / "large.fcb"
+
+        with app(profile) as field:
+            field.wait("#screen-unlock", timeout=30)
+            set_lang(field, "en")
+            unlock(field, PASSPHRASE)
+            field.wait("#screen-home", timeout=30)
+            field.wait("#open-export").click()
+            field.wait("#screen-export")
+            time.sleep(0.3)  # the suggested path lands first
+            set_value(field, "#export-path", str(bundle))
+            t0 = time.monotonic()
+            field.wait("#export-start").click()
+            text = wait_text(field, "#export-progress-text", "MB of", timeout=30)
+            print(f"    progress: {text!r}")
+            wait_text(field, "#export-progress-text", "left", timeout=30)
+            bar = field.wait("#export-progress-bar").prop("value")
+            check(isinstance(bar, (int, float)) and 0 < bar < 1000, f"the bar moves: {bar}")
+            shot(field, "export-progress-en")
+            # The window answers while the export runs: the panic key locks at once.
+            t1 = time.monotonic()
+            field.press(ESCAPE, ESCAPE, pause_ms=100)
+            field.wait("#screen-unlock", timeout=2)
+            print(f"    panic key mid-export to unlock screen: {(time.monotonic() - t1) * 1000:.0f} ms")
+            # The export finishes in the background; then its store is closed and the
+            # profile opens again (until then: in use).
+            deadline = time.monotonic() + 300
+            while True:
+                unlock(field, PASSPHRASE)
+                deadline_step = time.monotonic() + 30
+                while not (field.find_all("#screen-home") or field.find_all("#error")):
+                    if time.monotonic() > deadline_step:
+                        raise AssertionError("unlock neither opened nor failed")
+                    time.sleep(0.1)
+                if field.find_all("#screen-home"):
+                    break
+                code = field.wait("#error").attr("data-code")
+                check(code == "in_use", f"mid-export unlock says the profile is busy: {code}")
+                if time.monotonic() > deadline:
+                    raise AssertionError("the export never released the profile")
+                time.sleep(0.5)
+            ms = (time.monotonic() - t0) * 1000
+            size = bundle.stat().st_size
+            print(f"    export of {size / 1e6:.0f} MB finished within {ms:.0f} ms ({size / 1e3 / ms:.0f} MB/s)")
+            check(size > LARGE_MB * 1000 * 1000, f"the bundle is complete: {size} bytes")
+            check(bundle.read_bytes()[:19] == b"age-encryption.org/", "an age file")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
@@ -633,6 +720,7 @@ TESTS = [
     test_autosave_survives_a_kill,
     test_minor_needs_guardian_and_panic_saves,
     test_bundle_from_field_to_office,
+    test_large_export_shows_progress_and_the_panic_key_works,
 ]
 
 
@@ -663,6 +751,7 @@ def main() -> int:
                     test_cold_start_to_unlock_screen,
                     test_autosave_survives_a_kill,
                     test_bundle_from_field_to_office,
+                    test_large_export_shows_progress_and_the_panic_key_works,
                 ):
                     test(None)  # it opens its own sessions
                 else:
