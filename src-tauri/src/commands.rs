@@ -98,6 +98,10 @@ pub async fn create_profile(
 #[tauri::command]
 pub async fn unlock(session: State<'_, SessionState>, passphrase: String) -> Result<(), ApiError> {
     let passphrase = Passphrase::new(passphrase);
+    if session.job_running() {
+        // An export or import locked mid-way still holds the profile until it ends.
+        return Err(ApiError::busy());
+    }
     session.lock();
     let s = session.inner().clone();
     let epoch = s.epoch();

@@ -141,6 +141,12 @@ impl Session {
         self.job.load(Ordering::SeqCst) == self.epoch()
     }
 
+    /// Whether a job is still running, even one a lock has cut loose (it holds the
+    /// profile until it ends, so an unlock meanwhile would find it in use).
+    pub fn job_running(&self) -> bool {
+        self.job.load(Ordering::SeqCst) != NO_JOB
+    }
+
     /// Runs a long job `f` on the store, taken out of the slot meanwhile; `None` when
     /// locked or when another job has it. Afterwards (even if `f` panics) the store goes
     /// back, unless the profile was locked meanwhile: then it is dropped (closed, key
@@ -307,9 +313,10 @@ mod tests {
         let ran = session.run_job(|_| {
             session.lock(); // the panic key, mid-export: returns at once
             assert!(!session.is_unlocked() && !session.is_busy());
+            assert!(session.job_running(), "the job still holds the profile");
         });
         assert!(ran.is_some());
-        assert!(!session.is_unlocked());
+        assert!(!session.is_unlocked() && !session.job_running());
         assert!(
             Profile::open(dir.path(), &pass).is_ok(),
             "the job's store was dropped, releasing the profile"

@@ -687,7 +687,7 @@ def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None
             field.wait("#screen-unlock", timeout=2)
             print(f"    panic key mid-export to unlock screen: {(time.monotonic() - t1) * 1000:.0f} ms")
             # The export finishes in the background; then its store is closed and the
-            # profile opens again (until then: in use).
+            # profile opens again (until then: busy, in plain words).
             deadline = time.monotonic() + 300
             while True:
                 unlock(field, PASSPHRASE)
@@ -699,7 +699,7 @@ def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None
                 if field.find_all("#screen-home"):
                     break
                 code = field.wait("#error").attr("data-code")
-                check(code == "in_use", f"mid-export unlock says the profile is busy: {code}")
+                check(code == "busy", f"mid-export unlock says the profile is busy: {code}")
                 if time.monotonic() > deadline:
                     raise AssertionError("the export never released the profile")
                 time.sleep(0.5)
