@@ -6,7 +6,8 @@
 #                              any cargo command that compiles src-tauri needs ui/dist
 #   scripts/desktop.sh build   the UI, then the debug binary
 #   scripts/desktop.sh run     build, then launch the app
-#   scripts/desktop.sh e2e     build, then the end-to-end suite (WebDriver, Xvfb if no DISPLAY)
+#   scripts/desktop.sh e2e     build (and the fieldcase CLI, which one test uses to add a large
+#                              attachment), then the end-to-end suite (WebDriver, Xvfb if no DISPLAY)
 #   scripts/desktop.sh test    the UI unit tests (Vitest) and the shell's Rust unit tests
 #
 # Environment:
@@ -79,6 +80,8 @@ case "$cmd" in
     e2e_prereqs
     tauri_driver
     build
+    say "building the fieldcase CLI (debug), beside the app"
+    (cd "$ROOT" && cargo build -p fieldcase-cli)
     export PATH="$HOME/.cargo/bin:$PATH"
     say "end-to-end tests"
     exec python3 "$ROOT/tests/e2e/run.py" --app "$APP" "${@:2}"

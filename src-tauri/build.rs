@@ -29,6 +29,13 @@ fn main() {
             "discard_draft",
             "commit_draft",
             "earlier_statements",
+            "profile_settings",
+            "add_office_recipient",
+            "trust_device",
+            "revoke_device",
+            "home_folder",
+            "export_bundle",
+            "import_bundle",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

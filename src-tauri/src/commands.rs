@@ -6,16 +6,23 @@
 //! Key derivation takes most of a second by design, so the commands that
 //! derive a key are `async` and run the core on a blocking thread: the
 //! window stays responsive and the panic key keeps working meanwhile.
+//! Exports and imports run the same way, as a job that has the store to
+//! itself (see `Session::run_job`), and report progress on a `Channel`.
 
 use crate::error::{ApiError, Code};
 use crate::session::Session;
+use fieldcase_core::bundle::{ExportOptions, ExportSummary, ImportSummary, Progress};
 use fieldcase_core::model::{Record, RecordKind};
+use fieldcase_core::store::{DeviceKey, TrustedKey};
 use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
 use fieldcase_core::{NewProfile, Passphrase, Profile, Store};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tauri::State;
+use std::time::{Duration, Instant};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 use uuid::Uuid;
 
 /// Shared handle to the session, cloned into blocking tasks.
@@ -48,12 +55,24 @@ pub fn app_status(session: State<'_, SessionState>) -> AppStatus {
     }
 }
 
-/// First run: creates the profile and leaves it open.
+/// What a profile is for, chosen at first run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A field laptop: records, and sends bundles to the office.
+    Field,
+    /// The office: holds the age identity bundles are encrypted to, and imports them.
+    Office,
+}
+
+/// First run: creates the profile (for an office, with its age identity, as
+/// `fieldcase office init` does) and leaves it open.
 #[tauri::command]
 pub async fn create_profile(
     session: State<'_, SessionState>,
     passphrase: String,
     device_name: String,
+    role: Role,
 ) -> Result<(), ApiError> {
     let passphrase = Passphrase::new(passphrase);
     let s = session.inner().clone();
@@ -64,7 +83,14 @@ pub async fn create_profile(
         kdf: s.kdf.params(),
         unencrypted_for_benchmarks: false,
     };
-    let store = blocking(move || Profile::init(&s.dir, &passphrase, &new)).await??;
+    let store = blocking(move || {
+        let mut store = Profile::init(&s.dir, &passphrase, &new)?;
+        if role == Role::Office {
+            store.office_init()?;
+        }
+        Ok::<_, fieldcase_core::Error>(store)
+    })
+    .await??;
     install(&session, store, epoch)
 }
 
@@ -72,6 +98,10 @@ pub async fn create_profile(
 #[tauri::command]
 pub async fn unlock(session: State<'_, SessionState>, passphrase: String) -> Result<(), ApiError> {
     let passphrase = Passphrase::new(passphrase);
+    if session.job_running() {
+        // An export or import locked mid-way still holds the profile until it ends.
+        return Err(ApiError::busy());
+    }
     session.lock();
     let s = session.inner().clone();
     let epoch = s.epoch();
@@ -90,11 +120,20 @@ pub fn lock(session: State<'_, SessionState>) {
 pub fn record_counts(session: State<'_, SessionState>) -> Result<Vec<KindCount>, ApiError> {
     let counts = session
         .with_store(|store| store.counts())
-        .ok_or_else(ApiError::locked)??;
+        .ok_or_else(|| closed(&session))??;
     Ok(counts
         .into_iter()
         .map(|(kind, count)| KindCount { kind, count })
         .collect())
+}
+
+/// Why there is no store to use: a job has it, or the profile is locked.
+fn closed(session: &Session) -> ApiError {
+    if session.is_busy() {
+        ApiError::busy()
+    } else {
+        ApiError::locked()
+    }
 }
 
 fn install(session: &Session, store: Store, epoch: u64) -> Result<(), ApiError> {
@@ -132,7 +171,7 @@ const PERSON_CHOICES: u32 = 500;
 pub fn list_persons(session: State<'_, SessionState>) -> Result<Vec<PersonChoice>, ApiError> {
     let people = session
         .with_store(|store| store.list(RecordKind::Person, PERSON_CHOICES, 0))
-        .ok_or_else(ApiError::locked)??;
+        .ok_or_else(|| closed(&session))??;
     Ok(people
         .into_iter()
         .map(|p| PersonChoice {
@@ -154,7 +193,7 @@ pub fn add_person(
         Record::from_value(RecordKind::Person, body).map_err(fieldcase_core::Error::from)?;
     let id = session
         .with_store_mut(|store| store.add(record))
-        .ok_or_else(ApiError::locked)??;
+        .ok_or_else(|| closed(&session))??;
     Ok(PersonChoice { id, pseudonym })
 }
 
@@ -168,7 +207,7 @@ pub fn save_draft(
 ) -> Result<DraftSummary, ApiError> {
     Ok(session
         .with_store_mut(|store| store.save_draft(id, kind, None, &body))
-        .ok_or_else(ApiError::locked)??)
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// Every draft, most recent first.
@@ -176,7 +215,7 @@ pub fn save_draft(
 pub fn list_drafts(session: State<'_, SessionState>) -> Result<Vec<DraftSummary>, ApiError> {
     Ok(session
         .with_store(|store| store.drafts())
-        .ok_or_else(ApiError::locked)??)
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// One draft with its body.
@@ -184,7 +223,7 @@ pub fn list_drafts(session: State<'_, SessionState>) -> Result<Vec<DraftSummary>
 pub fn load_draft(session: State<'_, SessionState>, id: Uuid) -> Result<Draft, ApiError> {
     Ok(session
         .with_store(|store| store.draft(id))
-        .ok_or_else(ApiError::locked)??)
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// Throws a draft away.
@@ -192,7 +231,7 @@ pub fn load_draft(session: State<'_, SessionState>, id: Uuid) -> Result<Draft, A
 pub fn discard_draft(session: State<'_, SessionState>, id: Uuid) -> Result<(), ApiError> {
     Ok(session
         .with_store_mut(|store| store.discard_draft(id))
-        .ok_or_else(ApiError::locked)??)
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// Validates a draft and writes it as a record; returns the record's id.
@@ -200,7 +239,7 @@ pub fn discard_draft(session: State<'_, SessionState>, id: Uuid) -> Result<(), A
 pub fn commit_draft(session: State<'_, SessionState>, id: Uuid) -> Result<Uuid, ApiError> {
     Ok(session
         .with_store_mut(|store| store.commit_draft(id))
-        .ok_or_else(ApiError::locked)??)
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// A person's earlier interviews, newest first, with their narratives.
@@ -211,5 +250,255 @@ pub fn earlier_statements(
 ) -> Result<Vec<EarlierStatement>, ApiError> {
     Ok(session
         .with_store(|store| store.earlier_statements(person_id))
-        .ok_or_else(ApiError::locked)??)
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// What the Settings screen (and Home) show about this profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileSettings {
+    /// Field laptop or office.
+    pub role: Role,
+    /// This device's name, as bundles carry it.
+    pub device_name: String,
+    /// This device's signing public key (minisign) and its short fingerprint.
+    pub device_key: DeviceKey,
+    /// Field: the offices bundles are encrypted to.
+    pub office_recipients: Vec<String>,
+    /// Office: the recipient (`age1…`) field laptops encrypt to.
+    pub office_recipient: Option<String>,
+    /// Office: the device keys it trusts (or trusted; revoked ones stay listed).
+    pub trusted: Vec<TrustedKey>,
+}
+
+/// This profile's role, keys and trust, for Settings and Home.
+#[tauri::command]
+pub fn profile_settings(session: State<'_, SessionState>) -> Result<ProfileSettings, ApiError> {
+    Ok(session
+        .with_store(|store| -> Result<ProfileSettings, fieldcase_core::Error> {
+            let office = store.is_office()?;
+            Ok(ProfileSettings {
+                role: if office { Role::Office } else { Role::Field },
+                device_name: store.device().name.clone(),
+                device_key: store.device_key()?,
+                office_recipients: store.office_recipients()?,
+                office_recipient: if office {
+                    Some(store.office_recipient()?)
+                } else {
+                    None
+                },
+                trusted: store.trust_list()?,
+            })
+        })
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// Field: adds an office recipient (`age1…`); returns the list now held.
+#[tauri::command]
+pub fn add_office_recipient(
+    session: State<'_, SessionState>,
+    recipient: String,
+) -> Result<Vec<String>, ApiError> {
+    Ok(session
+        .with_store_mut(|store| {
+            store.add_office_recipient(&recipient)?;
+            store.office_recipients()
+        })
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// Office: trusts a field device's signing key under a name; returns the trusted list.
+#[tauri::command]
+pub fn trust_device(
+    session: State<'_, SessionState>,
+    public_key: String,
+    name: String,
+) -> Result<Vec<TrustedKey>, ApiError> {
+    Ok(session
+        .with_store_mut(|store| {
+            store.trust_add(&public_key, &name)?;
+            store.trust_list()
+        })
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// Office: revokes trust in a device key (by key id), for good; returns the trusted list.
+#[tauri::command]
+pub fn revoke_device(
+    session: State<'_, SessionState>,
+    key_id: String,
+) -> Result<Vec<TrustedKey>, ApiError> {
+    Ok(session
+        .with_store_mut(|store| {
+            store.trust_revoke(&key_id)?;
+            store.trust_list()
+        })
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// The user's home folder, where the Export screen suggests writing the bundle.
+#[tauri::command]
+pub fn home_folder(app: AppHandle) -> Result<String, ApiError> {
+    app.path()
+        .home_dir()
+        .map(|p| p.display().to_string())
+        .map_err(|_| ApiError::new(Code::FileError, "this system reports no home folder"))
+}
+
+/// A path typed by a person: `~/…` is under `home`; anything else must be absolute
+/// (a relative path would land wherever the app happened to start).
+pub fn resolve_path(typed: &str, home: Option<&Path>) -> Result<PathBuf, ApiError> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err(ApiError::new(
+            Code::Invalid,
+            "path: give the file's full path",
+        ));
+    }
+    let path = match (typed.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => home.join(rest),
+        (Some(_), None) => {
+            return Err(ApiError::new(
+                Code::Invalid,
+                "path: this system reports no home folder for ~; give the full path",
+            ))
+        }
+        (None, _) => PathBuf::from(typed),
+    };
+    if !path.is_absolute() {
+        return Err(ApiError::new(
+            Code::Invalid,
+            format!("path: {typed} is not a full path (start it with / or ~/)"),
+        ));
+    }
+    Ok(path)
+}
+
+/// Sends progress to the UI at most every `every`, and always the last step.
+struct Throttle {
+    channel: Channel<Progress>,
+    every: Duration,
+    last: Option<Instant>,
+}
+
+impl Throttle {
+    fn new(channel: Channel<Progress>) -> Self {
+        Throttle {
+            channel,
+            every: Duration::from_millis(100),
+            last: None,
+        }
+    }
+
+    fn report(&mut self, p: Progress) {
+        let now = Instant::now();
+        let due = self
+            .last
+            .is_none_or(|t| now.duration_since(t) >= self.every);
+        if due || p.done >= p.total {
+            self.last = Some(now);
+            // A window that went away (locked, closed) just stops listening.
+            let _ = self.channel.send(p);
+        }
+    }
+}
+
+/// Runs a job on the store on the blocking pool.
+async fn job<T: Send + 'static>(
+    session: &State<'_, SessionState>,
+    f: impl FnOnce(&mut Store) -> Result<T, fieldcase_core::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    let s = session.inner().clone();
+    match blocking(move || s.run_job(f)).await? {
+        Some(result) => Ok(result?),
+        None => Err(closed(session)),
+    }
+}
+
+/// Field: writes a bundle to `path` (which must not exist): what no receipt has
+/// acknowledged yet, or everything with `all`. Progress arrives on `on_progress`.
+#[tauri::command]
+pub async fn export_bundle(
+    app: AppHandle,
+    session: State<'_, SessionState>,
+    path: String,
+    all: bool,
+    on_progress: Channel<Progress>,
+) -> Result<ExportSummary, ApiError> {
+    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let mut throttle = Throttle::new(on_progress);
+    job(&session, move |store| {
+        store.export_bundle(&out, ExportOptions { all }, &mut |p| throttle.report(p))
+    })
+    .await
+}
+
+/// Office: imports one bundle, whole or not at all. Progress arrives on `on_progress`.
+#[tauri::command]
+pub async fn import_bundle(
+    app: AppHandle,
+    session: State<'_, SessionState>,
+    path: String,
+    on_progress: Channel<Progress>,
+) -> Result<ImportSummary, ApiError> {
+    let file = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let mut throttle = Throttle::new(on_progress);
+    job(&session, move |store| {
+        store.import_bundle(&file, &mut |p| throttle.report(p))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldcase_core::bundle::Stage;
+    use std::sync::Mutex;
+
+    #[test]
+    fn typed_paths_must_be_full_or_under_home() {
+        let home = Path::new("/home/sw");
+        assert_eq!(
+            resolve_path(" ~/out/b.fcb ", Some(home)).ok(),
+            Some(PathBuf::from("/home/sw/out/b.fcb"))
+        );
+        assert_eq!(
+            resolve_path("/media/usb/b.fcb", None).ok(),
+            Some(PathBuf::from("/media/usb/b.fcb"))
+        );
+        for bad in ["", "  ", "b.fcb", "out/b.fcb", "~user/b.fcb"] {
+            let e = resolve_path(bad, Some(home)).err();
+            assert_eq!(e.map(|e| e.code), Some(Code::Invalid), "{bad:?}");
+        }
+        assert!(resolve_path("~/b.fcb", None).is_err());
+    }
+
+    #[test]
+    fn progress_is_throttled_but_the_end_always_arrives() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let channel = Channel::new(move |body| {
+            if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+                sink.lock().unwrap().push(json);
+            }
+            Ok(())
+        });
+        let mut t = Throttle::new(channel);
+        t.every = Duration::from_secs(3600);
+        for done in [0, 10, 20, 30] {
+            t.report(Progress {
+                stage: Stage::Export,
+                done,
+                total: 100,
+            });
+        }
+        t.report(Progress {
+            stage: Stage::Export,
+            done: 100,
+            total: 100,
+        });
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "the first and the last: {seen:?}");
+        assert!(seen[1].contains("\"done\":100"), "{}", seen[1]);
+        assert!(seen[0].contains("\"stage\":\"export\""), "{}", seen[0]);
+    }
 }

@@ -33,6 +33,22 @@ pub enum Code {
     DiskFull,
     /// The profile is locked; unlock it first.
     Locked,
+    /// An export or import is running; the rest waits for it.
+    Busy,
+    /// No office recipient is set, so there is no one to encrypt a bundle to.
+    NoRecipient,
+    /// Every revision is already in a bundle the office acknowledged.
+    NothingToExport,
+    /// This profile holds no office key, so it cannot open bundles.
+    NotAnOffice,
+    /// The bundle is signed by a key this office does not trust (or no longer trusts).
+    Untrusted,
+    /// The bundle was refused (damaged, altered, another office's, not a bundle…); nothing was imported.
+    BundleRefused,
+    /// The file to write already exists.
+    FileExists,
+    /// A file could not be read or written (missing, no permission…).
+    FileError,
     /// Anything else. A bug or an environment problem.
     Internal,
 }
@@ -59,10 +75,19 @@ impl ApiError {
     pub fn locked() -> Self {
         ApiError::new(Code::Locked, "the profile is locked")
     }
+
+    /// An export or import has the profile.
+    pub fn busy() -> Self {
+        ApiError::new(
+            Code::Busy,
+            "an export or import is running; wait for it to finish",
+        )
+    }
 }
 
 impl From<fieldcase_core::Error> for ApiError {
     fn from(e: fieldcase_core::Error) -> Self {
+        use fieldcase_core::error::BundleError as B;
         use fieldcase_core::Error as E;
         let code = match &e {
             E::WrongPassphrase => Code::WrongPassphrase,
@@ -77,6 +102,18 @@ impl From<fieldcase_core::Error> for ApiError {
             E::NotFound { .. } => Code::NotFound,
             E::Conflict { .. } => Code::Conflict,
             E::DiskFull => Code::DiskFull,
+            E::Keys(_) => Code::Invalid,
+            E::Bundle(b) => match b {
+                B::NoRecipients => Code::NoRecipient,
+                B::NothingToExport => Code::NothingToExport,
+                B::NotAnOffice => Code::NotAnOffice,
+                B::UntrustedSigner(_) | B::RevokedSigner { .. } => Code::Untrusted,
+                _ => Code::BundleRefused,
+            },
+            E::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                Code::FileExists
+            }
+            E::Io { .. } => Code::FileError,
             _ => Code::Internal,
         };
         ApiError {
@@ -89,8 +126,9 @@ impl From<fieldcase_core::Error> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use fieldcase_core::error::ValidationError;
+    use fieldcase_core::error::{BundleError, ValidationError};
     use fieldcase_core::Error;
+    use std::io;
 
     #[test]
     fn serialises_as_code_and_message() {
@@ -137,6 +175,41 @@ mod tests {
             (Error::NoProfile("/p".into()), Code::NoProfile),
             (Error::ProfileExists("/p".into()), Code::ProfileExists),
             (Error::Sqlite("boom".into()), Code::Internal),
+            (Error::Keys("not an age recipient".into()), Code::Invalid),
+            (BundleError::NoRecipients.into(), Code::NoRecipient),
+            (BundleError::NothingToExport.into(), Code::NothingToExport),
+            (BundleError::NotAnOffice.into(), Code::NotAnOffice),
+            (
+                BundleError::UntrustedSigner("AB".into()).into(),
+                Code::Untrusted,
+            ),
+            (
+                BundleError::RevokedSigner {
+                    key_id: "AB".into(),
+                    name: "x".into(),
+                    revoked_at: "t".into(),
+                }
+                .into(),
+                Code::Untrusted,
+            ),
+            (BundleError::Truncated.into(), Code::BundleRefused),
+            (BundleError::OtherOffice.into(), Code::BundleRefused),
+            (BundleError::BadSignature.into(), Code::BundleRefused),
+            (
+                Error::io(
+                    "creating /x.fcb",
+                    io::Error::from(io::ErrorKind::AlreadyExists),
+                ),
+                Code::FileExists,
+            ),
+            (
+                Error::io("opening /x.fcb", io::Error::from(io::ErrorKind::NotFound)),
+                Code::FileError,
+            ),
+            (
+                Error::io("writing /x.fcb", io::Error::from_raw_os_error(28)),
+                Code::DiskFull,
+            ),
             (Error::Crypto("boom".into()), Code::Internal),
         ];
         for (e, code) in cases {
@@ -158,6 +231,14 @@ mod tests {
             Code::NewerVersion,
             Code::DiskFull,
             Code::Locked,
+            Code::Busy,
+            Code::NoRecipient,
+            Code::NothingToExport,
+            Code::NotAnOffice,
+            Code::Untrusted,
+            Code::BundleRefused,
+            Code::FileExists,
+            Code::FileError,
             Code::Internal,
         ]
         .iter()

@@ -49,6 +49,13 @@ fn main() {
             commands::discard_draft,
             commands::commit_draft,
             commands::earlier_statements,
+            commands::profile_settings,
+            commands::add_office_recipient,
+            commands::trust_device,
+            commands::revoke_device,
+            commands::home_folder,
+            commands::export_bundle,
+            commands::import_bundle,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -109,6 +116,13 @@ mod tests {
                 "allow-discard-draft",
                 "allow-commit-draft",
                 "allow-earlier-statements",
+                "allow-profile-settings",
+                "allow-add-office-recipient",
+                "allow-trust-device",
+                "allow-revoke-device",
+                "allow-home-folder",
+                "allow-export-bundle",
+                "allow-import-bundle",
             ]
         );
     }

@@ -4,6 +4,11 @@
 //! auto-lock) takes it out and drops it, which closes the database and
 //! zeroizes its key. An epoch counter makes a lock that arrives while an
 //! unlock is still deriving its key win: the late store is dropped, not kept.
+//!
+//! A long job (an export or an import) takes the store out of the slot for its
+//! duration, so the quick commands never wait behind it and `lock` (the panic
+//! key) returns at once: they see the profile as busy, or locked. When the job
+//! ends the store goes back, unless a lock came meanwhile; then it is dropped.
 
 use fieldcase_core::crypto::KdfParams;
 use fieldcase_core::Store;
@@ -76,7 +81,12 @@ pub struct Session {
     pub kdf: KdfChoice,
     store: Mutex<Option<Store>>,
     epoch: AtomicU64,
+    /// The epoch a running job started in, or [`NO_JOB`].
+    job: AtomicU64,
 }
+
+/// No job is running.
+const NO_JOB: u64 = u64::MAX;
 
 impl Session {
     /// A locked session over `dir`.
@@ -86,6 +96,7 @@ impl Session {
             kdf,
             store: Mutex::new(None),
             epoch: AtomicU64::new(0),
+            job: AtomicU64::new(NO_JOB),
         }
     }
 
@@ -120,9 +131,41 @@ impl Session {
         true
     }
 
-    /// Whether a store is open.
+    /// Whether a store is open (a job running since the last lock counts).
     pub fn is_unlocked(&self) -> bool {
-        self.slot().is_some()
+        self.slot().is_some() || self.is_busy()
+    }
+
+    /// Whether a job (export, import) has the store, and no lock came since it started.
+    pub fn is_busy(&self) -> bool {
+        self.job.load(Ordering::SeqCst) == self.epoch()
+    }
+
+    /// Whether a job is still running, even one a lock has cut loose (it holds the
+    /// profile until it ends, so an unlock meanwhile would find it in use).
+    pub fn job_running(&self) -> bool {
+        self.job.load(Ordering::SeqCst) != NO_JOB
+    }
+
+    /// Runs a long job `f` on the store, taken out of the slot meanwhile; `None` when
+    /// locked or when another job has it. Afterwards (even if `f` panics) the store goes
+    /// back, unless the profile was locked meanwhile: then it is dropped (closed, key
+    /// zeroized) here. Call it on a blocking thread.
+    pub fn run_job<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        let (store, epoch) = {
+            let mut slot = self.slot();
+            let store = slot.take()?;
+            let epoch = self.epoch();
+            self.job.store(epoch, Ordering::SeqCst);
+            (store, epoch)
+        };
+        let mut job = Job {
+            session: self,
+            store: Some(store),
+            epoch,
+        };
+        let store = job.store.as_mut()?;
+        Some(f(store))
     }
 
     /// Runs `f` on the open store, or returns `None` when locked.
@@ -133,6 +176,32 @@ impl Session {
     /// Runs `f` on the open store for a write, or returns `None` when locked.
     pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
         self.slot().as_mut().map(f)
+    }
+}
+
+/// Gives the store back when a job ends, however it ends.
+struct Job<'a> {
+    session: &'a Session,
+    store: Option<Store>,
+    epoch: u64,
+}
+
+impl Drop for Job<'_> {
+    fn drop(&mut self) {
+        let Some(store) = self.store.take() else {
+            return;
+        };
+        let late = {
+            let mut slot = self.session.slot();
+            self.session.job.store(NO_JOB, Ordering::SeqCst);
+            if self.session.epoch() == self.epoch && slot.is_none() {
+                *slot = Some(store);
+                None
+            } else {
+                Some(store)
+            }
+        };
+        drop(late);
     }
 }
 
@@ -199,6 +268,71 @@ mod tests {
             Profile::open(dir.path(), &pass).is_ok(),
             "lock released the profile"
         );
+    }
+
+    fn open_session(dir: &std::path::Path) -> (Session, fieldcase_core::Passphrase) {
+        use fieldcase_core::{NewProfile, Passphrase, Profile};
+        let pass = Passphrase::new("river lantern copper 42".into());
+        let new = NewProfile {
+            device_name: "test laptop".into(),
+            author: None,
+            kdf: KdfParams::FOR_TESTS_ONLY,
+            unencrypted_for_benchmarks: false,
+        };
+        let session = Session::new(dir.into(), KdfChoice::TestsOnly);
+        let store = Profile::init(dir, &pass, &new).unwrap();
+        assert!(session.install(store, session.epoch()));
+        (session, pass)
+    }
+
+    #[test]
+    fn a_job_has_the_store_alone_and_gives_it_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _) = open_session(dir.path());
+        let seen = session.run_job(|store| {
+            assert!(session.is_busy() && session.is_unlocked());
+            assert!(
+                session.with_store(|_| ()).is_none(),
+                "quick commands do not wait"
+            );
+            assert!(session.run_job(|_| ()).is_none(), "one job at a time");
+            store.counts().is_ok()
+        });
+        assert_eq!(seen, Some(true));
+        assert!(!session.is_busy());
+        assert!(session.with_store(|_| ()).is_some(), "the store is back");
+        session.lock();
+        assert!(session.run_job(|_| ()).is_none(), "no job while locked");
+    }
+
+    #[test]
+    fn a_lock_during_a_job_drops_the_store_when_the_job_ends() {
+        use fieldcase_core::Profile;
+        let dir = tempfile::tempdir().unwrap();
+        let (session, pass) = open_session(dir.path());
+        let ran = session.run_job(|_| {
+            session.lock(); // the panic key, mid-export: returns at once
+            assert!(!session.is_unlocked() && !session.is_busy());
+            assert!(session.job_running(), "the job still holds the profile");
+        });
+        assert!(ran.is_some());
+        assert!(!session.is_unlocked() && !session.job_running());
+        assert!(
+            Profile::open(dir.path(), &pass).is_ok(),
+            "the job's store was dropped, releasing the profile"
+        );
+    }
+
+    #[test]
+    fn a_job_that_panics_still_gives_the_store_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _) = open_session(dir.path());
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            session.run_job(|_| panic!("boom"))
+        }));
+        assert!(caught.is_err());
+        assert!(!session.is_busy());
+        assert!(session.with_store(|_| ()).is_some());
     }
 
     #[test]

@@ -6,7 +6,8 @@ Usage: python3 tests/e2e/run.py [--app PATH] [--screenshots DIR] [-k NAME]
 Each test gets a fresh profile folder (FIELDCASE_PROFILE_DIR), the cheap test
 KDF (FIELDCASE_KDF=test, honoured by debug builds only), fresh XDG folders (so
 WebKit's storage is the test's own), and its own tauri-driver. Xvfb is started
-when DISPLAY is unset. Prints `N passed, N failed` last; exits 1 on any failure.
+when DISPLAY is unset. One test also runs the `fieldcase` CLI found beside the
+app binary. Prints `N passed, N failed` last; exits 1 on any failure.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from webdriver import ESCAPE, Session, TauriDriver, WebDriverError, Xvfb  # noqa: E402
+from webdriver import ENTER, ESCAPE, Session, TauriDriver, WebDriverError, Xvfb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "river lantern copper 42"
@@ -76,11 +78,15 @@ def set_lang(s: Session, lang: str) -> None:
         time.sleep(0.05)
 
 
-def create_profile(s: Session, passphrase: str = PASSPHRASE, device: str = "Team 2 laptop") -> None:
+def create_profile(
+    s: Session, passphrase: str = PASSPHRASE, device: str = "Team 2 laptop", role: str = "field"
+) -> None:
     s.wait("#screen-first-run")
     s.wait("#passphrase").type(passphrase)
     s.wait("#passphrase-again").type(passphrase)
     s.wait("#device-name").type(device)
+    if role != "field":
+        s.wait(f"#role-{role}").click()
     s.wait("#create-profile").click()
     s.wait("#screen-home", timeout=30)
 
@@ -422,6 +428,288 @@ def test_minor_needs_guardian_and_panic_saves(s: Session) -> None:
     check("មុនពេលចាក់សោ" in s.wait("#narrative").prop("value"), "typing before the panic key was saved")
 
 
+def wait_text(s: Session, css: str, want: str, timeout: float = 10) -> str:
+    """The text of `css` once it contains `want`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = s.wait(css).text
+        if want in text:
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{css} does not say {want!r}: {text!r}")
+        time.sleep(0.1)
+
+
+def set_value(s: Session, css: str, text: str) -> None:
+    field = s.wait(css)
+    field.clear()
+    field.type(text)
+
+
+def count_of(s: Session, kind: str) -> str:
+    return s.wait(f"#counts [data-kind='{kind}'] dd").text
+
+
+def test_bundle_from_field_to_office(s: Session) -> None:
+    """Office first run (its age key in Settings); a field laptop records an interview, adds
+    the office key in Settings, exports through the Export screen; the office trusts the
+    laptop's key (read from the laptop's Settings), imports through the Import screen, and
+    the records arrive. Refusals (no office key, file exists, untrusted signer, not a
+    bundle, revoked laptop) show in plain words and change nothing."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-bundle-") as tmp:
+        tmp_path = Path(tmp)
+        office_profile, field_profile = tmp_path / "office", tmp_path / "field"
+        bundle = tmp_path / "team2.fcb"
+        junk = tmp_path / "notes.fcb"
+        junk.write_bytes(b"not a bundle at all\n")
+
+        # 1. The office: first run as office; its recipient is in Settings.
+        with app(office_profile) as office:
+            set_lang(office, "en")
+            create_profile(office, device="Phnom Penh office", role="office")
+            check(office.wait("#home-role").attr("data-role") == "office", "home says office")
+            check(not office.find_all("#open-export"), "an office has no Export button")
+            office.wait("#open-settings").click()
+            recipient = office.wait("#office-recipient").prop("value")
+            check(recipient.startswith("age1") and len(recipient) == 62, f"office recipient: {recipient!r}")
+            office.wait("#no-trusted")
+
+        # 2. The field laptop: an interview, the office key, a bundle.
+        with app(field_profile) as field:
+            set_lang(field, "en")
+            create_profile(field, device="Team 2 laptop")
+            check(field.wait("#home-role").attr("data-role") == "field", "home says field")
+            start_interview(field, "Sreymom-07")
+            give_consent(field)
+            to_account(field)
+            field.wait("#narrative").type(NARRATIVE_KM)
+            field.wait("#end").click()
+            field.wait("#screen-home", timeout=15)
+            check(count_of(field, "interview") == "1", "the interview is recorded")
+
+            field.wait("#open-export").click()
+            field.wait("#export-no-recipient")
+            set_value(field, "#export-path", str(bundle))
+            field.wait("#export-start").click()
+            err = field.wait("#error", timeout=30)
+            check(err.attr("data-code") == "no_recipient", f"no office key: {err.attr('data-code')}")
+            check("Settings" in err.text, f"the error says where to fix it: {err.text!r}")
+            check(not bundle.exists(), "nothing written without an office key")
+
+            field.wait("#export-open-settings").click()
+            field.wait("#screen-settings[data-role='field']")
+            device_key = field.wait("#device-public-key").prop("value")
+            fingerprint = field.wait("#device-fingerprint").text
+            check(device_key.startswith("RW") and len(fingerprint) == 16, f"device key {device_key!r} {fingerprint!r}")
+            field.wait("#no-recipients")
+            field.wait("#new-recipient").type("age1notakey")
+            field.wait("#add-recipient").click()
+            check("not an office key" in field.wait("#problem").text, "a mistyped key is refused")
+            set_value(field, "#new-recipient", recipient)
+            field.wait("#add-recipient").click()
+            field.wait("#notice")
+            check(recipient in field.wait("#recipients").text, "the office key is listed")
+            field.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(field, "settings-field-en")
+            set_lang(field, "km")
+            check(KHMER.search(field.wait("#settings-title").text) is not None, "Settings is Khmer")
+            shot(field, "settings-field-km")
+            set_lang(field, "en")
+            field.wait("#settings-back").click()
+
+            field.wait("#open-export").click()
+            deadline = time.monotonic() + 10
+            while not str(field.wait("#export-path").prop("value")).endswith(".fcb"):
+                if time.monotonic() > deadline:
+                    raise AssertionError("no default path was suggested")
+                time.sleep(0.05)
+            check(not field.find_all("#export-no-recipient"), "no office-key warning any more")
+            set_value(field, "#export-path", str(bundle))
+            t0 = time.monotonic()
+            field.wait("#export-start").click()
+            field.wait("#export-result", timeout=60)
+            print(f"    export through the screen: {(time.monotonic() - t0) * 1000:.0f} ms")
+            check(field.wait("#export-file").text == bundle.name, "the result names the file")
+            counts = field.wait("#export-counts").text
+            check(counts.startswith("2 records"), f"person and interview exported: {counts!r}")
+            bundle_fp = field.wait("#export-fingerprint").text
+            check(re.fullmatch(r"[0-9A-F]{4}( [0-9A-F]{4}){3}", bundle_fp) is not None, f"fingerprint {bundle_fp!r}")
+            data = bundle.read_bytes()
+            check(data.startswith(b"age-encryption.org/"), "the bundle is an age file")
+            check(NARRATIVE_KM.encode() not in data and b"Sreymom" not in data, "no plaintext in the bundle")
+            check(field.wait("#export-size").text.endswith("KB"), "the size is shown")
+            shot(field, "export-en")
+            set_lang(field, "km")
+            check(KHMER.search(field.wait("#export-title").text) is not None, "Export is Khmer")
+            shot(field, "export-km")
+            set_lang(field, "en")
+
+            field.wait("#export-another").click()
+            set_value(field, "#export-path", str(bundle))
+            field.wait("#scope-all").click()
+            field.wait("#export-start").click()
+            err = field.wait("#error", timeout=30)
+            check(err.attr("data-code") == "file_exists", f"an existing file is refused: {err.attr('data-code')}")
+            check(bundle.read_bytes() == data, "the existing bundle was left as it was")
+
+        # 3. The office: an untrusted bundle is refused; trust the laptop; import.
+        with app(office_profile) as office:
+            office.wait("#screen-unlock", timeout=30)
+            set_lang(office, "en")
+            unlock(office, PASSPHRASE)
+            office.wait("#screen-home", timeout=30)
+            office.wait("#open-import").click()
+            office.wait("#import-paths").type(str(bundle))
+            office.wait("#import-start").click()
+            refused = office.wait("#import-results li[data-outcome='refused'] [data-code]", timeout=30)
+            check(refused.attr("data-code") == "untrusted", f"untrusted signer: {refused.attr('data-code')}")
+            check(fingerprint in refused.text, f"the core's message names the key: {refused.text!r}")
+            office.wait("#import-back").click()
+            check(count_of(office, "interview") == "0", "a refused bundle changed nothing")
+
+            office.wait("#open-settings").click()
+            office.wait("#trust-key").type("RWQ-not-a-key")
+            office.wait("#trust-name").type("Team 2 laptop")
+            office.wait("#trust-add").click()
+            check("not a signing key" in office.wait("#problem").text, "a mistyped key is refused")
+            set_value(office, "#trust-key", device_key)
+            office.wait("#trust-add").click()
+            office.wait("#notice")
+            check(fingerprint in office.wait(f"#trusted li[data-key-id='{fingerprint}']").text, "the laptop is trusted")
+            office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(office, "settings-office-en")
+            office.wait("#settings-back").click()
+
+            office.wait("#open-import").click()
+            office.wait("#import-paths").type(str(bundle))
+            office.press(ENTER)  # one path per line
+            office.wait("#import-paths").type(str(junk))
+            t0 = time.monotonic()
+            office.wait("#import-start").click()
+            done = wait_text(office, "#import-done", "1 imported, 1 refused", timeout=60)
+            print(f"    import of two files through the screen: {(time.monotonic() - t0) * 1000:.0f} ms ({done})")
+            ok = office.wait("#import-results li[data-outcome='imported']")
+            check("Team 2 laptop" in ok.text, f"the summary names the laptop: {ok.text!r}")
+            added = office.wait("#import-results li[data-outcome='imported'] .added").text
+            check(int(added) >= 2, f"new revisions: {added}")
+            check(office.wait("#import-results li[data-outcome='imported'] .known").text == "0", "none skipped")
+            check(office.wait("#import-results li[data-outcome='imported'] .conflicts").text == "0", "no conflicts")
+            check(office.wait("#import-results li[data-outcome='imported'] .gaps").text == "None", "no gaps")
+            check(
+                office.wait("#import-results li[data-outcome='imported'] .fingerprint").text == bundle_fp,
+                "the office sees the fingerprint the laptop showed",
+            )
+            junk_code = office.wait("#import-results li[data-outcome='refused'] [data-code]").attr("data-code")
+            check(junk_code == "bundle_refused", f"not a bundle: {junk_code}")
+            office.execute("document.activeElement.blur(); document.getElementById('import-done').scrollIntoView()")
+            shot(office, "import-en")
+            set_lang(office, "km")
+            check(KHMER.search(office.wait("#import-title").text) is not None, "Import is Khmer")
+            office.execute("document.getElementById('import-done').scrollIntoView()")
+            shot(office, "import-km")
+            set_lang(office, "en")
+
+            set_value(office, "#import-paths", str(bundle))
+            office.wait("#import-start").click()
+            again = wait_text(office, "#import-results li[data-outcome='imported']", "imported before", timeout=30)
+            check("imported before" in again, "a second import changes nothing")
+            office.wait("#import-back").click()
+            check(count_of(office, "interview") == "1", "the interview arrived at the office")
+            check(count_of(office, "person") == "1", "the person arrived at the office")
+
+            office.wait("#open-settings").click()
+            office.wait(f"#trusted li[data-key-id='{fingerprint}'] .revoke").click()
+            office.wait(f"#trusted li[data-key-id='{fingerprint}'] .revoke-yes").click()
+            wait_text(office, f"#trusted li[data-key-id='{fingerprint}']", "revoked")
+            check(not office.find_all(f"#trusted li[data-key-id='{fingerprint}'] .revoke"), "revoked for good")
+
+
+def cli(profile: Path, *args: str) -> str:
+    """Runs the `fieldcase` CLI built beside the app on `profile`; returns its stdout."""
+    binary = Path(ARGS.app).parent / "fieldcase"
+    env = dict(os.environ, FIELDCASE_PROFILE=str(profile), FIELDCASE_PASSPHRASE=PASSPHRASE)
+    done = subprocess.run([str(binary), *args], env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AssertionError(f"fieldcase {' '.join(args)}: exit {done.returncode}: {done.stderr}")
+    return done.stdout
+
+
+# A valid age recipient (the example key from age's documentation): nothing here decrypts.
+SOME_OFFICE = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+# Big enough that a debug build takes several seconds to export it (about 3 MB/s of CPU).
+LARGE_MB = 16
+
+
+def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None:
+    """A bundle with a 16 MB attachment (added with the CLI): the Export screen shows bytes
+    and time left while the window stays responsive; the panic key locks at once mid-export;
+    the export still completes, and the profile opens again once it has."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-large-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "field"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+        (tmp_path / "person.json").write_text(cli(profile, "example", "person"))
+        person = cli(profile, "add", "person", "--file", str(tmp_path / "person.json")).strip()
+        scan = tmp_path / "scan.pdf"
+        with scan.open("wb") as f:
+            f.truncate(LARGE_MB * 1000 * 1000)
+        t0 = time.monotonic()
+        cli(profile, "attach", person, str(scan), "--description", "Scanned document")
+        print(f"    attach {LARGE_MB} MB with the CLI: {time.monotonic() - t0:.1f} s")
+        scan.unlink()
+        cli(profile, "office", "add-recipient", SOME_OFFICE)
+        bundle = tmp_path / "large.fcb"
+
+        with app(profile) as field:
+            field.wait("#screen-unlock", timeout=30)
+            set_lang(field, "en")
+            unlock(field, PASSPHRASE)
+            field.wait("#screen-home", timeout=30)
+            field.wait("#open-export").click()
+            field.wait("#screen-export")
+            time.sleep(0.3)  # the suggested path lands first
+            set_value(field, "#export-path", str(bundle))
+            t0 = time.monotonic()
+            field.wait("#export-start").click()
+            text = wait_text(field, "#export-progress-text", "MB of", timeout=30)
+            print(f"    progress: {text!r}")
+            wait_text(field, "#export-progress-text", "left", timeout=30)
+            bar = field.wait("#export-progress-bar").prop("value")
+            check(isinstance(bar, (int, float)) and 0 < bar < 1000, f"the bar moves: {bar}")
+            shot(field, "export-progress-en")
+            # The window answers while the export runs: the panic key locks at once.
+            t1 = time.monotonic()
+            field.press(ESCAPE, ESCAPE, pause_ms=100)
+            field.wait("#screen-unlock", timeout=2)
+            print(f"    panic key mid-export to unlock screen: {(time.monotonic() - t1) * 1000:.0f} ms")
+            # The export finishes in the background; then its store is closed and the
+            # profile opens again (until then: busy, in plain words).
+            deadline = time.monotonic() + 300
+            while True:
+                unlock(field, PASSPHRASE)
+                deadline_step = time.monotonic() + 30
+                while not (field.find_all("#screen-home") or field.find_all("#error")):
+                    if time.monotonic() > deadline_step:
+                        raise AssertionError("unlock neither opened nor failed")
+                    time.sleep(0.1)
+                if field.find_all("#screen-home"):
+                    break
+                code = field.wait("#error").attr("data-code")
+                check(code == "busy", f"mid-export unlock says the profile is busy: {code}")
+                if time.monotonic() > deadline:
+                    raise AssertionError("the export never released the profile")
+                time.sleep(0.5)
+            ms = (time.monotonic() - t0) * 1000
+            size = bundle.stat().st_size
+            print(f"    export of {size / 1e6:.0f} MB finished within {ms:.0f} ms ({size / 1e3 / ms:.0f} MB/s)")
+            check(size > LARGE_MB * 1000 * 1000, f"the bundle is complete: {size} bytes")
+            check(bundle.read_bytes()[:19] == b"age-encryption.org/", "an age file")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
@@ -431,6 +719,8 @@ TESTS = [
     test_interview_flow,
     test_autosave_survives_a_kill,
     test_minor_needs_guardian_and_panic_saves,
+    test_bundle_from_field_to_office,
+    test_large_export_shows_progress_and_the_panic_key_works,
 ]
 
 
@@ -457,7 +747,12 @@ def main() -> int:
                 continue
             t0 = time.monotonic()
             try:
-                if test in (test_cold_start_to_unlock_screen, test_autosave_survives_a_kill):
+                if test in (
+                    test_cold_start_to_unlock_screen,
+                    test_autosave_survives_a_kill,
+                    test_bundle_from_field_to_office,
+                    test_large_export_shows_progress_and_the_panic_key_works,
+                ):
                     test(None)  # it opens its own sessions
                 else:
                     with app() as s:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 ESCAPE = "\ue00c"
+ENTER = "\ue007"
 
 
 class WebDriverError(Exception):

@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 const invoke = vi.fn()
-vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }))
+class FakeChannel {
+  onmessage: (message: unknown) => void = () => {}
+}
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (...args: unknown[]) => invoke(...args),
+  Channel: FakeChannel,
+}))
 
 const backend = await import('./backend')
 
@@ -35,11 +41,32 @@ describe('backend wrapper', () => {
 
   it('sends camelCase arguments to the snake_case command', async () => {
     invoke.mockResolvedValue(undefined)
-    await backend.createProfile('correct horse battery', 'Team 2 laptop')
+    await backend.createProfile('correct horse battery', 'Team 2 laptop', 'office')
     expect(invoke).toHaveBeenCalledWith('create_profile', {
       passphrase: 'correct horse battery',
       deviceName: 'Team 2 laptop',
+      role: 'office',
     })
+  })
+
+  it("passes progress from the command's channel to the callback", async () => {
+    invoke.mockImplementation(async (_cmd: string, args: { onProgress: FakeChannel }) => {
+      args.onProgress.onmessage({ stage: 'export', done: 5, total: 10 })
+      return { path: '/tmp/b.fcb' }
+    })
+    const seen: unknown[] = []
+    const summary = await backend.exportBundle('~/b.fcb', false, (p) => seen.push(p))
+    expect(summary.path).toBe('/tmp/b.fcb')
+    expect(seen).toEqual([{ stage: 'export', done: 5, total: 10 }])
+    expect(invoke).toHaveBeenCalledWith(
+      'export_bundle',
+      expect.objectContaining({ path: '~/b.fcb', all: false }),
+    )
+  })
+
+  it('knows the bundle error codes', () => {
+    for (const code of ['no_recipient', 'untrusted', 'bundle_refused', 'file_exists', 'busy'])
+      expect(backend.toBackendError({ code, message: '' }).code).toBe(code)
   })
 
   it('returns what the command returns', async () => {

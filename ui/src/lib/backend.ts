@@ -4,7 +4,7 @@
 // `code` from the closed set below, so screens switch on `code` and show a
 // translated sentence.
 
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 
 /** The codes src-tauri's `error::Code` serialises to. Keep the two lists in step
  * (a Rust test reads this file to check). */
@@ -20,6 +20,14 @@ export const ERROR_CODES = [
   'newer_version',
   'disk_full',
   'locked',
+  'busy',
+  'no_recipient',
+  'nothing_to_export',
+  'not_an_office',
+  'untrusted',
+  'bundle_refused',
+  'file_exists',
+  'file_error',
   'internal',
 ] as const
 
@@ -86,9 +94,12 @@ export function appStatus(): Promise<AppStatus> {
   return call<AppStatus>('app_status')
 }
 
-/** First run: creates the profile and leaves it unlocked. */
-export function createProfile(passphrase: string, deviceName: string): Promise<void> {
-  return call<void>('create_profile', { passphrase, deviceName })
+/** What a profile is for: a field laptop sends bundles, the office imports them. */
+export type Role = 'field' | 'office'
+
+/** First run: creates the profile (an office one with its age key) and leaves it unlocked. */
+export function createProfile(passphrase: string, deviceName: string, role: Role): Promise<void> {
+  return call<void>('create_profile', { passphrase, deviceName, role })
 }
 
 export function unlock(passphrase: string): Promise<void> {
@@ -169,4 +180,124 @@ export function commitDraft(id: string): Promise<string> {
 
 export function earlierStatements(personId: string): Promise<EarlierStatement[]> {
   return call<EarlierStatement[]>('earlier_statements', { personId })
+}
+
+/** This device's signing key, as the office needs it. */
+export interface DeviceKey {
+  /** minisign's two-line public key file. */
+  minisign: string
+  /** The public key alone (base64), what the office pastes. */
+  public_key: string
+  /** minisign's key id, 16 hex digits, to read out over the phone. */
+  fingerprint: string
+}
+
+/** A signing key this profile trusts (or trusted: `revoked_at` set). */
+export interface TrustedKey {
+  public_key: string
+  key_id: string
+  name: string
+  added_at: string
+  revoked_at: string | null
+}
+
+/** The profile's role, keys and trust. */
+export interface ProfileSettings {
+  role: Role
+  device_name: string
+  device_key: DeviceKey
+  office_recipients: string[]
+  office_recipient: string | null
+  trusted: TrustedKey[]
+}
+
+export function profileSettings(): Promise<ProfileSettings> {
+  return call<ProfileSettings>('profile_settings')
+}
+
+/** Field: adds the office's `age1…` recipient; returns the list now held. */
+export function addOfficeRecipient(recipient: string): Promise<string[]> {
+  return call<string[]>('add_office_recipient', { recipient })
+}
+
+/** Office: trusts a field device's key; returns the trusted list. */
+export function trustDevice(publicKey: string, name: string): Promise<TrustedKey[]> {
+  return call<TrustedKey[]>('trust_device', { publicKey, name })
+}
+
+/** Office: revokes a device key for good; returns the trusted list. */
+export function revokeDevice(keyId: string): Promise<TrustedKey[]> {
+  return call<TrustedKey[]>('revoke_device', { keyId })
+}
+
+export function homeFolder(): Promise<string> {
+  return call<string>('home_folder')
+}
+
+/** Bytes done of a total, as export and import report them. */
+export interface Progress {
+  stage: 'export' | 'verify' | 'import'
+  done: number
+  total: number
+}
+
+/** What a bundle holds. */
+export interface Counts {
+  revisions: number
+  records: number
+  tombstones: number
+  attachments: number
+  attachment_bytes: number
+}
+
+export interface ExportSummary {
+  path: string
+  bundle_id: string
+  sequence: number
+  bundle_sha256: string
+  previous_bundle_sha256: string | null
+  counts: Counts
+  file_bytes: number
+}
+
+export interface Gaps {
+  missing: number[]
+  out_of_order: boolean
+  previous_mismatch: boolean
+  already_imported: boolean
+}
+
+export interface ImportSummary {
+  bundle_id: string
+  device_id: string
+  device_name: string
+  signer: string
+  sequence: number
+  bundle_sha256: string
+  added: number
+  known: number
+  tombstones: number
+  attachments_stored: number
+  conflicts: string[]
+  gaps: Gaps
+}
+
+function progressChannel(onProgress: (p: Progress) => void): Channel<Progress> {
+  const channel = new Channel<Progress>()
+  channel.onmessage = onProgress
+  return channel
+}
+
+/** Field: writes a bundle to `path` (must not exist yet); `all` resends everything. */
+export function exportBundle(
+  path: string,
+  all: boolean,
+  onProgress: (p: Progress) => void,
+): Promise<ExportSummary> {
+  return call<ExportSummary>('export_bundle', { path, all, onProgress: progressChannel(onProgress) })
+}
+
+/** Office: imports one bundle, all of it or nothing. */
+export function importBundle(path: string, onProgress: (p: Progress) => void): Promise<ImportSummary> {
+  return call<ImportSummary>('import_bundle', { path, onProgress: progressChannel(onProgress) })
 }
