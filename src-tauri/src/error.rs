@@ -98,7 +98,7 @@ impl From<fieldcase_core::Error> for ApiError {
                 Code::StoreDamaged
             }
             E::NewerSchema { .. } => Code::NewerVersion,
-            E::Invalid(_) => Code::Invalid,
+            E::Invalid(_) | E::ResolutionDrops { .. } => Code::Invalid,
             E::NotFound { .. } => Code::NotFound,
             E::Conflict { .. } => Code::Conflict,
             E::DiskFull => Code::DiskFull,
@@ -176,6 +176,13 @@ mod tests {
             (Error::ProfileExists("/p".into()), Code::ProfileExists),
             (Error::Sqlite("boom".into()), Code::Internal),
             (Error::Keys("not an age recipient".into()), Code::Invalid),
+            (
+                Error::ResolutionDrops {
+                    id: "1".into(),
+                    fields: vec!["/notes".into()],
+                },
+                Code::Invalid,
+            ),
             (BundleError::NoRecipients.into(), Code::NoRecipient),
             (BundleError::NothingToExport.into(), Code::NothingToExport),
             (BundleError::NotAnOffice.into(), Code::NotAnOffice),
