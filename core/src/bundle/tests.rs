@@ -6,7 +6,7 @@ use crate::error::{BundleError, Error};
 use crate::model::MediaKind;
 use crate::model::{example, RecordKind};
 use crate::store::attachments::NewAttachment;
-use crate::store::tests::temp_store;
+use crate::store::tests::{link_field_to_office, temp_store};
 
 use super::*;
 
@@ -106,12 +106,7 @@ fn a_field_profile_cannot_open_bundles_and_export_needs_a_recipient() {
 fn edits_made_apart_arrive_as_a_listed_conflict_with_both_heads_kept() {
     let (dir, mut field) = temp_store("Field laptop 3");
     let (_odir, mut office) = temp_store("Office");
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     let place = field.add(example(RecordKind::Establishment)).unwrap();
     let first_rev = field.show(place, false).unwrap().heads[0];
     let one = dir.path().join("1.fcb");
@@ -197,12 +192,7 @@ fn profiles_whose_key_the_minisign_crate_made_still_sign_bundles_and_receipts() 
     let mut field = with_key_from_the_minisign_crate(dir.path(), field);
     let (odir, office) = temp_store("Office");
     let mut office = with_key_from_the_minisign_crate(odir.path(), office);
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     field
         .trust_add(&office.device().signing_public_key.clone(), "office")
         .unwrap();
@@ -289,12 +279,7 @@ fn a_damaged_key_box_stops_an_export_without_showing_the_key() {
 fn identical_files_travel_once_and_every_attachment_record_gets_them() {
     let (dir, mut field) = temp_store("Field laptop 3");
     let (_odir, mut office) = temp_store("Office");
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     let place = field.add(example(RecordKind::Establishment)).unwrap();
     // The same photo attached twice (once from the camera, once from a colleague's phone).
     let bytes: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
@@ -331,12 +316,7 @@ fn identical_files_travel_once_and_every_attachment_record_gets_them() {
 fn export_status_follows_export_and_receipt() {
     let (dir, mut field) = temp_store("Field laptop 3");
     let (odir, mut office) = temp_store("Office");
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     field
         .trust_add(&office.device().signing_public_key.clone(), "office")
         .unwrap();
