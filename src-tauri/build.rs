@@ -21,6 +21,7 @@ fn main() {
             "unlock",
             "lock",
             "record_counts",
+            "export_status",
             "list_persons",
             "add_person",
             "save_draft",

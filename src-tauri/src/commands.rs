@@ -11,7 +11,7 @@
 
 use crate::error::{ApiError, Code};
 use crate::session::Session;
-use fieldcase_core::bundle::{ExportOptions, ExportSummary, ImportSummary, Progress};
+use fieldcase_core::bundle::{ExportOptions, ExportStatus, ExportSummary, ImportSummary, Progress};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::{DeviceKey, TrustedKey};
 use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
@@ -125,6 +125,14 @@ pub fn record_counts(session: State<'_, SessionState>) -> Result<Vec<KindCount>,
         .into_iter()
         .map(|(kind, count)| KindCount { kind, count })
         .collect())
+}
+
+/// What awaits export, the last bundle written and the last receipt, for the home screen.
+#[tauri::command]
+pub fn export_status(session: State<'_, SessionState>) -> Result<ExportStatus, ApiError> {
+    Ok(session
+        .with_store(|store| store.export_status())
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// Why there is no store to use: a job has it, or the profile is locked.

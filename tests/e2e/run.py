@@ -487,6 +487,9 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             field.wait("#end").click()
             field.wait("#screen-home", timeout=15)
             check(count_of(field, "interview") == "1", "the interview is recorded")
+            awaiting = field.wait("#awaiting-export")
+            check(awaiting.attr("data-count") == "2", f"person and interview await export: {awaiting.text!r}")
+            check(field.wait("#last-export").attr("data-sequence") == "", "no bundle written yet")
 
             field.wait("#open-export").click()
             field.wait("#export-no-recipient")
@@ -552,6 +555,18 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             err = field.wait("#error", timeout=30)
             check(err.attr("data-code") == "file_exists", f"an existing file is refused: {err.attr('data-code')}")
             check(bundle.read_bytes() == data, "the existing bundle was left as it was")
+
+            field.wait("#export-back").click()
+            last = field.wait("#last-export")
+            check(last.attr("data-sequence") == "1", f"Home shows the last export: {last.text!r}")
+            check(bundle_fp in last.text, f"with its fingerprint: {last.text!r}")
+            awaiting = field.wait("#awaiting-export")
+            check(awaiting.attr("data-count") == "2", "sent, but no receipt yet: still awaiting")
+            check(awaiting.text == "Nothing new awaits export.", f"none unsent: {awaiting.text!r}")
+            check(": 2 changes" in field.wait("#resend").text, "two to send again")
+            check(field.wait("#receipt-awaited").text.endswith("1."), "one bundle awaits its receipt")
+            field.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(field, "home-after-export-en")
 
         # 3. The office: an untrusted bundle is refused; trust the laptop; import.
         with app(office_profile) as office:

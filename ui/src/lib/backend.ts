@@ -115,6 +115,28 @@ export function recordCounts(): Promise<KindCount[]> {
   return call<KindCount[]>('record_counts')
 }
 
+/** A bundle this laptop wrote. */
+export interface SentBundle {
+  bundle_id: string
+  sequence: number
+  bundle_sha256: string
+  created_at: string
+  acknowledged_at: string | null
+}
+
+/** What awaits export, the last bundle written and the last receipt (field laptops). */
+export interface ExportStatus {
+  unacknowledged: number
+  never_exported: number
+  last_export: SentBundle | null
+  bundles_awaiting_receipt: number
+  last_receipt_at: string | null
+}
+
+export function exportStatus(): Promise<ExportStatus> {
+  return call<ExportStatus>('export_status')
+}
+
 /** A person as pickers show them: the pseudonym only. */
 export interface PersonChoice {
   id: string

@@ -162,6 +162,15 @@ const en = {
   'home.noPerson': 'no person chosen',
   'home.resume': 'Resume',
 
+  'home.sending': 'Sending to the office',
+  'home.awaiting': 'Awaiting export: {count} changes not yet in any bundle.',
+  'home.resend': 'Sent without a receipt yet: {count} changes; the next export carries them again.',
+  'home.nothingAwaiting': 'Nothing new awaits export.',
+  'home.lastExport': 'Last export: bundle {sequence}, {time}, fingerprint {fingerprint}.',
+  'home.noExport': 'No bundle written yet.',
+  'home.receiptAwaited': 'Bundles with no receipt from the office yet: {count}.',
+  'home.lastReceipt': 'Last receipt from the office: {time}.',
+
   'iv.title': 'Interview',
   'iv.step.person': 'Who is being interviewed',
   'iv.step.consent': 'Consent',
@@ -427,6 +436,15 @@ const km: Record<Key, string> = {
   'home.draftLabel': '{kind} · {person} · រក្សាទុកនៅ {time}',
   'home.noPerson': 'មិនទាន់ជ្រើសរើសមនុស្ស',
   'home.resume': 'បន្ត',
+
+  'home.sending': 'ការផ្ញើទៅការិយាល័យ',
+  'home.awaiting': 'កំពុងរង់ចាំនាំចេញ៖ ការផ្លាស់ប្ដូរ {count} មិនទាន់នៅក្នុងកញ្ចប់ណាមួយ។',
+  'home.resend': 'បានផ្ញើ ប៉ុន្តែមិនទាន់មានបង្កាន់ដៃ៖ ការផ្លាស់ប្ដូរ {count}; ការនាំចេញបន្ទាប់នឹងផ្ញើវាម្ដងទៀត។',
+  'home.nothingAwaiting': 'គ្មានអ្វីថ្មីរង់ចាំនាំចេញទេ។',
+  'home.lastExport': 'ការនាំចេញចុងក្រោយ៖ កញ្ចប់ទី {sequence}, {time}, លេខសម្គាល់ {fingerprint}។',
+  'home.noExport': 'មិនទាន់បានសរសេរកញ្ចប់ណាមួយនៅឡើយទេ។',
+  'home.receiptAwaited': 'កញ្ចប់ដែលមិនទាន់មានបង្កាន់ដៃពីការិយាល័យ៖ {count}។',
+  'home.lastReceipt': 'បង្កាន់ដៃចុងក្រោយពីការិយាល័យ៖ {time}។',
 
   'iv.title': 'បទសម្ភាសន៍',
   'iv.step.person': 'អ្នកដែលត្រូវសម្ភាសន៍',
