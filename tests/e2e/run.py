@@ -13,6 +13,7 @@ app binary. Prints `N passed, N failed` last; exits 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -725,6 +726,79 @@ def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None
             check(bundle.read_bytes()[:19] == b"age-encryption.org/", "an age file")
 
 
+def test_conflict_resolved_field_by_field(s: Session) -> None:
+    """The office and a laptop change the same establishment apart (real bundles, made with
+    the CLI); at the office the Conflicts screen shows both versions and the fields that
+    differ, and choosing field by field resolves it into one revision with both as parents."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-conflict-") as tmp:
+        tmp_path = Path(tmp)
+        office_p, field_p = tmp_path / "office", tmp_path / "field"
+        fast = "--insecure-fast-kdf-for-tests"
+        cli(office_p, "init", "--device-name", "Phnom Penh office", "--author", "OFF-01", fast)
+        recipient = cli(office_p, "office", "init").strip().splitlines()[-1]
+        cli(field_p, "init", "--device-name", "Team 2 laptop", "--author", "INV-02", fast)
+        cli(field_p, "office", "add-recipient", recipient)
+        key = json.loads(cli(field_p, "--json", "keys", "show"))["public_key"]
+        cli(office_p, "trust", "add", key, "--name", "ឡាន ២")
+        record = tmp_path / "record.json"
+        record.write_text(cli(field_p, "example", "establishment"), encoding="utf-8")
+        place = cli(field_p, "add", "establishment", "--file", str(record)).strip()
+        cli(field_p, "export", "--out", str(tmp_path / "1.fcb"))
+        cli(office_p, "import", str(tmp_path / "1.fcb"))
+
+        def edit(profile: Path, changes: dict) -> None:
+            body = json.loads(cli(profile, "--json", "show", place))["body"]
+            body.update(changes)
+            record.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            cli(profile, "edit", place, "--file", str(record))
+
+        office_name, field_name = "ផ្កាយព្រឹក KTV (office)", "ផ្កាយព្រឹក KTV (laptop)"
+        office_notes, field_notes = "Owner changed in May.", "Guard changed. ឆ្មាំប្តូរ។"
+        edit(office_p, {"name": office_name, "notes": office_notes})
+        edit(field_p, {"name": field_name, "notes": field_notes})
+        cli(field_p, "export", "--out", str(tmp_path / "2.fcb"))
+        cli(office_p, "import", str(tmp_path / "2.fcb"))
+        check(len(json.loads(cli(office_p, "--json", "conflicts"))) == 1, "the import made a conflict")
+
+        with app(office_p) as office:
+            office.wait("#screen-unlock", timeout=30)
+            set_lang(office, "en")
+            unlock(office, PASSPHRASE)
+            office.wait("#screen-home", timeout=30)
+            office.wait("#open-conflicts").click()
+            office.wait(f"#conflicts li[data-id='{place}'] .compare").click()
+            time.sleep(2)
+            office.wait("#versions")
+            versions = [li.text for li in office.find_all("#versions li")]
+            check(len(versions) == 2, f"two versions side by side: {versions!r}")
+            laptop = next(j for j, v in enumerate(versions) if "INV-02" in v)
+            at_office = 1 - laptop
+            name_row = office.wait("#differences tr[data-path='/name']").text
+            check(office_name in name_row and field_name in name_row, f"both names shown: {name_row!r}")
+            office.wait("#differences tr[data-path='/notes']")
+            office.wait(f"#differences tr[data-path='/name'] input[value='{laptop}']").click()
+            office.wait(f"#differences tr[data-path='/notes'] input[value='{at_office}']").click()
+            office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(office, "conflicts-en")
+            set_lang(office, "km")
+            check(KHMER.search(office.wait("#conflicts-title").text) is not None, "Conflicts is Khmer")
+            shot(office, "conflicts-km")
+            set_lang(office, "en")
+            office.wait("#resolve-merge").click()
+            office.wait("#conflicts-resolved", timeout=30)
+            office.wait("#no-conflicts")
+
+        check(json.loads(cli(office_p, "--json", "conflicts")) == [], "no conflict left")
+        shown = json.loads(cli(office_p, "--json", "show", place))
+        check(shown["body"]["name"] == field_name, f"the laptop's name kept: {shown['body']['name']!r}")
+        check(shown["body"]["notes"] == office_notes, f"the office's notes kept: {shown['body']['notes']!r}")
+        check(len(shown["heads"]) == 1, "one version again")
+        history = json.loads(cli(office_p, "--json", "show", place, "--history"))
+        newest = history[-1]
+        check(len(newest["parents"]) == 2, f"the resolution has both versions as parents: {newest['parents']!r}")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
@@ -736,6 +810,7 @@ TESTS = [
     test_minor_needs_guardian_and_panic_saves,
     test_bundle_from_field_to_office,
     test_large_export_shows_progress_and_the_panic_key_works,
+    test_conflict_resolved_field_by_field,
 ]
 
 
@@ -767,6 +842,7 @@ def main() -> int:
                     test_autosave_survives_a_kill,
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,
+                    test_conflict_resolved_field_by_field,
                 ):
                     test(None)  # it opens its own sessions
                 else:

@@ -323,3 +323,70 @@ export function exportBundle(
 export function importBundle(path: string, onProgress: (p: Progress) => void): Promise<ImportSummary> {
   return call<ImportSummary>('import_bundle', { path, onProgress: progressChannel(onProgress) })
 }
+
+/** One version of a record in conflict, as lists show it. */
+export interface ConflictHeadSummary {
+  revision: string
+  device_id: string
+  device_name: string | null
+  author: string
+  created_at: string
+  deleted: boolean
+}
+
+/** A record with two or more versions. */
+export interface ConflictSummary {
+  id: string
+  kind: RecordKind
+  label: string
+  updated_at: string
+  heads: ConflictHeadSummary[]
+}
+
+/** One version with its body (null when it is a deletion or was purged). */
+export interface ConflictHead extends ConflictHeadSummary {
+  parents: string[]
+  body: Record<string, unknown> | null
+  purged: boolean
+}
+
+/** A field (JSON pointer) where the versions differ: one value per version, null where absent. */
+export interface FieldDifference {
+  path: string
+  values: (unknown | null)[]
+  ancestor: unknown | null
+}
+
+export interface ConflictView {
+  id: string
+  kind: RecordKind
+  label: string
+  heads: ConflictHead[]
+  common_ancestor: string | null
+  differences: FieldDifference[]
+  identity_differs: boolean
+}
+
+export type ResolveRequest = { how: 'take'; revision: string } | { how: 'merge'; body: Record<string, unknown> }
+
+export type ResolveOutcome =
+  | { outcome: 'resolved'; id: string; revision: string; parents: string[]; deleted: boolean }
+  | { outcome: 'confirm'; fields: string[] }
+
+export function listConflicts(): Promise<ConflictSummary[]> {
+  return call<ConflictSummary[]>('list_conflicts')
+}
+
+export function showConflict(id: string): Promise<ConflictView> {
+  return call<ConflictView>('show_conflict', { id })
+}
+
+/** Resolves a conflict; a merge dropping a field every version holds comes back as
+ * `confirm` until those fields are passed in `confirmedDrops`. */
+export function resolveConflict(
+  id: string,
+  resolution: ResolveRequest,
+  confirmedDrops: string[] = [],
+): Promise<ResolveOutcome> {
+  return call<ResolveOutcome>('resolve_conflict', { id, resolution, confirmedDrops })
+}
