@@ -25,6 +25,7 @@ fn main() {
             "list_conflicts",
             "show_conflict",
             "resolve_conflict",
+            "device_timelines",
             "list_persons",
             "add_person",
             "save_draft",

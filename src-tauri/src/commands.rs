@@ -14,7 +14,7 @@ use crate::session::Session;
 use fieldcase_core::bundle::{ExportOptions, ExportStatus, ExportSummary, ImportSummary, Progress};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::{
-    ConflictSummary, ConflictView, DeviceKey, Resolution, Resolved, TrustedKey,
+    ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, Resolution, Resolved, TrustedKey,
 };
 use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
 use fieldcase_core::{NewProfile, Passphrase, Profile, Store};
@@ -134,6 +134,14 @@ pub fn record_counts(session: State<'_, SessionState>) -> Result<Vec<KindCount>,
 pub fn export_status(session: State<'_, SessionState>) -> Result<ExportStatus, ApiError> {
     Ok(session
         .with_store(|store| store.export_status())
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// Each trusted device's bundles by sequence, with gaps, last seen and receipts (office).
+#[tauri::command]
+pub fn device_timelines(session: State<'_, SessionState>) -> Result<Vec<DeviceTimeline>, ApiError> {
+    Ok(session
+        .with_store(|store| store.device_timelines())
         .ok_or_else(|| closed(&session))??)
 }
 

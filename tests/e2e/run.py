@@ -726,10 +726,12 @@ def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None
             check(bundle.read_bytes()[:19] == b"age-encryption.org/", "an age file")
 
 
-def test_conflict_resolved_field_by_field(s: Session) -> None:
+def test_office_conflicts_and_devices(s: Session) -> None:
     """The office and a laptop change the same establishment apart (real bundles, made with
     the CLI); at the office the Conflicts screen shows both versions and the fields that
-    differ, and choosing field by field resolves it into one revision with both as parents."""
+    differ, and choosing field by field resolves it into one revision with both as parents.
+    The Devices screen shows the laptop's bundles by number, the one that never arrived,
+    and the receipt written for the first."""
     del s
     with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-conflict-") as tmp:
         tmp_path = Path(tmp)
@@ -741,11 +743,13 @@ def test_conflict_resolved_field_by_field(s: Session) -> None:
         cli(field_p, "office", "add-recipient", recipient)
         key = json.loads(cli(field_p, "--json", "keys", "show"))["public_key"]
         cli(office_p, "trust", "add", key, "--name", "ឡាន ២")
+        key_id = json.loads(cli(office_p, "--json", "trust", "list"))[0]["key_id"]
         record = tmp_path / "record.json"
         record.write_text(cli(field_p, "example", "establishment"), encoding="utf-8")
         place = cli(field_p, "add", "establishment", "--file", str(record)).strip()
         cli(field_p, "export", "--out", str(tmp_path / "1.fcb"))
-        cli(office_p, "import", str(tmp_path / "1.fcb"))
+        first = json.loads(cli(office_p, "--json", "import", str(tmp_path / "1.fcb")))["bundle_id"]
+        cli(office_p, "receipt", first, "--out", str(tmp_path / "receipt-1.json"))
 
         def edit(profile: Path, changes: dict) -> None:
             body = json.loads(cli(profile, "--json", "show", place))["body"]
@@ -760,6 +764,12 @@ def test_conflict_resolved_field_by_field(s: Session) -> None:
         cli(field_p, "export", "--out", str(tmp_path / "2.fcb"))
         cli(office_p, "import", str(tmp_path / "2.fcb"))
         check(len(json.loads(cli(office_p, "--json", "conflicts"))) == 1, "the import made a conflict")
+        # Bundle 3 is lost on the way; bundle 4 arrives.
+        for n in (3, 4):
+            (tmp_path / "person.json").write_text(cli(field_p, "example", "person"), encoding="utf-8")
+            cli(field_p, "add", "person", "--file", str(tmp_path / "person.json"))
+            cli(field_p, "export", "--out", str(tmp_path / f"{n}.fcb"))
+        cli(office_p, "import", str(tmp_path / "4.fcb"))
 
         with app(office_p) as office:
             office.wait("#screen-unlock", timeout=30)
@@ -788,6 +798,25 @@ def test_conflict_resolved_field_by_field(s: Session) -> None:
             office.wait("#resolve-merge").click()
             office.wait("#conflicts-resolved", timeout=30)
             office.wait("#no-conflicts")
+            office.wait("#conflicts-back").click()
+
+            office.wait("#open-devices").click()
+            device = f"#screen-devices article[data-key-id='{key_id}']"
+            check("ឡាន ២" in office.wait(f"{device} h2").text, "the laptop by the name it was trusted under")
+            check("3" in office.wait(f"{device} .missing").text, "the missing bundle is named")
+            statuses = [(li.attr("data-sequence"), li.attr("data-status")) for li in office.find_all(f"{device} .timeline li")]
+            check(
+                statuses == [("1", "received"), ("2", "received"), ("3", "missing"), ("4", "received")],
+                f"bundles by number with the gap: {statuses!r}",
+            )
+            check("receipt written" in office.wait(f"{device} li[data-sequence='1'] .receipts").text, "bundle 1's receipt")
+            check("no receipt" in office.wait(f"{device} li[data-sequence='2'] .receipts").text, "none for bundle 2")
+            office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(office, "devices-en")
+            set_lang(office, "km")
+            check(KHMER.search(office.wait("#devices-title").text) is not None, "Devices is Khmer")
+            shot(office, "devices-km")
+            set_lang(office, "en")
 
         check(json.loads(cli(office_p, "--json", "conflicts")) == [], "no conflict left")
         shown = json.loads(cli(office_p, "--json", "show", place))
@@ -810,7 +839,7 @@ TESTS = [
     test_minor_needs_guardian_and_panic_saves,
     test_bundle_from_field_to_office,
     test_large_export_shows_progress_and_the_panic_key_works,
-    test_conflict_resolved_field_by_field,
+    test_office_conflicts_and_devices,
 ]
 
 
@@ -842,7 +871,7 @@ def main() -> int:
                     test_autosave_survives_a_kill,
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,
-                    test_conflict_resolved_field_by_field,
+                    test_office_conflicts_and_devices,
                 ):
                     test(None)  # it opens its own sessions
                 else:

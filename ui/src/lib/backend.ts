@@ -390,3 +390,50 @@ export function resolveConflict(
 ): Promise<ResolveOutcome> {
   return call<ResolveOutcome>('resolve_conflict', { id, resolution, confirmedDrops })
 }
+
+/** A receipt the office wrote for a bundle. */
+export interface ReceiptWritten {
+  written_at: string
+  revisions: number
+  attachments: number
+  receipt_sha256: string | null
+  from_audit: boolean
+}
+
+/** One sequence number on a device's timeline: a bundle received, or a gap. */
+export interface TimelineEntry {
+  sequence: number
+  status: 'received' | 'missing'
+  bundle_id?: string
+  device_id?: string
+  bundle_sha256?: string
+  written_at?: string
+  imported_at?: string
+  revisions?: number
+  attachments?: number
+  previous_matches?: boolean | null
+  receipts?: ReceiptWritten[]
+}
+
+/** A trusted device (signing key) and what the office has received from it. */
+export interface DeviceTimeline {
+  key_id: string
+  name: string
+  public_key: string
+  trusted_at: string
+  revoked_at: string | null
+  revoked: boolean
+  device_name: string | null
+  device_ids: string[]
+  last_seen: string | null
+  newest_sequence: number | null
+  bundles_received: number
+  missing: number[]
+  without_receipt: number[]
+  receipts_written: number
+  timeline: TimelineEntry[]
+}
+
+export function deviceTimelines(): Promise<DeviceTimeline[]> {
+  return call<DeviceTimeline[]>('device_timelines')
+}
