@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  bareLabel,
   entryKind,
   fieldLabel,
   isEmpty,
@@ -52,6 +53,17 @@ describe('showing a record plainly', () => {
     expect(rows(body).map(([k]) => k)).toEqual(['place'])
     expect(rows(null)).toEqual([])
     expect(isEmpty({ a: '', b: [] })).toBe(true)
+  })
+
+  it('drops the core’s kind name from labels shown beside the kind', () => {
+    expect(bareLabel('interview', 'Interview · 2026-12-01 · office')).toBe('2026-12-01 · office')
+    expect(bareLabel('person', 'Sreymom-07')).toBe('Sreymom-07')
+    expect(bareLabel('person', 'Person · ')).toBe('Person · ')
+  })
+
+  it('shows times as local date and time', () => {
+    expect(plain('2026-12-01T08:44:02.610Z', yesNo, '-')).not.toContain('T08')
+    expect(plain('2026-12-01', yesNo, '-')).toBe('2026-12-01')
   })
 
   it('cuts long Khmer text on whole characters', () => {

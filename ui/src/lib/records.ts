@@ -137,7 +137,10 @@ export function fieldLabel(path: string, label: (key: string) => string | null):
 export function plain(v: unknown, yesNo: [string, string], nothing: string): string {
   if (v === null || v === undefined || v === '') return nothing
   if (typeof v === 'boolean') return v ? yesNo[0] : yesNo[1]
-  if (typeof v === 'string') return /^[a-z0-9]+(_[a-z0-9]+)+$/.test(v) ? words(v) : v
+  if (typeof v === 'string') {
+    if (/^[a-z0-9]+(_[a-z0-9]+)+$/.test(v)) return words(v)
+    return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? timeOf(v) : v
+  }
   if (typeof v === 'number') return String(v)
   if (Array.isArray(v)) {
     const items = v.filter((x) => !isEmpty(x)).map((x) => plain(x, yesNo, nothing))
@@ -147,6 +150,23 @@ export function plain(v: unknown, yesNo: [string, string], nothing: string): str
     .filter(([, x]) => !isEmpty(x))
     .map(([k, x]) => `${words(k)}: ${plain(x, yesNo, nothing)}`)
   return parts.length ? parts.join(', ') : nothing
+}
+
+/** The core's English kind names, which its labels start with (`Interview · 2026-03-20 · shelter`). */
+const CORE_KIND_NAMES: Record<RecordKind, string> = {
+  person: 'Person',
+  establishment: 'Establishment',
+  visit: 'Visit',
+  interview: 'Interview',
+  case: 'Case',
+  referral: 'Referral',
+  attachment: 'Attachment',
+}
+
+/** A label without the core's leading kind name, for screens that show the kind themselves. */
+export function bareLabel(kind: RecordKind, label: string): string {
+  const prefix = `${CORE_KIND_NAMES[kind]} · `
+  return label.startsWith(prefix) && label.length > prefix.length ? label.slice(prefix.length) : label
 }
 
 /** Cuts a long text for a history line, on a character (not a UTF-16 unit) boundary. */
