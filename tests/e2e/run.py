@@ -751,7 +751,12 @@ def test_search_history_and_identity_reveal(s: Session) -> None:
 
             unlock(a, PASSPHRASE)
             a.wait("#screen-home", timeout=30)
-            a.wait("#open-search").click()
+            # Keyboard only: focus the Search button, Enter; the query field has the focus.
+            a.wait("#open-search")
+            a.execute("document.getElementById('open-search').focus()")
+            a.press(ENTER)
+            a.wait("#screen-search")
+            check(a.execute("return document.activeElement.id") == "search-query", "the query field has the focus")
             a.wait("#search-query").type("ភោជនីយដ្ឋាន")  # a Khmer substring of the narrative
             a.press(ENTER)
             hit = a.wait("#search-results li[data-kind='interview']", timeout=15)
@@ -781,6 +786,7 @@ def test_search_history_and_identity_reveal(s: Session) -> None:
             a.wait("#record-open-person").click()
             a.wait("#screen-record[data-kind='person']", timeout=15)
             a.wait("#identity[data-state='hidden']")
+            check(a.wait("#record-interviews li").attr("data-id") == interview, "the person lists the interview")
             check(LEGAL_NAME not in a.wait("#screen-record").text, "identity is hidden at first")
             a.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
             shot(a, "person-identity-hidden-en")

@@ -50,7 +50,9 @@ describe('showing a record plainly', () => {
 
   it('keeps the two voices of an interview apart and skips empty fields', () => {
     const body = { narrative: 'ខ្ញុំ', interviewer_notes: 'calm', person_id: 'x', place: 'shelter', breaks: [], stop_note: '' }
-    expect(rows(body).map(([k]) => k)).toEqual(['place'])
+    expect(rows(body).map(([k]) => k)).toEqual(['/place'])
+    const consent = { consent: { interview: { given: true }, recording: { given: false, at: null } } }
+    expect(rows(consent).map(([k]) => k)).toEqual(['/consent/interview', '/consent/recording'])
     expect(rows(null)).toEqual([])
     expect(isEmpty({ a: '', b: [] })).toBe(true)
   })

@@ -175,10 +175,25 @@ export function shorten(text: string, max = 120): string {
   return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…'
 }
 
-/** The rows of a body to show as plain label/value pairs: non-empty fields not shown apart. */
+/**
+ * The rows of a body to show as plain label/value pairs, each named by its JSON
+ * pointer: non-empty fields not shown apart; a field holding an object (consent,
+ * recruitment…) gives one row per part, so each reads on its own line.
+ */
 export function rows(body: Record<string, unknown> | null): [string, unknown][] {
   if (!body) return []
-  return Object.entries(body).filter(([k, v]) => !APART.has(k) && !isEmpty(v))
+  const out: [string, unknown][] = []
+  for (const [k, v] of Object.entries(body)) {
+    if (APART.has(k) || isEmpty(v)) continue
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      for (const [part, pv] of Object.entries(v as Record<string, unknown>)) {
+        if (!isEmpty(pv)) out.push([`/${k}/${part}`, pv])
+      }
+    } else {
+      out.push([`/${k}`, v])
+    }
+  }
+  return out
 }
 
 /** What one history entry did, as a translation key and its parameter. */
