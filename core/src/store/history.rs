@@ -80,8 +80,14 @@ impl Store {
                 (Some(before), Some(after)) if !rev.deleted => changed_fields(before, after),
                 _ => Vec::new(),
             };
+            // Purged content (either side) says nothing about what changed.
             let identity_changed = match parent {
-                Some(p) => !rev.deleted && rev.body.is_some() && p.identity != rev.identity,
+                Some(p) => {
+                    !rev.deleted
+                        && rev.body.is_some()
+                        && p.body.is_some()
+                        && p.identity != rev.identity
+                }
                 None => false,
             };
             out.push(HistoryEntry {
