@@ -6,7 +6,7 @@ use crate::commands::SessionState;
 use crate::error::ApiError;
 use crate::session::Session;
 use fieldcase_core::model::RecordKind;
-use fieldcase_core::store::{ListCursor, ListPage, RecordHistory, SearchHit};
+use fieldcase_core::store::{ListCursor, ListPage, RecordHistory, RecordView, SearchHit};
 use serde::Serialize;
 use serde_json::Value;
 use tauri::State;
@@ -85,8 +85,69 @@ pub fn reveal_identity(session: State<'_, SessionState>, id: Uuid) -> Result<Val
     let view = session
         .with_store_mut(|store| store.show(id, true))
         .ok_or_else(|| closed(&session))??;
-    Ok(view
-        .body
+    Ok(identity_section(view))
+}
+
+/// The identity section of a revealed view, alone (null if the person has none).
+fn identity_section(view: RecordView) -> Value {
+    view.body
         .and_then(|mut b| b.get_mut("identity").map(Value::take))
-        .unwrap_or(Value::Null))
+        .unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldcase_core::crypto::KdfParams;
+    use fieldcase_core::model::Record;
+    use fieldcase_core::{NewProfile, Passphrase, Profile};
+
+    #[test]
+    fn a_reveal_answers_the_identity_alone_and_is_logged_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Profile::init(
+            dir.path(),
+            &Passphrase::new("river lantern copper 42".into()),
+            &NewProfile {
+                device_name: "test laptop".into(),
+                author: None,
+                kdf: KdfParams::FOR_TESTS_ONLY,
+                unencrypted_for_benchmarks: false,
+            },
+        )
+        .unwrap();
+        let body = serde_json::json!({
+            "pseudonym": "Dara-3", "role": "survivor",
+            "identity": {"legal_name": "Sok Chanthy"}
+        });
+        let id = store
+            .add(Record::from_value(RecordKind::Person, body).unwrap())
+            .unwrap();
+        let hidden = store.record_history(id).unwrap();
+        assert!(!serde_json::to_string(&hidden).unwrap().contains("Chanthy"));
+        let logged = |s: &fieldcase_core::Store| {
+            s.audit_entries()
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "identity_revealed")
+                .count()
+        };
+        assert_eq!(logged(&store), 0);
+        let identity = identity_section(store.show(id, true).unwrap());
+        assert_eq!(identity, serde_json::json!({"legal_name": "Sok Chanthy"}));
+        assert_eq!(logged(&store), 1);
+        let plain = store
+            .add(
+                Record::from_value(
+                    RecordKind::Person,
+                    serde_json::json!({"pseudonym": "Vanna-1", "role": "witness"}),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        assert_eq!(
+            identity_section(store.show(plain, true).unwrap()),
+            Value::Null
+        );
+    }
 }
