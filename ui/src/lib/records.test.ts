@@ -3,6 +3,7 @@ import {
   bareLabel,
   entryKind,
   fieldLabel,
+  fieldOf,
   isEmpty,
   newestFirst,
   plain,
@@ -61,6 +62,17 @@ describe('showing a record plainly', () => {
     expect(bareLabel('interview', 'Interview · 2026-12-01 · office')).toBe('2026-12-01 · office')
     expect(bareLabel('person', 'Sreymom-07')).toBe('Sreymom-07')
     expect(bareLabel('person', 'Person · ')).toBe('Person · ')
+  })
+
+  it('translates codes where their field has a table', () => {
+    const km = (k: string) => (tables.km as Record<string, string>)[k] ?? null
+    expect(plain(['deception'], yesNo, '-', 'ilo_indicators', km)).toBe(tables.km['ilo.deception'])
+    expect(plain([{ role: 'guardian', name_or_code: 'M' }], yesNo, '-', 'people_present', km)).toBe(
+      `role: ${tables.km['role.guardian']}, name or code: M`,
+    )
+    expect(plain('survivor', yesNo, '-', 'role', km)).toBe('survivor')
+    expect(fieldOf('/people_present/1/role')).toBe('role')
+    expect(fieldOf('/ilo_indicators')).toBe('ilo_indicators')
   })
 
   it('shows times as local date and time', () => {

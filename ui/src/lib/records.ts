@@ -133,22 +133,55 @@ export function fieldLabel(path: string, label: (key: string) => string | null):
   )
 }
 
-/** A value as one line of plain text; `yesNo` gives the words for booleans. */
-export function plain(v: unknown, yesNo: [string, string], nothing: string): string {
+/** Which translation table a field's codes are in (`ilo.deception`, `role.guardian`…). */
+const CODE_TABLES: Record<string, string> = {
+  ilo_indicators: 'ilo',
+  role: 'role',
+  language: 'language',
+  languages: 'language',
+}
+
+/** The translation key for a code held in `field`, if that field's codes are translated. */
+export function codeKey(field: string, code: string): string | null {
+  const table = CODE_TABLES[field]
+  return table ? `${table}.${code}` : null
+}
+
+/** The field a pointer names: its last part that is not a list position. */
+export function fieldOf(path: string): string {
+  const parts = path.split('/').filter((p) => p !== '' && !/^\d+$/.test(p))
+  return parts.length ? unescape(parts[parts.length - 1]) : ''
+}
+
+/**
+ * A value as one line of plain text: `yesNo` gives the words for booleans, `nothing`
+ * for an empty value; a code is translated through `lookup` (a translation, or null)
+ * where its field's codes are, else written as words; times are shown locally.
+ */
+export function plain(
+  v: unknown,
+  yesNo: [string, string],
+  nothing: string,
+  field = '',
+  lookup: (key: string) => string | null = () => null,
+): string {
   if (v === null || v === undefined || v === '') return nothing
   if (typeof v === 'boolean') return v ? yesNo[0] : yesNo[1]
   if (typeof v === 'string') {
+    const key = codeKey(field, v)
+    const translated = key ? lookup(key) : null
+    if (translated) return translated
     if (/^[a-z0-9]+(_[a-z0-9]+)+$/.test(v)) return words(v)
     return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? timeOf(v) : v
   }
   if (typeof v === 'number') return String(v)
   if (Array.isArray(v)) {
-    const items = v.filter((x) => !isEmpty(x)).map((x) => plain(x, yesNo, nothing))
+    const items = v.filter((x) => !isEmpty(x)).map((x) => plain(x, yesNo, nothing, field, lookup))
     return items.length ? items.join('; ') : nothing
   }
   const parts = Object.entries(v as Record<string, unknown>)
     .filter(([, x]) => !isEmpty(x))
-    .map(([k, x]) => `${words(k)}: ${plain(x, yesNo, nothing)}`)
+    .map(([k, x]) => `${words(k)}: ${plain(x, yesNo, nothing, k, lookup)}`)
   return parts.length ? parts.join(', ') : nothing
 }
 
