@@ -41,6 +41,11 @@ fn main() {
             "home_folder",
             "export_bundle",
             "import_bundle",
+            // Search, record history, people and the identity reveal (records.rs)
+            "search_records",
+            "record_history",
+            "person_page",
+            "reveal_identity",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

@@ -10,6 +10,7 @@
 
 mod commands;
 mod error;
+mod records;
 mod session;
 
 use session::{KdfChoice, Session};
@@ -61,6 +62,11 @@ fn main() {
             commands::home_folder,
             commands::export_bundle,
             commands::import_bundle,
+            // Search, record history, people and the identity reveal
+            records::search_records,
+            records::record_history,
+            records::person_page,
+            records::reveal_identity,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -133,6 +139,10 @@ mod tests {
                 "allow-home-folder",
                 "allow-export-bundle",
                 "allow-import-bundle",
+                "allow-search-records",
+                "allow-record-history",
+                "allow-person-page",
+                "allow-reveal-identity",
             ]
         );
     }

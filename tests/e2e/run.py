@@ -826,6 +826,133 @@ def test_office_conflicts_and_devices(s: Session) -> None:
         history = json.loads(cli(office_p, "--json", "show", place, "--history"))
         newest = history[-1]
         check(len(newest["parents"]) == 2, f"the resolution has both versions as parents: {newest['parents']!r}")
+LEGAL_NAME = "Sok Chanthy"
+
+
+def test_search_history_and_identity_reveal(s: Session) -> None:
+    """Record an interview; edit it and give the person an identity section (CLI, while the
+    app is locked); search a Khmer substring of the narrative, open the interview, see its
+    history with the edited field; open the person; identity shows only after a button and
+    a confirmation, is logged in the audit chain, and is hidden again after leaving."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-search-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "field"
+        with app(profile) as a:
+            set_lang(a, "en")
+            create_profile(a)
+            start_interview(a, "Sreymom-07")
+            give_consent(a)
+            to_account(a)
+            a.wait("#narrative").type(NARRATIVE_KM)
+            a.wait("#notes").type("Calm at first.")
+            a.wait("#end").click()
+            a.wait("#screen-home", timeout=15)
+            a.wait("#hide-lock").click()
+            a.wait("#screen-unlock", timeout=2)
+
+            # An edit of the interview and an identity for the person, through the CLI.
+
+            interview = json.loads(cli(profile, "--json", "list", "interview"))[0]["id"]
+            body = json.loads(cli(profile, "--json", "show", interview))["body"]
+            body["interviewer_notes"] = "Calm at first; asked for water."
+            (tmp_path / "iv.json").write_text(json.dumps(body, ensure_ascii=False))
+            cli(profile, "edit", interview, "--file", str(tmp_path / "iv.json"))
+            person = json.loads(cli(profile, "--json", "list", "person"))[0]["id"]
+            pbody = json.loads(cli(profile, "--json", "show", person))["body"]
+            pbody["identity"] = {"legal_name": LEGAL_NAME, "birth_date": "2007-04-02"}
+            (tmp_path / "p.json").write_text(json.dumps(pbody, ensure_ascii=False))
+            cli(profile, "edit", person, "--file", str(tmp_path / "p.json"))
+
+            unlock(a, PASSPHRASE)
+            a.wait("#screen-home", timeout=30)
+            # Keyboard only: focus the Search button, Enter; the query field has the focus.
+            a.wait("#open-search")
+            a.execute("document.getElementById('open-search').focus()")
+            a.press(ENTER)
+            a.wait("#screen-search")
+            check(a.execute("return document.activeElement.id") == "search-query", "the query field has the focus")
+            a.wait("#search-query").type("ភោជនីយដ្ឋាន")  # a Khmer substring of the narrative
+            a.press(ENTER)
+            hit = a.wait("#search-results li[data-kind='interview']", timeout=15)
+            check(hit.attr("data-id") == interview, "the interview is found by a Khmer substring")
+            check(LEGAL_NAME not in a.wait("#screen-search").text, "no identity in results")
+            a.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(a, "search-en")
+            set_lang(a, "km")
+            check(KHMER.search(a.wait("#search-title").text) is not None, "Search is Khmer")
+            shot(a, "search-km")
+            set_lang(a, "en")
+            a.wait(f"#search-results li[data-id='{interview}'] .open").click()
+
+            a.wait("#screen-record[data-kind='interview']", timeout=15)
+            check(NARRATIVE_KM in a.wait("#record-narrative").text, "the survivor's words are shown")
+            check("asked for water" in a.wait("#record-notes").text, "the notes are shown apart")
+            entries = a.find_all("#record-history > li")
+            check(len(entries) == 2, f"two revisions in the history: {len(entries)}")
+            newest = a.wait("#record-history > li:first-child").text
+            check("Interviewer’s notes" in newest and "asked for water" in newest, f"the edit: {newest!r}")
+            check("Team 2 laptop" in newest, f"the device is named: {newest!r}")
+            check("Created" in a.wait("#record-history > li:last-child").text, "the first revision created it")
+            a.execute("document.activeElement.blur(); document.getElementById('history-title').scrollIntoView()")
+            shot(a, "record-history-en")
+            set_lang(a, "km")
+            check(KHMER.search(a.wait("#history-title").text) is not None, "the history is Khmer")
+            a.execute("document.getElementById('history-title').scrollIntoView()")
+            shot(a, "record-history-km")
+            set_lang(a, "en")
+
+            a.wait("#record-open-person").click()
+            a.wait("#screen-record[data-kind='person']", timeout=15)
+            a.wait("#identity[data-state='hidden']")
+            check(a.wait("#record-interviews li").attr("data-id") == interview, "the person lists the interview")
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "identity is hidden at first")
+            a.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(a, "person-identity-hidden-en")
+            set_lang(a, "km")
+            check(KHMER.search(a.wait("#identity-show").text) is not None, "the reveal button is Khmer")
+            shot(a, "person-identity-hidden-km")
+            set_lang(a, "en")
+            a.wait("#identity-show").click()
+            check("audit log" in a.wait("#identity-confirm-text").text, "the confirmation says it is logged")
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "not shown before confirming")
+            a.wait("#identity-yes").click()
+            shown = a.wait("#identity-fields", timeout=15).text
+            check(LEGAL_NAME in shown, f"identity shown after confirming: {shown!r}")
+
+            # Leave and come back: hidden again.
+            a.wait("#record-back").click()
+            a.wait("#screen-record[data-kind='interview']", timeout=15)
+            a.wait("#record-open-person").click()
+            a.wait("#identity[data-state='hidden']", timeout=15)
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "hidden again after leaving")
+
+            # The People list opens the same person, hidden.
+            a.wait("#record-back").click()
+            a.wait("#record-back").click()
+            a.wait("#screen-search")
+            a.wait("#search-back").click()
+            a.wait("#open-persons").click()
+            a.wait(f"#persons-list li[data-id='{person}'] .open").click()
+            a.wait("#identity[data-state='hidden']", timeout=15)
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "hidden when opened from People")
+
+            # Reveal, then the panic key: after unlocking, nothing of it is left on screen.
+            a.wait("#identity-show").click()
+            a.wait("#identity-yes").click()
+            a.wait("#identity-fields", timeout=15)
+            a.press(ESCAPE, ESCAPE, pause_ms=100)
+            a.wait("#screen-unlock", timeout=2)
+            check(LEGAL_NAME not in a.execute("return document.body.innerText"), "the panic key hides it")
+
+            log = json.loads(cli(profile, "--json", "audit", "log"))
+            reveals = [e for e in log if e["action"] == "identity_revealed" and e["record_id"] == person]
+            check(len(reveals) == 2, f"each reveal is in the audit chain: {len(reveals)}")
+            check(not [e for e in log if e["action"] == "identity_revealed" and e["record_id"] != person],
+                  "nothing else was revealed")
+            unlock(a, PASSPHRASE)
+            a.wait("#screen-home", timeout=30)
+            check(LEGAL_NAME not in a.execute("return document.body.innerText"), "not back after unlocking")
 
 
 TESTS = [
@@ -840,6 +967,7 @@ TESTS = [
     test_bundle_from_field_to_office,
     test_large_export_shows_progress_and_the_panic_key_works,
     test_office_conflicts_and_devices,
+    test_search_history_and_identity_reveal,
 ]
 
 
@@ -872,6 +1000,7 @@ def main() -> int:
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,
                     test_office_conflicts_and_devices,
+                    test_search_history_and_identity_reveal,
                 ):
                     test(None)  # it opens its own sessions
                 else:

@@ -61,7 +61,8 @@ export function toBackendError(raw: unknown): BackendError {
   return new BackendError('internal', typeof raw === 'string' ? raw : String(raw))
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a command, failures as BackendError (for the typed wrappers in other lib files). */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args)
   } catch (raw) {

@@ -8,6 +8,7 @@
 
 import { derived, writable } from 'svelte/store'
 import type { ErrorCode, RecordKind } from './backend'
+import { recordsEn, recordsKm } from './i18n-records'
 
 export const LANGS = ['en', 'km'] as const
 export type Lang = (typeof LANGS)[number]
@@ -16,6 +17,7 @@ export type Lang = (typeof LANGS)[number]
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', km: 'ខ្មែរ' }
 
 const en = {
+  ...recordsEn,
   'app.name': 'Fieldcase',
   'app.starting': 'Starting…',
   'app.failed': 'Fieldcase could not start.',
@@ -329,6 +331,7 @@ const en = {
 export type Key = keyof typeof en
 
 const km: Record<Key, string> = {
+  ...recordsKm,
   'app.name': 'Fieldcase',
   'app.starting': 'កំពុងចាប់ផ្តើម…',
   'app.failed': 'Fieldcase មិនអាចចាប់ផ្តើមបានទេ។',
