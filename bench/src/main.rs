@@ -2,6 +2,7 @@
 //! it never asserts. See docs/performance.md.
 
 mod reports;
+mod search;
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -75,6 +76,9 @@ fn row(name: &str, value: f64, unit: &'static str, target: Option<(String, bool)
 fn main() -> Result<()> {
     if std::env::args().nth(1).as_deref() == Some("reports") {
         return reports::run(std::env::args().skip(2));
+    }
+    if std::env::args().nth(1).as_deref() == Some("search") {
+        return search::run(std::env::args().skip(2));
     }
     let args = Args::parse();
     if let Some(Child::AttachChild { mib }) = args.child {
