@@ -26,6 +26,10 @@ struct Args {
     /// runs any pending migration).
     #[arg(long, value_name = "DIR")]
     keep: Option<std::path::PathBuf>,
+    /// Also write every search's first page (ids, labels, excerpts), as JSON, to this file (to
+    /// check that a change leaves the results as they were).
+    #[arg(long, value_name = "FILE")]
+    dump: Option<std::path::PathBuf>,
 }
 
 /// Runs the search bench; `args` are the words after `search`.
@@ -73,5 +77,12 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
         println!("search {class:<7} median {median:>7.2} ms   p95 {p95:>7.2} ms   {verdict}");
     }
     println!("load average (1 min), end    {:.2}", super::load_average());
+    if let Some(file) = &args.dump {
+        let mut pages = Vec::new();
+        for (_, q) in super::search_queries(args.queries) {
+            pages.push(serde_json::json!({"query": q, "hits": store.search(&q, 50, 0)?}));
+        }
+        std::fs::write(file, serde_json::to_string_pretty(&pages)?)?;
+    }
     Ok(())
 }
