@@ -2,6 +2,7 @@
 //! it never asserts. See docs/performance.md.
 
 mod reports;
+mod search;
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -75,6 +76,9 @@ fn row(name: &str, value: f64, unit: &'static str, target: Option<(String, bool)
 fn main() -> Result<()> {
     if std::env::args().nth(1).as_deref() == Some("reports") {
         return reports::run(std::env::args().skip(2));
+    }
+    if std::env::args().nth(1).as_deref() == Some("search") {
+        return search::run(std::env::args().skip(2));
     }
     let args = Args::parse();
     if let Some(Child::AttachChild { mib }) = args.child {
@@ -431,8 +435,23 @@ fn time_searches(store: &Store, n: usize) -> Result<Vec<(&'static str, Vec<f64>)
         .collect();
     let mut all = Vec::new();
     let mut hits = 0usize;
-    for i in 0..n {
-        let (class, q): (usize, String) = match i % 5 {
+    for (class, q) in search_queries(n) {
+        let t = Instant::now();
+        let found = store.search(&q, 50, 0)?;
+        let e = ms(t.elapsed());
+        hits += found.len();
+        classes[class].1.push(e);
+        all.push(e);
+    }
+    eprintln!("[bench]   {n} searches, {hits} hits in all");
+    classes.insert(0, ("all", all));
+    Ok(classes)
+}
+
+/// The bench's searches, each with its class (0 Latin, 1 Khmer, 2 rare, 3 absent).
+fn search_queries(n: usize) -> Vec<(usize, String)> {
+    (0..n)
+        .map(|i| match i % 5 {
             0 | 1 => {
                 // a Latin substring, not always a whole word
                 let w = LATIN[i % LATIN.len()];
@@ -445,17 +464,8 @@ fn time_searches(store: &Store, n: usize) -> Result<Vec<(&'static str, Vec<f64>)
             }
             3 => (2, format!("note {}:", (i * 7919) % 50_000)),
             _ => (3, format!("qzx{i}wv")),
-        };
-        let t = Instant::now();
-        let found = store.search(&q, 50, 0)?;
-        let e = ms(t.elapsed());
-        hits += found.len();
-        classes[class].1.push(e);
-        all.push(e);
-    }
-    eprintln!("[bench]   {n} searches, {hits} hits in all");
-    classes.insert(0, ("all", all));
-    Ok(classes)
+        })
+        .collect()
 }
 
 /// Times a page of 50: the first page, a page after a random cursor

@@ -35,6 +35,10 @@ struct Args {
     /// Timed runs of each report.
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Also write both reports, as JSON, to this file (to check that a change leaves them as
+    /// they were).
+    #[arg(long, value_name = "FILE")]
+    dump: Option<std::path::PathBuf>,
 }
 
 const PROVINCES: [&str; 8] = [
@@ -120,6 +124,13 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<()> {
         );
     }
     eprintln!("{}", Value::Array(rows));
+    if let Some(file) = &args.dump {
+        let both = json!({
+            "prevalence": report::prevalence(&store, &prevalence_query)?,
+            "casework": report::casework(&store, &casework_query)?,
+        });
+        std::fs::write(file, serde_json::to_string_pretty(&both)?)?;
+    }
     Ok(())
 }
 

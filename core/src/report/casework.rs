@@ -3,14 +3,14 @@
 //! how often each ILO indicator of forced labour was found and how many cases stand at each
 //! status.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
 use super::{
-    count, count_cell, date_of, log_disclosure, shown, suppress, text, ReportQuery,
+    count, count_cell, date_of, log_disclosure, shown, suppress, text, NumberSet, ReportQuery,
     DEFAULT_MIN_CELL, SUPPRESSED,
 };
 use crate::error::Result;
@@ -88,7 +88,7 @@ pub struct CaseworkReport {
 struct Tally {
     interviews: u64,
     /// The people interviewed, by number.
-    people: HashSet<usize>,
+    people: NumberSet,
     victims: u64,
     referrals_made: u64,
     referrals_completed: u64,
@@ -155,13 +155,17 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
     let mut dates: Vec<NaiveDate> = Vec::new();
     let mut tallies: BTreeMap<(i32, u32), Tally> = BTreeMap::new();
 
-    // Interviews: people are numbered as first seen, so sets hold numbers, not ids, and the
-    // loops allocate only for a new person.
+    // Interviews, with their ILO indicators as a bit set (bit i: `IloIndicator::ALL[i]`). People
+    // are numbered as first seen, so sets hold numbers, not ids, and the loop allocates only for
+    // a new person.
     let mut person_number: HashMap<String, usize> = HashMap::new();
     let mut first_interview: Vec<NaiveDate> = Vec::new();
-    let mut interview_of: HashMap<u128, usize> = HashMap::new();
-    let mut people_in_range: HashSet<usize> = HashSet::new();
-    let mut stmt = conn.prepare_cached("SELECT record_id, day, person_id FROM fact_interviews")?;
+    let mut people_in_range = NumberSet::default();
+    let mut indicator_people = vec![NumberSet::default(); IloIndicator::ALL.len()];
+    let mut indicator_interviews = vec![0u64; IloIndicator::ALL.len()];
+    let known_indicators: u64 = (1 << IloIndicator::ALL.len()) - 1;
+    let mut stmt =
+        conn.prepare_cached("SELECT record_id, day, person_id, ilo FROM fact_interviews")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id = text(r, 0)?.unwrap_or_default();
@@ -186,27 +190,16 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
         tally.interviews += 1;
         tally.people.insert(number);
         people_in_range.insert(number);
-        interview_of.insert(record_number(id)?, number);
-    }
-
-    // ILO indicators of the interviews in the range.
-    let mut indicator_people: Vec<HashSet<usize>> = vec![HashSet::new(); IloIndicator::ALL.len()];
-    let mut indicator_interviews = vec![0u64; IloIndicator::ALL.len()];
-    let mut stmt =
-        conn.prepare_cached("SELECT record_id, indicator FROM fact_interview_indicators")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let id = text(r, 0)?.unwrap_or_default();
-        let Some(person) = interview_of.get(&record_number(id)?) else {
-            continue;
-        };
-        let name = text(r, 1)?.unwrap_or_default();
-        let i = IloIndicator::ALL
-            .iter()
-            .position(|x| x.as_str() == name)
-            .ok_or_else(|| super::damaged(id, "ILO indicator"))?;
-        indicator_interviews[i] += 1;
-        indicator_people[i].insert(*person);
+        let ilo = u64::try_from(r.get::<_, i64>(3)?).unwrap_or(u64::MAX);
+        if ilo & !known_indicators != 0 {
+            return Err(super::damaged(id, "ILO indicator"));
+        }
+        for (i, people) in indicator_people.iter_mut().enumerate() {
+            if ilo & (1 << i) != 0 {
+                indicator_interviews[i] += 1;
+                people.insert(number);
+            }
+        }
     }
 
     // Victims identified: survivors, counted in the period of their first interview.
@@ -367,13 +360,6 @@ pub fn casework(store: &Store, query: &ReportQuery) -> Result<CaseworkReport> {
 /// The day at the start of a fact's date, or the store is damaged.
 fn day_of(day: Option<&str>, record_id: &str) -> Result<NaiveDate> {
     date_of(day.unwrap_or_default(), record_id)
-}
-
-/// A record id as a number, to key maps without copying text.
-fn record_number(id: &str) -> Result<u128> {
-    uuid::Uuid::parse_str(id)
-        .map(|u| u.as_u128())
-        .map_err(|_| super::damaged(id, "id"))
 }
 
 impl CaseworkReport {

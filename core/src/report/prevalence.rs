@@ -3,14 +3,14 @@
 //! visited, the people observed, and the shares 15 and under and 16–17 over the people whose
 //! age band was judged, each with its 95 % Wilson interval. Unweighted.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::json;
 
 use super::{
-    count, count_cell, log_disclosure, share_cells, shown, suppress, text, wilson, PlaceLevel,
-    ReportQuery, Share, DEFAULT_MIN_CELL,
+    count, count_cell, log_disclosure, share_cells, shown, suppress, text, wilson, ymd, NumberSet,
+    PlaceLevel, ReportQuery, Share, DEFAULT_MIN_CELL,
 };
 use crate::error::Result;
 use crate::Store;
@@ -72,7 +72,7 @@ pub struct PrevalenceReport {
 struct Tally {
     visits: u64,
     /// The establishments visited, by number.
-    establishments: HashSet<usize>,
+    establishments: NumberSet,
     bands: [u64; 4],
 }
 
@@ -167,7 +167,7 @@ pub fn prevalence(store: &Store, query: &ReportQuery) -> Result<PrevalenceReport
     while let Some(r) = visits.next()? {
         let date = match text(r, 1)?
             .and_then(|d| d.get(..10))
-            .and_then(|d| d.parse().ok())
+            .and_then(|d| ymd(d).or_else(|| d.parse().ok()))
         {
             Some(date) => date,
             None => return Err(super::damaged(&r.get::<_, String>(0)?, "a date")),

@@ -17,13 +17,7 @@ fn tables(kind: RecordKind) -> &'static [(&'static str, &'static str)] {
     match kind {
         RecordKind::Visit => &[("fact_visits", "report_visit_source")],
         RecordKind::Establishment => &[("fact_establishments", "report_establishment_source")],
-        RecordKind::Interview => &[
-            ("fact_interviews", "report_interview_source"),
-            (
-                "fact_interview_indicators",
-                "report_interview_indicator_source",
-            ),
-        ],
+        RecordKind::Interview => &[("fact_interviews", "report_interview_source")],
         RecordKind::Person => &[("fact_persons", "report_person_source")],
         RecordKind::Referral => &[("fact_referrals", "report_referral_source")],
         RecordKind::Case => &[
@@ -48,6 +42,5 @@ pub(crate) fn refresh(conn: &Connection, kind: RecordKind, record_id: &str) -> R
     Ok(())
 }
 
-#[cfg(test)]
 #[cfg(test)]
 mod tests;

@@ -134,7 +134,7 @@ fn a_receipt_that_cannot_be_recorded_is_not_left_behind() {
     );
 }
 
-/// A store from before the timeline (schema 4) that had already written a receipt: after the
+/// A store from before the timeline (schema 5) that had already written a receipt: after the
 /// upgrade the receipt shows on the timeline, recovered from the audit chain, its file hash and
 /// the device's own name left unknown.
 #[test]
@@ -164,7 +164,7 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
     office
         .write_receipt(id, &dir.path().join("receipt.json"))
         .unwrap();
-    // Back to what a schema-4 store held: the receipt only in the audit chain.
+    // Back to what a schema-5 store held: the receipt only in the audit chain.
     let version_before = migrations::MIGRATIONS
         .iter()
         .position(|m| m.contains("-- device timeline"))

@@ -226,18 +226,26 @@ fn expected(conn: &Connection) -> BTreeSet<String> {
                 ));
             }
             "interview" => {
-                out.insert(format!(
-                    "fact_interviews|{id}|{}|{}",
-                    day(get("started_at")),
-                    text(get("person_id"))
-                ));
+                // The indicators: a bit set on the interview's row (bit i for
+                // `IloIndicator::ALL[i]`), and one row each in the view of the old name.
+                let mut ilo = 0u64;
                 for i in get("ilo_indicators")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
                 {
+                    let bit = crate::model::IloIndicator::ALL
+                        .iter()
+                        .position(|x| Some(x.as_str()) == i.as_str())
+                        .unwrap();
+                    ilo |= 1 << bit;
                     out.insert(format!("fact_interview_indicators|{id}|{}", text(Some(i))));
                 }
+                out.insert(format!(
+                    "fact_interviews|{id}|{}|{}|{ilo}",
+                    day(get("started_at")),
+                    text(get("person_id"))
+                ));
             }
             "person" => {
                 out.insert(format!("fact_persons|{id}|{}", text(get("role"))));
@@ -683,4 +691,80 @@ fn refreshing_one_record_reads_only_that_record() {
             }
         }
     }
+}
+
+/// The version that made the ILO indicators a bit set on the interview facts.
+fn version_with_ilo_bits() -> i64 {
+    MIGRATIONS
+        .iter()
+        .position(|m| m.contains("ALTER TABLE fact_interviews ADD COLUMN ilo"))
+        .unwrap() as i64
+        + 1
+}
+
+#[test]
+fn the_ilo_bits_are_filled_from_the_indicator_rows_of_a_store_with_facts() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    let with_rows = version_with_ilo_bits() - 1;
+    migrations::migrate_to(&mut conn, with_rows).unwrap();
+    let tx = conn.transaction().unwrap();
+    let p1 = foreign(
+        RecordKind::Person,
+        Uuid::now_v7(),
+        vec![],
+        Some(&person("survivor")),
+        "2026-01-01T00:00:00Z",
+    );
+    write_old(&tx, &p1);
+    refresh(&tx, RecordKind::Person, &p1.record_id.to_string()).unwrap();
+    let every: Vec<&str> = crate::model::IloIndicator::ALL
+        .iter()
+        .map(|i| i.as_str())
+        .collect();
+    for (n, ilo) in [
+        json!(every),
+        json!([]),
+        json!(["excessive_overtime", "abuse_of_vulnerability"]),
+        json!(["debt_bondage"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = format!("2026-02-0{}T00:00:00Z", n + 1);
+        let r = interview(p1.record_id, &at, ilo);
+        let rev = foreign(RecordKind::Interview, Uuid::now_v7(), vec![], Some(&r), &at);
+        write_old(&tx, &rev);
+        // The write path of that version: one row per indicator.
+        for (table, source) in [
+            ("fact_interviews", "report_interview_source"),
+            (
+                "fact_interview_indicators",
+                "report_interview_indicator_source",
+            ),
+        ] {
+            tx.execute(
+                &format!("INSERT INTO {table} SELECT * FROM {source} WHERE record_id = ?1"),
+                [rev.record_id.to_string()],
+            )
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    assert_eq!(count(&conn, "fact_interview_indicators"), 14);
+
+    migrations::migrate(&mut conn).unwrap();
+    assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
+    assert_facts_follow_bodies(&conn, "after the bits were filled");
+    let bits: Vec<i64> = conn
+        .prepare("SELECT ilo FROM fact_interviews ORDER BY day")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<std::result::Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        bits,
+        vec![0b111_1111_1111, 0, 0b100_0000_0001, 0b1_0000_0000]
+    );
+    assert_eq!(count(&conn, "fact_interview_indicators"), 14);
 }
