@@ -36,6 +36,11 @@ fn main() {
             "home_folder",
             "export_bundle",
             "import_bundle",
+            // Establishments and visits (visits.rs).
+            "list_establishments",
+            "load_establishment",
+            "save_establishment",
+            "attach_file",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

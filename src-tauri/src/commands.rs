@@ -128,7 +128,7 @@ pub fn record_counts(session: State<'_, SessionState>) -> Result<Vec<KindCount>,
 }
 
 /// Why there is no store to use: a job has it, or the profile is locked.
-fn closed(session: &Session) -> ApiError {
+pub(crate) fn closed(session: &Session) -> ApiError {
     if session.is_busy() {
         ApiError::busy()
     } else {
@@ -403,7 +403,7 @@ impl Throttle {
 }
 
 /// Runs a job on the store on the blocking pool.
-async fn job<T: Send + 'static>(
+pub(crate) async fn job<T: Send + 'static>(
     session: &State<'_, SessionState>,
     f: impl FnOnce(&mut Store) -> Result<T, fieldcase_core::Error> + Send + 'static,
 ) -> Result<T, ApiError> {

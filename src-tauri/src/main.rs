@@ -11,6 +11,7 @@
 mod commands;
 mod error;
 mod session;
+mod visits;
 
 use session::{KdfChoice, Session};
 use std::sync::Arc;
@@ -56,6 +57,10 @@ fn main() {
             commands::home_folder,
             commands::export_bundle,
             commands::import_bundle,
+            visits::list_establishments,
+            visits::load_establishment,
+            visits::save_establishment,
+            visits::attach_file,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -123,6 +128,10 @@ mod tests {
                 "allow-home-folder",
                 "allow-export-bundle",
                 "allow-import-bundle",
+                "allow-list-establishments",
+                "allow-load-establishment",
+                "allow-save-establishment",
+                "allow-attach-file",
             ]
         );
     }

@@ -61,7 +61,9 @@ export function toBackendError(raw: unknown): BackendError {
   return new BackendError('internal', typeof raw === 'string' ? raw : String(raw))
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** Invokes a command, turning a failure into a BackendError. Only the typed wrappers
+ * (here and in the other backend-*.ts modules) use it; components never do. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args)
   } catch (raw) {
