@@ -810,12 +810,15 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             s.wait("#visit-commit").click()
             judged = s.wait("#visit-judged-problem").text
             check("how ages were judged" in judged, f"age judgement refused at its field: {judged!r}")
+            s.execute("document.getElementById('visit-judged-problem').scrollIntoView({block: 'center'})")
+            shot(s, "visit-refusal-en")
             s.wait("#judged-appearance").click()
             s.wait("#visit-commit").click()
             sampling = s.wait("#visit-sampling-problem").text
             check("must not be empty" in sampling, f"sampling refused at its field: {sampling!r}")
             check(s.wait("#visit-stratum").attr("aria-invalid") == "true", "the stratum is marked")
             s.wait("#visit-stratum").type("SHV/karaoke/evening")
+            check(not s.find_all("#visit-sampling-problem"), "fixing the field takes its refusal away")
             choose_option(s, "#visit-confidence", "medium")
             s.wait("#indicator-guards").click()
             s.wait("#indicator-offers_of_minors").click()
@@ -825,7 +828,7 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             s.wait("#followup-action-0").type("Report to AHTJP")
             status = wait_saved(s)
             check(status.startswith("Saved "), f"the draft autosaves: {status!r}")
-            scroll_to_grid = "document.activeElement.blur(); document.getElementById('counts-grid').scrollIntoView()"
+            scroll_to_grid = "document.activeElement.blur(); document.querySelector('fieldset.counts').scrollIntoView()"
             s.execute(scroll_to_grid)
             shot(s, "visit-en")
             set_lang(s, "km")
@@ -917,6 +920,39 @@ def test_visit_draft_survives_a_kill(s: Session) -> None:
             check(again.wait("#total-grand").text == "9", "totals are back")
 
 
+def test_establishment_list_pages(s: Session) -> None:
+    """26 establishments (added with the CLI): the list shows 25, Show more brings the 26th
+    and then goes away."""
+    del s
+    import json
+
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-pages-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "profile"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+        example = json.loads(cli(profile, "example", "establishment"))
+        for i in range(26):
+            example["name"] = f"Place {i:02d}"
+            (tmp_path / "e.json").write_text(json.dumps(example))
+            cli(profile, "add", "establishment", "--file", str(tmp_path / "e.json"))
+        with app(profile) as again:
+            again.wait("#screen-unlock", timeout=30)
+            set_lang(again, "en")
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+            again.wait("#open-establishments").click()
+            again.wait("#est-more")
+            rows = again.find_all("#est-list li")
+            check(len(rows) == 25, f"a first page of 25: {len(rows)}")
+            check(rows[0].text.startswith("Place 25"), f"most recent first: {rows[0].text!r}")
+            again.wait("#est-more").click()
+            wait_text(again, "#est-list", "Place 00")
+            check(len(again.find_all("#est-list li")) == 26, "the second page adds the last one")
+            check(not again.find_all("#est-more"), "no more to show")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
@@ -930,6 +966,7 @@ TESTS = [
     test_large_export_shows_progress_and_the_panic_key_works,
     test_establishment_and_visit_with_attachment,
     test_visit_draft_survives_a_kill,
+    test_establishment_list_pages,
 ]
 
 
@@ -963,6 +1000,7 @@ def main() -> int:
                     test_large_export_shows_progress_and_the_panic_key_works,
                     test_establishment_and_visit_with_attachment,
                     test_visit_draft_survives_a_kill,
+                    test_establishment_list_pages,
                 ):
                     test(None)  # it opens its own sessions
                 else:
