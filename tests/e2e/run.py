@@ -766,6 +766,10 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             create_profile(s)
             s.wait("#open-establishments").click()
             s.wait("#est-none")
+            add_establishment(s, "Closed Place")
+            closed_id = s.execute(
+                "return [...document.querySelectorAll('#est-list li')].find(li => li.textContent.includes('Closed Place')).dataset.id"
+            )
             add_establishment(s, "Golden Star KTV")
             check("saved" in s.wait("#est-notice").text, "the list says it was saved")
             # Edit keeps it one record, with the new value.
@@ -774,7 +778,8 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             s.wait("#est-address").type("Street 230, two doors from the night market")
             s.wait("#est-save").click()
             s.wait("#screen-establishments[data-mode='list']")
-            check(len(s.find_all("#est-list li")) == 1, "an edit is not a second establishment")
+            check(len(s.find_all("#est-list li")) == 2, "an edit is not a third establishment")
+            check(s.wait("#est-list li").text.startswith("Golden Star KTV"), "most recently changed first")
             s.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
             shot(s, "establishments-en")
 
@@ -818,6 +823,12 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             check("must not be empty" in sampling, f"sampling refused at its field: {sampling!r}")
             check(s.wait("#visit-stratum").attr("aria-invalid") == "true", "the stratum is marked")
             s.wait("#visit-stratum").type("SHV/karaoke/evening")
+            s.wait("#visit-replaced").click()
+            choose_option(s, "#visit-replaced-id", closed_id)
+            visited = s.execute(
+                "return [...document.querySelectorAll('#visit-replaced-id option')].map(o => o.textContent)"
+            )
+            check("Golden Star KTV" not in visited, f"the visited place cannot replace itself: {visited}")
             check(not s.find_all("#visit-sampling-problem"), "fixing the field takes its refusal away")
             choose_option(s, "#visit-confidence", "medium")
             s.wait("#indicator-guards").click()
@@ -862,7 +873,7 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             s.wait("#screen-home")
             check(count_of(s, "visit") == "1", "Home counts one visit")
             check(count_of(s, "attachment") == "1", "Home counts one attachment")
-            check(count_of(s, "establishment") == "1", "Home counts one establishment")
+            check(count_of(s, "establishment") == "2", "Home counts two establishments")
             check(not s.find_all("#drafts li"), "the committed draft is gone")
 
         visits = rows_of(json_out(profile, "list", "visit"))
@@ -876,7 +887,11 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
         )
         check(body["indicators"] == ["guards", "offers_of_minors"], f"indicators: {body['indicators']}")
         check(body["team"] == ["INV-07", "INV-12"], f"team: {body['team']}")
-        check(body["sampling"]["stratum"] == "SHV/karaoke/evening", "the stratum")
+        check(
+            body["sampling"]
+            == {"stratum": "SHV/karaoke/evening", "replaced_closed_establishment": True, "replaced_establishment_id": closed_id},
+            f"sampling: {body['sampling']}",
+        )
         check(body["follow_up"] == [{"action": "Report to AHTJP"}], f"follow-up: {body.get('follow_up')}")
         check(body["age_judged_by"] == ["appearance"] and body["age_confidence"] == "medium", "age judgement")
         attachments = rows_of(json_out(profile, "list", "attachment"))

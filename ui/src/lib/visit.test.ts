@@ -27,6 +27,7 @@ function form(over: Partial<VisitForm> = {}): VisitForm {
     ageConfidence: '',
     stratum: 'PNH/karaoke/evening',
     replacedClosed: false,
+    replacedId: '',
     indicators: [],
     narrative: '',
     followUps: [],
@@ -126,6 +127,18 @@ describe('the visit body', () => {
     expect(b.follow_up).toEqual([{ action: 'Tell the police', due: '2026-03-20' }])
   })
 
+  it('names the replaced establishment only when the visited one replaced a closed one', () => {
+    const other = '0190f0e0-0000-7000-8000-000000000002'
+    expect(visitBody(form({ replacedId: other })).sampling).toEqual({ stratum: 'PNH/karaoke/evening' })
+    const b = visitBody(form({ replacedClosed: true, replacedId: other }))
+    expect(b.sampling).toEqual({
+      stratum: 'PNH/karaoke/evening',
+      replaced_closed_establishment: true,
+      replaced_establishment_id: other,
+    })
+    expect(formOf(b, form()).replacedId).toBe(other)
+  })
+
   it('sends a date it cannot read as typed, for the core to name', () => {
     expect(toUtc('14/03/2026', '20:05')).toBe('14/03/2026T20:05')
     expect(toUtc('2026-02-30', '20:05')).toBe('2026-02-30T20:05')
@@ -143,6 +156,8 @@ describe('the visit body', () => {
       end: '21:30',
       grid: g,
       ageJudgedBy: ['appearance'],
+      replacedClosed: true,
+      replacedId: '0190f0e0-0000-7000-8000-000000000002',
       indicators: ['guards'],
       narrative: 'x',
       followUps: [{ action: 'Return in a week', due: '', done: true }],

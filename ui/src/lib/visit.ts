@@ -141,6 +141,8 @@ export interface VisitForm {
   ageConfidence: string
   stratum: string
   replacedClosed: boolean
+  /** The closed establishment this one replaced, if recorded ('' for none). */
+  replacedId: string
   indicators: string[]
   narrative: string
   followUps: FollowUp[]
@@ -212,6 +214,7 @@ export function visitBody(f: VisitForm): Record<string, unknown> {
   if (f.stratum.trim() || f.replacedClosed || f.purpose === 'prevalence_count') {
     const s: Record<string, unknown> = { stratum: f.stratum.trim() }
     if (f.replacedClosed) s.replaced_closed_establishment = true
+    if (f.replacedClosed && f.replacedId) s.replaced_establishment_id = f.replacedId
     b.sampling = s
   }
   if (f.indicators.length > 0) b.indicators = INDICATORS.filter((i) => f.indicators.includes(i))
@@ -243,9 +246,14 @@ export function formOf(b: Record<string, unknown>, base: VisitForm): VisitForm {
   if (Array.isArray(b.team)) f.team = (b.team as unknown[]).map(String).join(', ')
   f.ageJudgedBy = Array.isArray(b.age_judged_by) ? (b.age_judged_by as string[]) : []
   f.ageConfidence = typeof b.age_confidence === 'string' ? b.age_confidence : ''
-  const s = (b.sampling ?? {}) as { stratum?: unknown; replaced_closed_establishment?: unknown }
+  const s = (b.sampling ?? {}) as {
+    stratum?: unknown
+    replaced_closed_establishment?: unknown
+    replaced_establishment_id?: unknown
+  }
   f.stratum = typeof s.stratum === 'string' ? s.stratum : ''
   f.replacedClosed = s.replaced_closed_establishment === true
+  f.replacedId = typeof s.replaced_establishment_id === 'string' ? s.replaced_establishment_id : ''
   f.indicators = Array.isArray(b.indicators) ? (b.indicators as string[]) : []
   f.narrative = typeof b.narrative === 'string' ? b.narrative : ''
   f.followUps = Array.isArray(b.follow_up)
