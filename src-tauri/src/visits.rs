@@ -8,7 +8,7 @@ use crate::commands::{closed, job, resolve_path, SessionState};
 use crate::error::{ApiError, Code};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::attachments::{guess_media, NewAttachment};
-use fieldcase_core::store::{ListCursor, ListPage};
+use fieldcase_core::store::ListCursor;
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, State};
@@ -17,6 +17,34 @@ use uuid::Uuid;
 /// The largest page the establishment list asks for.
 const MAX_PAGE: u32 = 200;
 
+/// An establishment as the list shows it: its name, and what tells two of the same name
+/// apart (type, city or province).
+#[derive(Debug, Clone, Serialize)]
+pub struct EstablishmentRow {
+    /// The record id.
+    pub id: Uuid,
+    /// Its name (the record's label).
+    pub label: String,
+    /// Its type code (`karaoke_bar`…), if the record has one.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// The city, else the province, as recorded.
+    pub place: Option<String>,
+    /// When it was last changed.
+    pub updated_at: String,
+    /// Whether it was edited apart on two devices.
+    pub conflict: bool,
+}
+
+/// A page of establishments and where the next one starts.
+#[derive(Debug, Clone, Serialize)]
+pub struct EstablishmentPage {
+    /// Most recently changed first.
+    pub records: Vec<EstablishmentRow>,
+    /// Set when there may be more: pass it as `after` for the next page.
+    pub next: Option<String>,
+}
+
 /// A page of establishments, most recently changed first, after the cursor `after`
 /// (the previous page's `next`; null for the first page).
 #[tauri::command]
@@ -24,14 +52,41 @@ pub fn list_establishments(
     session: State<'_, SessionState>,
     after: Option<String>,
     limit: u32,
-) -> Result<ListPage, ApiError> {
+) -> Result<EstablishmentPage, ApiError> {
     let cursor = after
         .map(|a| a.parse::<ListCursor>())
         .transpose()
         .map_err(fieldcase_core::Error::from)?;
     let limit = limit.clamp(1, MAX_PAGE);
     Ok(session
-        .with_store(|store| store.list_after(RecordKind::Establishment, limit, cursor.as_ref()))
+        .with_store_mut(
+            |store| -> Result<EstablishmentPage, fieldcase_core::Error> {
+                let page = store.list_after(RecordKind::Establishment, limit, cursor.as_ref())?;
+                let mut records = Vec::with_capacity(page.records.len());
+                for r in page.records {
+                    let body = store.show(r.id, false)?.body.unwrap_or(Value::Null);
+                    let text = |v: Option<&Value>| {
+                        v.and_then(Value::as_str)
+                            .filter(|t| !t.trim().is_empty())
+                            .map(str::to_owned)
+                    };
+                    let location = body.get("location");
+                    records.push(EstablishmentRow {
+                        id: r.id,
+                        label: r.label,
+                        kind: text(body.get("type")),
+                        place: text(location.and_then(|l| l.get("city")))
+                            .or_else(|| text(location.and_then(|l| l.get("province")))),
+                        updated_at: r.updated_at,
+                        conflict: r.conflict,
+                    });
+                }
+                Ok(EstablishmentPage {
+                    records,
+                    next: page.next.map(|c| c.to_string()),
+                })
+            },
+        )
         .ok_or_else(|| closed(&session))??)
 }
 

@@ -719,6 +719,19 @@ def json_out(profile: Path, *args: str):
     return json.loads(cli(profile, *args, "--json"))
 
 
+def wait_profile_free(profile: Path, timeout: float = 15) -> None:
+    """Waits until the CLI can open `profile` (a closed app may take a moment to let go)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            cli(profile, "list", "establishment")
+            return
+        except AssertionError as e:
+            if "exit 6" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 def rows_of(listed) -> list:
     return listed["records"] if isinstance(listed, dict) else listed
 
@@ -876,6 +889,7 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             check(count_of(s, "establishment") == "2", "Home counts two establishments")
             check(not s.find_all("#drafts li"), "the committed draft is gone")
 
+        wait_profile_free(profile)
         visits = rows_of(json_out(profile, "list", "visit"))
         check(len(visits) == 1, f"the CLI lists one visit: {visits}")
         shown = json_out(profile, "show", visits[0]["id"])
@@ -926,6 +940,7 @@ def test_visit_draft_survives_a_kill(s: Session) -> None:
             unlock(again, PASSPHRASE)
             again.wait("#screen-home", timeout=30)
             draft = again.wait("#drafts li")
+            wait_text(again, "#drafts li", "Lucky Beer Garden")
             check("Visit" in draft.text, f"Home lists the visit draft: {draft.text!r}")
             again.wait("#drafts li .resume").click()
             again.wait("#screen-visit[data-state='draft']")
@@ -948,6 +963,7 @@ def test_establishment_list_pages(s: Session) -> None:
             set_lang(first, "en")
             create_profile(first)
         example = json.loads(cli(profile, "example", "establishment"))
+        wait_profile_free(profile)
         for i in range(26):
             example["name"] = f"Place {i:02d}"
             (tmp_path / "e.json").write_text(json.dumps(example))
@@ -961,6 +977,7 @@ def test_establishment_list_pages(s: Session) -> None:
             again.wait("#est-more")
             rows = again.find_all("#est-list li")
             check(len(rows) == 25, f"a first page of 25: {len(rows)}")
+            check("Karaoke bar · Sihanoukville" in rows[0].text, f"type and city shown: {rows[0].text!r}")
             check(rows[0].text.startswith("Place 25"), f"most recent first: {rows[0].text!r}")
             again.wait("#est-more").click()
             wait_text(again, "#est-list", "Place 00")

@@ -2,20 +2,23 @@
 // establishments and attachments by path. Visits are drafts, through
 // saveDraft / commitDraft in backend.ts with kind 'visit'.
 
-import { call, type RecordKind } from './backend'
+import { call } from './backend'
 
-/** A record as lists show it (never identity). */
-export interface RecordSummary {
+/** An establishment as the list shows it. */
+export interface EstablishmentRow {
   id: string
-  kind: RecordKind
   label: string
+  /** Its type code (karaoke_bar…), if recorded. */
+  type: string | null
+  /** The city, else the province. */
+  place: string | null
   updated_at: string
   conflict: boolean
 }
 
-/** A page of a list; `next` is set when there may be more. */
-export interface ListPage {
-  records: RecordSummary[]
+/** A page of establishments; `next` is set when there may be more. */
+export interface EstablishmentPage {
+  records: EstablishmentRow[]
   next: string | null
 }
 
@@ -35,8 +38,8 @@ export interface AttachmentInfo {
 }
 
 /** A page of establishments, most recently changed first; `after` is the last page's `next`. */
-export function listEstablishments(after: string | null, limit: number): Promise<ListPage> {
-  return call<ListPage>('list_establishments', { after, limit })
+export function listEstablishments(after: string | null, limit: number): Promise<EstablishmentPage> {
+  return call<EstablishmentPage>('list_establishments', { after, limit })
 }
 
 export function loadEstablishment(id: string): Promise<EstablishmentView> {

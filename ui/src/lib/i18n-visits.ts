@@ -8,7 +8,7 @@
 
 export const visitsEn = {
   'home.establishments': 'Establishments and visits',
-  'home.visitDraft': 'Visit · saved {time}',
+  'home.visitDraft': 'Visit · {name} · saved {time}',
 
   'est.title': 'Establishments',
   'est.intro': 'Places the team visits, most recently changed first.',
@@ -159,7 +159,7 @@ export type VisitsKey = keyof typeof visitsEn
 
 export const visitsKm: Record<VisitsKey, string> = {
   'home.establishments': 'ទីតាំងអាជីវកម្ម និងការចុះពិនិត្យ',
-  'home.visitDraft': 'ការចុះពិនិត្យ · បានរក្សាទុកនៅ {time}',
+  'home.visitDraft': 'ការចុះពិនិត្យ · {name} · បានរក្សាទុកនៅ {time}',
 
   'est.title': 'ទីតាំងអាជីវកម្ម',
   'est.intro': 'ទីកន្លែងដែលក្រុមចុះពិនិត្យ ដោយទីតាំងដែលទើបកែប្រែចុងក្រោយនៅខាងលើ។',
