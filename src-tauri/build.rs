@@ -21,6 +21,11 @@ fn main() {
             "unlock",
             "lock",
             "record_counts",
+            "export_status",
+            "list_conflicts",
+            "show_conflict",
+            "resolve_conflict",
+            "device_timelines",
             "list_persons",
             "add_person",
             "save_draft",
@@ -36,6 +41,11 @@ fn main() {
             "home_folder",
             "export_bundle",
             "import_bundle",
+            // Search, record history, people and the identity reveal (records.rs)
+            "search_records",
+            "record_history",
+            "person_page",
+            "reveal_identity",
             // Establishments and visits (visits.rs).
             "list_establishments",
             "load_establishment",

@@ -7,10 +7,13 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+mod common;
+use common::{text, Profile};
 
 const PASS: &str = "ផ្កាឈូក lotus at dawn 7";
 const PERSON_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000001";
@@ -25,69 +28,18 @@ const KINDS: [&str; 7] = [
     "attachment",
 ];
 
-struct Prof {
-    dir: tempfile::TempDir,
+struct Prof(Profile);
+
+impl std::ops::Deref for Prof {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        &self.0
+    }
 }
 
 impl Prof {
     fn new(name: &str) -> Prof {
-        let p = Prof {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        p.ok(&[
-            "init",
-            "--device-name",
-            name,
-            "--insecure-fast-kdf-for-tests",
-        ]);
-        p
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_fieldcase"));
-        c.arg("--profile").arg(self.path("profile")).args(args);
-        c.env("FIELDCASE_PASSPHRASE", PASS)
-            .env_remove("FIELDCASE_PROFILE");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).stdin(Stdio::null()).output().unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "fieldcase {args:?} failed ({:?}): {}",
-            out.status.code(),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let s = self.ok(&all);
-        serde_json::from_str(&s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-    }
-    fn add(&self, kind: &str, json: &str) -> String {
-        let mut child = self
-            .cmd(&["add", kind, "--file", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(json.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "add {kind}: {}", text(&out.stderr));
-        text(&out.stdout).trim().to_string()
+        Prof(Profile::init(PASS, &["--device-name", name]))
     }
     /// Every record's full history (identity revealed) and the audit log's length: what an
     /// import must leave exactly as it was when it refuses a bundle.
@@ -109,10 +61,6 @@ impl Prof {
         ));
         out
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
 }
 
 fn sha256(b: &[u8]) -> String {

@@ -5,91 +5,33 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
+
+mod common;
+use common::{code, json, text, Profile};
 
 const PASS: &str = "ស្លឹកឈើ ជ្រុះ នៅរដូវប្រាំង green mango 42";
 const PERSON_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000001";
 const PLACE_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000010";
 
-struct Field {
-    dir: tempfile::TempDir,
+struct Field(Profile);
+
+impl std::ops::Deref for Field {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        &self.0
+    }
 }
 
 impl Field {
     fn new() -> Field {
-        let f = Field {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let out = f.run(&[
-            "init",
-            "--device-name",
-            "Test laptop",
-            "--author",
-            "SW-04",
-            "--insecure-fast-kdf-for-tests",
-        ]);
-        assert!(out.status.success(), "init failed: {}", text(&out.stderr));
-        f
-    }
-    fn profile(&self) -> PathBuf {
-        self.dir.path().join("profile")
-    }
-    fn tmp(&self) -> PathBuf {
-        let t = self.dir.path().join("tmp");
-        std::fs::create_dir_all(&t).unwrap();
-        t
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_fieldcase"));
-        c.arg("--profile").arg(self.profile()).args(args);
-        c.env("FIELDCASE_PASSPHRASE", PASS)
-            .env("TMPDIR", self.tmp())
-            .env_remove("FIELDCASE_PROFILE");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).stdin(Stdio::null()).output().unwrap()
-    }
-    fn run_stdin(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "fieldcase {args:?} failed ({:?}): {}",
-            out.status.code(),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-    fn add(&self, kind: &str, json: &str) -> String {
-        let out = self.run_stdin(&["add", kind, "--file", "-"], json);
-        assert!(
-            out.status.success(),
-            "add {kind} failed: {}",
-            text(&out.stderr)
-        );
-        text(&out.stdout).trim().to_string()
-    }
-    fn example(&self, kind: &str) -> String {
-        self.ok(&["example", kind])
+        Field(Profile::init(
+            PASS,
+            &["--device-name", "Test laptop", "--author", "SW-04"],
+        ))
     }
     /// An establishment, a person and an interview linked to them; returns (person, interview).
     fn interview(&self) -> (String, String) {
@@ -103,31 +45,19 @@ impl Field {
     }
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
 #[test]
 fn a_recorded_interview_with_attachment_history_and_search() {
     let f = Field::new();
     let (person, interview) = f.interview();
     // attach a recording (the example interview has recording consent)
-    let audio = f.dir.path().join("part1.ogg");
+    let audio = f.path("part1.ogg");
     let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
     std::fs::write(&audio, &bytes).unwrap();
     let att = f
         .ok(&["attach", &interview, audio.to_str().unwrap()])
         .trim()
         .to_string();
-    let back = f.dir.path().join("back.ogg");
+    let back = f.path("back.ogg");
     f.ok(&["attachment", "get", &att, "--out", back.to_str().unwrap()]);
     assert_eq!(std::fs::read(&back).unwrap(), bytes);
 
@@ -218,7 +148,7 @@ fn passwd_rewraps_without_rewriting_the_database() {
     let f = Field::new();
     let id = f.add("person", &f.example("person"));
     let db = f.profile().join("store.db");
-    let new_pass = f.dir.path().join("new");
+    let new_pass = f.path("new");
     std::fs::write(&new_pass, "a new long passphrase ថ្មី\n").unwrap();
     let out = f.run(&[
         "passwd",
@@ -310,7 +240,7 @@ fn no_recording_without_recording_consent() {
     );
     interview["consent"]["recording"]["given"] = Value::Bool(false);
     let id = f.add("interview", &interview.to_string());
-    let audio = f.dir.path().join("rec.m4a");
+    let audio = f.path("rec.m4a");
     std::fs::write(&audio, b"not really audio").unwrap();
     let out = f.run(&["attach", &id, audio.to_str().unwrap()]);
     assert_eq!(code(&out), 4, "{}", text(&out.stderr));
@@ -320,7 +250,7 @@ fn no_recording_without_recording_consent() {
         text(&out.stderr)
     );
     // a photo needs no recording consent
-    let photo = f.dir.path().join("room.jpg");
+    let photo = f.path("room.jpg");
     std::fs::write(&photo, b"jpeg-ish").unwrap();
     f.ok(&["attach", &id, photo.to_str().unwrap()]);
     // nothing of the refused recording is left behind
@@ -461,7 +391,7 @@ fn kill_9_during_writes_loses_nothing_that_was_reported() {
 fn a_full_disk_mid_attachment_rolls_back() {
     let f = Field::new();
     let (_, interview) = f.interview();
-    let big = f.dir.path().join("long.ogg");
+    let big = f.path("long.ogg");
     std::fs::write(&big, vec![7u8; 6 * 1024 * 1024]).unwrap();
     let before: Vec<_> = std::fs::read_dir(f.profile().join("attachments"))
         .map(|d| d.count())
@@ -558,11 +488,7 @@ fn no_plaintext_outside_the_encrypted_store() {
     body["narrative"] = Value::String(format!("{khmer} {latin} narrative"));
     let out = f.run_stdin(&["edit", &interview, "--file", "-"], &body.to_string());
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let file = f
-        .dir
-        .path()
-        .join("outside")
-        .join(format!("{latin}-{khmer}.txt"));
+    let file = f.path("outside").join(format!("{latin}-{khmer}.txt"));
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(
         &file,

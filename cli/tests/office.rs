@@ -4,80 +4,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::{json, Value};
+
+mod common;
+use common::{text, Profile};
 
 const PASS: &str = "ព្រះអាទិត្យរះ sunrise over Tonle Sap 3";
 
-struct Prof {
-    dir: tempfile::TempDir,
+struct Prof(Profile);
+
+impl std::ops::Deref for Prof {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        &self.0
+    }
 }
 
 impl Prof {
     fn new(name: &str, author: &str) -> Prof {
-        let p = Prof {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        p.ok(&[
-            "init",
-            "--device-name",
-            name,
-            "--author",
-            author,
-            "--insecure-fast-kdf-for-tests",
-        ]);
-        p
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        Prof(Profile::init(
+            PASS,
+            &["--device-name", name, "--author", author],
+        ))
     }
     fn p(&self, name: &str) -> String {
         self.path(name).to_str().unwrap().to_string()
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_fieldcase"));
-        c.arg("--profile").arg(self.path("profile")).args(args);
-        c.env("FIELDCASE_PASSPHRASE", PASS)
-            .env_remove("FIELDCASE_PROFILE");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).stdin(Stdio::null()).output().unwrap()
-    }
-    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "fieldcase {args:?} failed ({:?}): {}",
-            out.status.code(),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let s = self.ok(&all);
-        serde_json::from_str(&s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
     }
     /// Fails with `code`; returns stderr.
     fn fails(&self, args: &[&str], code: i32) -> String {
@@ -92,7 +43,7 @@ impl Prof {
         text(&out.stderr)
     }
     fn add(&self, kind: &str, body: &Value) -> String {
-        let out = self.run_with_input(&["add", kind, "--file", "-"], &body.to_string());
+        let out = self.run_stdin(&["add", kind, "--file", "-"], &body.to_string());
         assert!(out.status.success(), "add {kind}: {}", text(&out.stderr));
         text(&out.stdout).trim().to_string()
     }
@@ -100,7 +51,7 @@ impl Prof {
     fn edit(&self, id: &str, changes: Value) {
         let mut body = self.json(&["show", id])["body"].clone();
         merge(&mut body, &changes);
-        let out = self.run_with_input(&["edit", id, "--file", "-"], &body.to_string());
+        let out = self.run_stdin(&["edit", id, "--file", "-"], &body.to_string());
         assert!(out.status.success(), "edit: {}", text(&out.stderr));
     }
     fn audit_actions(&self) -> Vec<String> {
@@ -121,10 +72,6 @@ fn merge(body: &mut Value, changes: &Value) {
             body[k] = v.clone();
         }
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
 }
 
 /// A field laptop and an office that trust each other.
@@ -385,7 +332,7 @@ fn a_conflict_from_bundles_is_listed_and_shown_field_by_field() {
     );
     // The list marks it too, and a plain edit is refused until it is resolved.
     assert_eq!(w.office.json(&["list", "person"])[0]["conflict"], true);
-    let out = w.office.run_with_input(
+    let out = w.office.run_stdin(
         &["edit", &person, "--file", "-"],
         &view["heads"][0]["body"].to_string(),
     );
@@ -492,7 +439,7 @@ fn a_merge_that_drops_a_value_both_versions_hold_is_refused_until_confirmed() {
     );
 
     // From standard input, with the field confirmed.
-    let out = w.office.run_with_input(
+    let out = w.office.run_stdin(
         &[
             "--json",
             "resolve",

@@ -3,73 +3,30 @@
 // Helpers outside #[test] functions unwrap too; clippy's allow-unwrap-in-tests does not reach them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
 use serde_json::{json, Value};
 
+mod common;
+use common::{text, Profile};
+
 const PASS: &str = "ផ្កាឈូក lotus at dawn 7";
 
-struct Office {
-    dir: tempfile::TempDir,
-}
+struct Office(Profile);
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+impl std::ops::Deref for Office {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        &self.0
+    }
 }
 
 impl Office {
     fn new() -> Office {
-        let o = Office {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        o.ok(&[
-            "init",
-            "--device-name",
-            "Office",
-            "--insecure-fast-kdf-for-tests",
-        ]);
-        o
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_fieldcase"));
-        c.arg("--profile").arg(self.path("profile")).args(args);
-        c.env("FIELDCASE_PASSPHRASE", PASS)
-            .env_remove("FIELDCASE_PROFILE");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).stdin(Stdio::null()).output().unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "fieldcase {args:?} failed ({:?}): {}",
-            out.status.code(),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
+        Office(Profile::init(PASS, &["--device-name", "Office"]))
     }
     fn add(&self, kind: &str, body: &Value) -> String {
-        let mut child = self
-            .cmd(&["--json", "add", kind, "--file", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(body.to_string().as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = self.run_stdin(&["--json", "add", kind, "--file", "-"], &body.to_string());
         assert!(out.status.success(), "add {kind}: {}", text(&out.stderr));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v["id"].as_str().unwrap().to_string()

@@ -12,52 +12,28 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+mod common;
+use common::{code, json, text, Profile, BIN};
+
 const PASS: &str = "ព្រះអាទិត្យ រះ sunrise over the river 17";
 const PERSON_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000001";
 const PLACE_PLACEHOLDER: &str = "0195f3a0-0000-7000-8000-000000000010";
-const BIN: &str = env!("CARGO_BIN_EXE_fieldcase");
 
-struct Field {
-    dir: tempfile::TempDir,
+struct Field(Profile);
+
+impl std::ops::Deref for Field {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        &self.0
+    }
 }
 
 impl Field {
     fn new() -> Field {
-        let f = Field {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        f.ok(&[
-            "init",
-            "--device-name",
-            "Test laptop",
-            "--author",
-            "INV-02",
-            "--insecure-fast-kdf-for-tests",
-        ]);
-        f
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn profile(&self) -> PathBuf {
-        self.path("profile")
-    }
-    fn tmp(&self) -> PathBuf {
-        let t = self.path("tmp");
-        std::fs::create_dir_all(&t).unwrap();
-        t
-    }
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.arg("--profile").arg(self.profile()).args(args);
-        c.env("FIELDCASE_PASSPHRASE", PASS)
-            .env("TMPDIR", self.tmp())
-            .env_remove("FIELDCASE_PROFILE")
-            .env_remove("FIELDCASE_NEW_PASSPHRASE");
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).stdin(Stdio::null()).output().unwrap()
+        Field(Profile::init(
+            PASS,
+            &["--device-name", "Test laptop", "--author", "INV-02"],
+        ))
     }
     fn run_with(&self, pass: &str, args: &[&str]) -> Output {
         self.cmd(args)
@@ -84,16 +60,6 @@ impl Field {
             .output()
             .unwrap()
     }
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "fieldcase {args:?} failed ({:?}): {}",
-            out.status.code(),
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
     fn write(&self, name: &str, contents: &str) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, contents).unwrap();
@@ -104,9 +70,6 @@ impl Field {
         self.ok(&["add", kind, "--file", file.to_str().unwrap()])
             .trim()
             .to_string()
-    }
-    fn example(&self, kind: &str) -> String {
-        self.ok(&["example", kind])
     }
     /// An establishment, a person and an interview naming both: (establishment, person, interview).
     fn interview(&self) -> (String, String, String) {
@@ -130,18 +93,6 @@ impl Field {
         let report = store.audit_verify().unwrap();
         assert!(report.is_intact(), "audit chain broken: {report:?}");
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_string()
-}
-
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
 }
 
 /// A small xorshift, so the "random" kill moments are the same on every run.

@@ -11,9 +11,11 @@
 
 use crate::error::{ApiError, Code};
 use crate::session::Session;
-use fieldcase_core::bundle::{ExportOptions, ExportSummary, ImportSummary, Progress};
+use fieldcase_core::bundle::{ExportOptions, ExportStatus, ExportSummary, ImportSummary, Progress};
 use fieldcase_core::model::{Record, RecordKind};
-use fieldcase_core::store::{DeviceKey, TrustedKey};
+use fieldcase_core::store::{
+    ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, Resolution, Resolved, TrustedKey,
+};
 use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
 use fieldcase_core::{NewProfile, Passphrase, Profile, Store};
 use serde::{Deserialize, Serialize};
@@ -125,6 +127,90 @@ pub fn record_counts(session: State<'_, SessionState>) -> Result<Vec<KindCount>,
         .into_iter()
         .map(|(kind, count)| KindCount { kind, count })
         .collect())
+}
+
+/// What awaits export, the last bundle written and the last receipt, for the home screen.
+#[tauri::command]
+pub fn export_status(session: State<'_, SessionState>) -> Result<ExportStatus, ApiError> {
+    Ok(session
+        .with_store(|store| store.export_status())
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// Each trusted device's bundles by sequence, with gaps, last seen and receipts (office).
+#[tauri::command]
+pub fn device_timelines(session: State<'_, SessionState>) -> Result<Vec<DeviceTimeline>, ApiError> {
+    Ok(session
+        .with_store(|store| store.device_timelines())
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// The records with two or more versions (edits made apart that met at the office).
+#[tauri::command]
+pub fn list_conflicts(session: State<'_, SessionState>) -> Result<Vec<ConflictSummary>, ApiError> {
+    Ok(session
+        .with_store(|store| store.conflicts())
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// One record in conflict: its versions side by side and the fields where they differ.
+#[tauri::command]
+pub fn show_conflict(session: State<'_, SessionState>, id: Uuid) -> Result<ConflictView, ApiError> {
+    Ok(session
+        .with_store(|store| store.conflict(id))
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// How the UI resolves a conflict: one version whole, or a merged body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "how")]
+pub enum ResolveRequest {
+    /// Take this version (a head revision) whole.
+    Take { revision: Uuid },
+    /// The record as it should now be.
+    Merge { body: Value },
+}
+
+/// What resolving did: done, or which fields it would drop, for the user to confirm first.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum ResolveOutcome {
+    /// Resolved: the new revision has every version as a parent.
+    Resolved(Resolved),
+    /// Nothing written: these fields, present in every version, would be dropped.
+    Confirm { fields: Vec<String> },
+}
+
+/// Resolves a conflict. A merge that would drop a value every version holds comes back as
+/// `confirm` with the fields, unless they are in `confirmed_drops`.
+#[tauri::command]
+pub fn resolve_conflict(
+    session: State<'_, SessionState>,
+    id: Uuid,
+    resolution: ResolveRequest,
+    confirmed_drops: Vec<String>,
+) -> Result<ResolveOutcome, ApiError> {
+    let resolution = match resolution {
+        ResolveRequest::Take { revision } => Resolution::Take(revision),
+        ResolveRequest::Merge { body } => {
+            let kind = session
+                .with_store(|store| store.conflict(id).map(|view| view.kind))
+                .ok_or_else(|| closed(&session))??;
+            Resolution::Merged(Box::new(
+                Record::from_value(kind, body).map_err(fieldcase_core::Error::from)?,
+            ))
+        }
+    };
+    match session
+        .with_store_mut(|store| store.resolve_conflict(id, resolution, &confirmed_drops))
+        .ok_or_else(|| closed(&session))?
+    {
+        Ok(resolved) => Ok(ResolveOutcome::Resolved(resolved)),
+        Err(fieldcase_core::Error::ResolutionDrops { fields, .. }) => {
+            Ok(ResolveOutcome::Confirm { fields })
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Why there is no store to use: a job has it, or the profile is locked.

@@ -10,6 +10,7 @@
 
 mod commands;
 mod error;
+mod records;
 mod session;
 mod visits;
 
@@ -42,6 +43,11 @@ fn main() {
             commands::unlock,
             commands::lock,
             commands::record_counts,
+            commands::export_status,
+            commands::list_conflicts,
+            commands::show_conflict,
+            commands::resolve_conflict,
+            commands::device_timelines,
             commands::list_persons,
             commands::add_person,
             commands::save_draft,
@@ -57,6 +63,11 @@ fn main() {
             commands::home_folder,
             commands::export_bundle,
             commands::import_bundle,
+            // Search, record history, people and the identity reveal
+            records::search_records,
+            records::record_history,
+            records::person_page,
+            records::reveal_identity,
             visits::list_establishments,
             visits::load_establishment,
             visits::save_establishment,
@@ -113,6 +124,11 @@ mod tests {
                 "allow-unlock",
                 "allow-lock",
                 "allow-record-counts",
+                "allow-export-status",
+                "allow-list-conflicts",
+                "allow-show-conflict",
+                "allow-resolve-conflict",
+                "allow-device-timelines",
                 "allow-list-persons",
                 "allow-add-person",
                 "allow-save-draft",
@@ -128,6 +144,10 @@ mod tests {
                 "allow-home-folder",
                 "allow-export-bundle",
                 "allow-import-bundle",
+                "allow-search-records",
+                "allow-record-history",
+                "allow-person-page",
+                "allow-reveal-identity",
                 "allow-list-establishments",
                 "allow-load-establishment",
                 "allow-save-establishment",

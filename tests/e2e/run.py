@@ -13,6 +13,7 @@ app binary. Prints `N passed, N failed` last; exits 1 on any failure.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -487,6 +488,9 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             field.wait("#end").click()
             field.wait("#screen-home", timeout=15)
             check(count_of(field, "interview") == "1", "the interview is recorded")
+            awaiting = field.wait("#awaiting-export")
+            check(awaiting.attr("data-count") == "2", f"person and interview await export: {awaiting.text!r}")
+            check(field.wait("#last-export").attr("data-sequence") == "", "no bundle written yet")
 
             field.wait("#open-export").click()
             field.wait("#export-no-recipient")
@@ -552,6 +556,18 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             err = field.wait("#error", timeout=30)
             check(err.attr("data-code") == "file_exists", f"an existing file is refused: {err.attr('data-code')}")
             check(bundle.read_bytes() == data, "the existing bundle was left as it was")
+
+            field.wait("#export-back").click()
+            last = field.wait("#last-export")
+            check(last.attr("data-sequence") == "1", f"Home shows the last export: {last.text!r}")
+            check(bundle_fp in last.text, f"with its fingerprint: {last.text!r}")
+            awaiting = field.wait("#awaiting-export")
+            check(awaiting.attr("data-count") == "2", "sent, but no receipt yet: still awaiting")
+            check(awaiting.text == "Nothing new awaits export.", f"none unsent: {awaiting.text!r}")
+            check(": 2 changes" in field.wait("#resend").text, "two to send again")
+            check(field.wait("#receipt-awaited").text.endswith("1."), "one bundle awaits its receipt")
+            field.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(field, "home-after-export-en")
 
         # 3. The office: an untrusted bundle is refused; trust the laptop; import.
         with app(office_profile) as office:
@@ -710,6 +726,233 @@ def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None
             check(bundle.read_bytes()[:19] == b"age-encryption.org/", "an age file")
 
 
+def test_office_conflicts_and_devices(s: Session) -> None:
+    """The office and a laptop change the same establishment apart (real bundles, made with
+    the CLI); at the office the Conflicts screen shows both versions and the fields that
+    differ, and choosing field by field resolves it into one revision with both as parents.
+    The Devices screen shows the laptop's bundles by number, the one that never arrived,
+    and the receipt written for the first."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-conflict-") as tmp:
+        tmp_path = Path(tmp)
+        office_p, field_p = tmp_path / "office", tmp_path / "field"
+        fast = "--insecure-fast-kdf-for-tests"
+        cli(office_p, "init", "--device-name", "Phnom Penh office", "--author", "OFF-01", fast)
+        recipient = cli(office_p, "office", "init").strip().splitlines()[-1]
+        cli(field_p, "init", "--device-name", "Team 2 laptop", "--author", "INV-02", fast)
+        cli(field_p, "office", "add-recipient", recipient)
+        key = json.loads(cli(field_p, "--json", "keys", "show"))["public_key"]
+        cli(office_p, "trust", "add", key, "--name", "ឡាន ២")
+        key_id = json.loads(cli(office_p, "--json", "trust", "list"))[0]["key_id"]
+        record = tmp_path / "record.json"
+        record.write_text(cli(field_p, "example", "establishment"), encoding="utf-8")
+        place = cli(field_p, "add", "establishment", "--file", str(record)).strip()
+        cli(field_p, "export", "--out", str(tmp_path / "1.fcb"))
+        first = json.loads(cli(office_p, "--json", "import", str(tmp_path / "1.fcb")))["bundle_id"]
+        cli(office_p, "receipt", first, "--out", str(tmp_path / "receipt-1.json"))
+
+        def edit(profile: Path, changes: dict) -> None:
+            body = json.loads(cli(profile, "--json", "show", place))["body"]
+            body.update(changes)
+            record.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            cli(profile, "edit", place, "--file", str(record))
+
+        office_name, field_name = "ផ្កាយព្រឹក KTV (office)", "ផ្កាយព្រឹក KTV (laptop)"
+        office_notes, field_notes = "Owner changed in May.", "Guard changed. ឆ្មាំប្តូរ។"
+        edit(office_p, {"name": office_name, "notes": office_notes})
+        edit(field_p, {"name": field_name, "notes": field_notes})
+        cli(field_p, "export", "--out", str(tmp_path / "2.fcb"))
+        cli(office_p, "import", str(tmp_path / "2.fcb"))
+        check(len(json.loads(cli(office_p, "--json", "conflicts"))) == 1, "the import made a conflict")
+        # Bundle 3 is lost on the way; bundle 4 arrives.
+        for n in (3, 4):
+            (tmp_path / "person.json").write_text(cli(field_p, "example", "person"), encoding="utf-8")
+            cli(field_p, "add", "person", "--file", str(tmp_path / "person.json"))
+            cli(field_p, "export", "--out", str(tmp_path / f"{n}.fcb"))
+        cli(office_p, "import", str(tmp_path / "4.fcb"))
+
+        with app(office_p) as office:
+            office.wait("#screen-unlock", timeout=30)
+            set_lang(office, "en")
+            unlock(office, PASSPHRASE)
+            office.wait("#screen-home", timeout=30)
+            office.wait("#open-conflicts").click()
+            office.wait(f"#conflicts li[data-id='{place}'] .compare").click()
+            time.sleep(2)
+            office.wait("#versions")
+            versions = [li.text for li in office.find_all("#versions li")]
+            check(len(versions) == 2, f"two versions side by side: {versions!r}")
+            laptop = next(j for j, v in enumerate(versions) if "INV-02" in v)
+            at_office = 1 - laptop
+            name_row = office.wait("#differences tr[data-path='/name']").text
+            check(office_name in name_row and field_name in name_row, f"both names shown: {name_row!r}")
+            office.wait("#differences tr[data-path='/notes']")
+            office.wait(f"#differences tr[data-path='/name'] input[value='{laptop}']").click()
+            office.wait(f"#differences tr[data-path='/notes'] input[value='{at_office}']").click()
+            office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(office, "conflicts-en")
+            set_lang(office, "km")
+            check(KHMER.search(office.wait("#conflicts-title").text) is not None, "Conflicts is Khmer")
+            shot(office, "conflicts-km")
+            set_lang(office, "en")
+            office.wait("#resolve-merge").click()
+            office.wait("#conflicts-resolved", timeout=30)
+            office.wait("#no-conflicts")
+            office.wait("#conflicts-back").click()
+
+            office.wait("#open-devices").click()
+            device = f"#screen-devices article[data-key-id='{key_id}']"
+            check("ឡាន ២" in office.wait(f"{device} h2").text, "the laptop by the name it was trusted under")
+            check("3" in office.wait(f"{device} .missing").text, "the missing bundle is named")
+            statuses = [(li.attr("data-sequence"), li.attr("data-status")) for li in office.find_all(f"{device} .timeline li")]
+            check(
+                statuses == [("1", "received"), ("2", "received"), ("3", "missing"), ("4", "received")],
+                f"bundles by number with the gap: {statuses!r}",
+            )
+            check("receipt written" in office.wait(f"{device} li[data-sequence='1'] .receipts").text, "bundle 1's receipt")
+            check("no receipt" in office.wait(f"{device} li[data-sequence='2'] .receipts").text, "none for bundle 2")
+            office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(office, "devices-en")
+            set_lang(office, "km")
+            check(KHMER.search(office.wait("#devices-title").text) is not None, "Devices is Khmer")
+            shot(office, "devices-km")
+            set_lang(office, "en")
+
+        check(json.loads(cli(office_p, "--json", "conflicts")) == [], "no conflict left")
+        shown = json.loads(cli(office_p, "--json", "show", place))
+        check(shown["body"]["name"] == field_name, f"the laptop's name kept: {shown['body']['name']!r}")
+        check(shown["body"]["notes"] == office_notes, f"the office's notes kept: {shown['body']['notes']!r}")
+        check(len(shown["heads"]) == 1, "one version again")
+        history = json.loads(cli(office_p, "--json", "show", place, "--history"))
+        newest = history[-1]
+        check(len(newest["parents"]) == 2, f"the resolution has both versions as parents: {newest['parents']!r}")
+LEGAL_NAME = "Sok Chanthy"
+
+
+def test_search_history_and_identity_reveal(s: Session) -> None:
+    """Record an interview; edit it and give the person an identity section (CLI, while the
+    app is locked); search a Khmer substring of the narrative, open the interview, see its
+    history with the edited field; open the person; identity shows only after a button and
+    a confirmation, is logged in the audit chain, and is hidden again after leaving."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-search-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "field"
+        with app(profile) as a:
+            set_lang(a, "en")
+            create_profile(a)
+            start_interview(a, "Sreymom-07")
+            give_consent(a)
+            to_account(a)
+            a.wait("#narrative").type(NARRATIVE_KM)
+            a.wait("#notes").type("Calm at first.")
+            a.wait("#end").click()
+            a.wait("#screen-home", timeout=15)
+            a.wait("#hide-lock").click()
+            a.wait("#screen-unlock", timeout=2)
+
+            # An edit of the interview and an identity for the person, through the CLI.
+
+            interview = json.loads(cli(profile, "--json", "list", "interview"))[0]["id"]
+            body = json.loads(cli(profile, "--json", "show", interview))["body"]
+            body["interviewer_notes"] = "Calm at first; asked for water."
+            (tmp_path / "iv.json").write_text(json.dumps(body, ensure_ascii=False))
+            cli(profile, "edit", interview, "--file", str(tmp_path / "iv.json"))
+            person = json.loads(cli(profile, "--json", "list", "person"))[0]["id"]
+            pbody = json.loads(cli(profile, "--json", "show", person))["body"]
+            pbody["identity"] = {"legal_name": LEGAL_NAME, "birth_date": "2007-04-02"}
+            (tmp_path / "p.json").write_text(json.dumps(pbody, ensure_ascii=False))
+            cli(profile, "edit", person, "--file", str(tmp_path / "p.json"))
+
+            unlock(a, PASSPHRASE)
+            a.wait("#screen-home", timeout=30)
+            # Keyboard only: focus the Search button, Enter; the query field has the focus.
+            a.wait("#open-search")
+            a.execute("document.getElementById('open-search').focus()")
+            a.press(ENTER)
+            a.wait("#screen-search")
+            check(a.execute("return document.activeElement.id") == "search-query", "the query field has the focus")
+            a.wait("#search-query").type("ភោជនីយដ្ឋាន")  # a Khmer substring of the narrative
+            a.press(ENTER)
+            hit = a.wait("#search-results li[data-kind='interview']", timeout=15)
+            check(hit.attr("data-id") == interview, "the interview is found by a Khmer substring")
+            check(LEGAL_NAME not in a.wait("#screen-search").text, "no identity in results")
+            a.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(a, "search-en")
+            set_lang(a, "km")
+            check(KHMER.search(a.wait("#search-title").text) is not None, "Search is Khmer")
+            shot(a, "search-km")
+            set_lang(a, "en")
+            a.wait(f"#search-results li[data-id='{interview}'] .open").click()
+
+            a.wait("#screen-record[data-kind='interview']", timeout=15)
+            check(NARRATIVE_KM in a.wait("#record-narrative").text, "the survivor's words are shown")
+            check("asked for water" in a.wait("#record-notes").text, "the notes are shown apart")
+            entries = a.find_all("#record-history > li")
+            check(len(entries) == 2, f"two revisions in the history: {len(entries)}")
+            newest = a.wait("#record-history > li:first-child").text
+            check("Interviewer’s notes" in newest and "asked for water" in newest, f"the edit: {newest!r}")
+            check("Team 2 laptop" in newest, f"the device is named: {newest!r}")
+            check("Created" in a.wait("#record-history > li:last-child").text, "the first revision created it")
+            a.execute("document.activeElement.blur(); document.getElementById('history-title').scrollIntoView()")
+            shot(a, "record-history-en")
+            set_lang(a, "km")
+            check(KHMER.search(a.wait("#history-title").text) is not None, "the history is Khmer")
+            a.execute("document.getElementById('history-title').scrollIntoView()")
+            shot(a, "record-history-km")
+            set_lang(a, "en")
+
+            a.wait("#record-open-person").click()
+            a.wait("#screen-record[data-kind='person']", timeout=15)
+            a.wait("#identity[data-state='hidden']")
+            check(a.wait("#record-interviews li").attr("data-id") == interview, "the person lists the interview")
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "identity is hidden at first")
+            a.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(a, "person-identity-hidden-en")
+            set_lang(a, "km")
+            check(KHMER.search(a.wait("#identity-show").text) is not None, "the reveal button is Khmer")
+            shot(a, "person-identity-hidden-km")
+            set_lang(a, "en")
+            a.wait("#identity-show").click()
+            check("audit log" in a.wait("#identity-confirm-text").text, "the confirmation says it is logged")
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "not shown before confirming")
+            a.wait("#identity-yes").click()
+            shown = a.wait("#identity-fields", timeout=15).text
+            check(LEGAL_NAME in shown, f"identity shown after confirming: {shown!r}")
+
+            # Leave and come back: hidden again.
+            a.wait("#record-back").click()
+            a.wait("#screen-record[data-kind='interview']", timeout=15)
+            a.wait("#record-open-person").click()
+            a.wait("#identity[data-state='hidden']", timeout=15)
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "hidden again after leaving")
+
+            # The People list opens the same person, hidden.
+            a.wait("#record-back").click()
+            a.wait("#record-back").click()
+            a.wait("#screen-search")
+            a.wait("#search-back").click()
+            a.wait("#open-persons").click()
+            a.wait(f"#persons-list li[data-id='{person}'] .open").click()
+            a.wait("#identity[data-state='hidden']", timeout=15)
+            check(LEGAL_NAME not in a.wait("#screen-record").text, "hidden when opened from People")
+
+            # Reveal, then the panic key: after unlocking, nothing of it is left on screen.
+            a.wait("#identity-show").click()
+            a.wait("#identity-yes").click()
+            a.wait("#identity-fields", timeout=15)
+            a.press(ESCAPE, ESCAPE, pause_ms=100)
+            a.wait("#screen-unlock", timeout=2)
+            check(LEGAL_NAME not in a.execute("return document.body.innerText"), "the panic key hides it")
+
+            log = json.loads(cli(profile, "--json", "audit", "log"))
+            reveals = [e for e in log if e["action"] == "identity_revealed" and e["record_id"] == person]
+            check(len(reveals) == 2, f"each reveal is in the audit chain: {len(reveals)}")
+            check(not [e for e in log if e["action"] == "identity_revealed" and e["record_id"] != person],
+                  "nothing else was revealed")
+            unlock(a, PASSPHRASE)
+            a.wait("#screen-home", timeout=30)
+            check(LEGAL_NAME not in a.execute("return document.body.innerText"), "not back after unlocking")
 # ------------------------------------------------ establishments and visits
 
 
@@ -996,6 +1239,8 @@ TESTS = [
     test_minor_needs_guardian_and_panic_saves,
     test_bundle_from_field_to_office,
     test_large_export_shows_progress_and_the_panic_key_works,
+    test_office_conflicts_and_devices,
+    test_search_history_and_identity_reveal,
     test_establishment_and_visit_with_attachment,
     test_visit_draft_survives_a_kill,
     test_establishment_list_pages,
@@ -1030,6 +1275,8 @@ def main() -> int:
                     test_autosave_survives_a_kill,
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,
+                    test_office_conflicts_and_devices,
+                    test_search_history_and_identity_reveal,
                     test_establishment_and_visit_with_attachment,
                     test_visit_draft_survives_a_kill,
                     test_establishment_list_pages,

@@ -17,11 +17,13 @@ mod import;
 pub mod manifest;
 pub mod read;
 mod receipt;
+mod status;
 
 pub use export::{ExportOptions, ExportSummary};
 pub use import::{Gaps, ImportSummary, VerifyReport};
 pub use manifest::{AttachmentEntry, Counts, Manifest, Sums};
 pub use receipt::{PurgeSummary, Receipt, ReceiptSummary};
+pub use status::{ExportStatus, SentBundle};
 
 use serde::Serialize;
 

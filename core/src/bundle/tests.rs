@@ -6,7 +6,7 @@ use crate::error::{BundleError, Error};
 use crate::model::MediaKind;
 use crate::model::{example, RecordKind};
 use crate::store::attachments::NewAttachment;
-use crate::store::tests::temp_store;
+use crate::store::tests::{link_field_to_office, temp_store};
 
 use super::*;
 
@@ -106,12 +106,7 @@ fn a_field_profile_cannot_open_bundles_and_export_needs_a_recipient() {
 fn edits_made_apart_arrive_as_a_listed_conflict_with_both_heads_kept() {
     let (dir, mut field) = temp_store("Field laptop 3");
     let (_odir, mut office) = temp_store("Office");
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     let place = field.add(example(RecordKind::Establishment)).unwrap();
     let first_rev = field.show(place, false).unwrap().heads[0];
     let one = dir.path().join("1.fcb");
@@ -197,12 +192,7 @@ fn profiles_whose_key_the_minisign_crate_made_still_sign_bundles_and_receipts() 
     let mut field = with_key_from_the_minisign_crate(dir.path(), field);
     let (odir, office) = temp_store("Office");
     let mut office = with_key_from_the_minisign_crate(odir.path(), office);
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     field
         .trust_add(&office.device().signing_public_key.clone(), "office")
         .unwrap();
@@ -289,12 +279,7 @@ fn a_damaged_key_box_stops_an_export_without_showing_the_key() {
 fn identical_files_travel_once_and_every_attachment_record_gets_them() {
     let (dir, mut field) = temp_store("Field laptop 3");
     let (_odir, mut office) = temp_store("Office");
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     let place = field.add(example(RecordKind::Establishment)).unwrap();
     // The same photo attached twice (once from the camera, once from a colleague's phone).
     let bytes: Vec<u8> = (0..150_000u32).map(|i| (i % 241) as u8).collect();
@@ -325,4 +310,63 @@ fn identical_files_travel_once_and_every_attachment_record_gets_them() {
         std::io::Read::read_to_end(&mut office.attachment_reader(id).unwrap(), &mut back).unwrap();
         assert_eq!(back, bytes, "attachment {id} at the office");
     }
+}
+
+#[test]
+fn export_status_follows_export_and_receipt() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    field
+        .trust_add(&office.device().signing_public_key.clone(), "office")
+        .unwrap();
+
+    let fresh = field.export_status().unwrap();
+    assert_eq!((fresh.unacknowledged, fresh.never_exported), (0, 0));
+    assert_eq!(fresh.last_export, None);
+
+    let place = field.add(example(RecordKind::Establishment)).unwrap();
+    field.add(example(RecordKind::Person)).unwrap();
+    let before = field.export_status().unwrap();
+    assert_eq!((before.unacknowledged, before.never_exported), (2, 2));
+
+    let out = dir.path().join("1.fcb");
+    let sent = field
+        .export_bundle(&out, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    let mut body = field.show(place, false).unwrap().body.unwrap();
+    body["notes"] = serde_json::Value::String("ទ្វារក្រោយ back door".into());
+    field
+        .edit(
+            place,
+            crate::model::Record::from_value(RecordKind::Establishment, body).unwrap(),
+        )
+        .unwrap();
+    let sent_once = field.export_status().unwrap();
+    assert_eq!(
+        (sent_once.unacknowledged, sent_once.never_exported),
+        (3, 1),
+        "two sent without a receipt, one edit since"
+    );
+    assert_eq!(sent_once.bundles_awaiting_receipt, 1);
+    let last = sent_once.last_export.unwrap();
+    assert_eq!(
+        (last.sequence, last.bundle_sha256.as_str()),
+        (1, sent.bundle_sha256.as_str())
+    );
+    assert_eq!(last.acknowledged_at, None);
+    assert_eq!(sent_once.last_receipt_at, None);
+
+    office.import_bundle(&out, &mut no_progress()).unwrap();
+    let receipt = odir.path().join("receipt.json");
+    office.write_receipt(sent.bundle_id, &receipt).unwrap();
+    field.import_receipt(&receipt).unwrap();
+    let acknowledged = field.export_status().unwrap();
+    assert_eq!(
+        (acknowledged.unacknowledged, acknowledged.never_exported),
+        (1, 1)
+    );
+    assert_eq!(acknowledged.bundles_awaiting_receipt, 0);
+    assert!(acknowledged.last_export.unwrap().acknowledged_at.is_some());
+    assert!(acknowledged.last_receipt_at.is_some());
 }

@@ -150,7 +150,7 @@ fn leaves(value: &Value, path: &str, out: &mut BTreeSet<String>) {
 }
 
 /// Leaves of all these values, without any path that is a parent of another one.
-fn union_of_leaves<'a>(values: impl Iterator<Item = &'a Value>) -> Vec<String> {
+pub(crate) fn union_of_leaves<'a>(values: impl Iterator<Item = &'a Value>) -> Vec<String> {
     let mut all = BTreeSet::new();
     for v in values {
         leaves(v, "", &mut all);
@@ -237,7 +237,7 @@ fn device_name(conn: &Connection, me: &Device, device_id: Uuid) -> Result<Option
         .optional()?)
 }
 
-fn head_summary(conn: &Connection, me: &Device, rev: &Revision) -> Result<HeadSummary> {
+pub(crate) fn head_summary(conn: &Connection, me: &Device, rev: &Revision) -> Result<HeadSummary> {
     Ok(HeadSummary {
         revision: rev.id,
         device_id: rev.device_id,

@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod devices;
 pub mod drafts;
 pub(crate) mod facts;
+pub mod history;
 pub mod keys;
 mod links;
 pub mod migrations;
@@ -37,6 +38,7 @@ pub use conflicts::{
 };
 pub use devices::{BundleReceived, DeviceTimeline, EntryStatus, ReceiptWritten, TimelineEntry};
 pub use drafts::{Draft, DraftSummary, EarlierStatement};
+pub use history::{FieldChange, HistoryEntry, RecordHistory};
 pub use keys::TrustedKey;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;

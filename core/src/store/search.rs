@@ -23,6 +23,8 @@ pub struct SearchHit {
     pub label: String,
     /// A short excerpt around the match, the match in «…».
     pub excerpt: String,
+    /// When the record last changed (UTC, RFC 3339).
+    pub updated_at: String,
 }
 
 /// Replaces a record's indexed text (`None` removes it).
@@ -46,7 +48,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
         // A quoted FTS5 string is matched as a substring by the trigram tokenizer.
         let phrase = format!("\"{}\"", query.replace('"', "\"\""));
         let mut stmt = conn.prepare_cached(
-            "SELECT r.id, r.kind, r.label, snippet(search, 0, '«', '»', '…', 40)
+            "SELECT r.id, r.kind, r.label, snippet(search, 0, '«', '»', '…', 40), r.updated_at
              FROM search JOIN records r ON r.rowid = search.rowid
              WHERE search MATCH ?1 AND r.deleted = 0 LIMIT ?2 OFFSET ?3",
         )?;
@@ -64,7 +66,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
                 .replace('_', "\\_")
         );
         let mut stmt = conn.prepare_cached(
-            "SELECT r.id, r.kind, r.label, substr(search.text, max(1, instr(lower(search.text), lower(?4)) - 30), 80)
+            "SELECT r.id, r.kind, r.label, substr(search.text, max(1, instr(lower(search.text), lower(?4)) - 30), 80), r.updated_at
              FROM search JOIN records r ON r.rowid = search.rowid
              WHERE search.text LIKE ?1 ESCAPE '\\' AND r.deleted = 0 LIMIT ?2 OFFSET ?3",
         )?;
@@ -74,7 +76,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
         rows
     };
     rows.into_iter()
-        .map(|(id, kind, label, excerpt)| {
+        .map(|(id, kind, label, excerpt, updated_at)| {
             Ok(SearchHit {
                 id: Uuid::parse_str(&id).map_err(|e| Error::StoreDamaged(e.to_string()))?,
                 kind: kind
@@ -82,11 +84,14 @@ pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result
                     .map_err(|_| Error::StoreDamaged(format!("unknown kind {kind}")))?,
                 label,
                 excerpt: excerpt.replace('\n', " "),
+                updated_at,
             })
         })
         .collect()
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+type HitTexts = (String, String, String, String, String);
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HitTexts> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }

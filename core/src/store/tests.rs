@@ -41,6 +41,20 @@ pub(crate) fn temp_store(device_name: &str) -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// Makes `field` send its bundles to `office` (an office key is made), and `office` trust
+/// `field`'s signing key as "laptop 3".
+pub(crate) fn link_field_to_office(
+    field: &mut Store,
+    office: &mut Store,
+) -> crate::store::TrustedKey {
+    field
+        .add_office_recipient(&office.office_init().unwrap())
+        .unwrap();
+    office
+        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
+        .unwrap()
+}
+
 fn person_with(pseudonym: &str) -> Record {
     let mut v = example(RecordKind::Person).to_value();
     v["pseudonym"] = Value::String(pseudonym.into());

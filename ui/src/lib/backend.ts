@@ -61,8 +61,7 @@ export function toBackendError(raw: unknown): BackendError {
   return new BackendError('internal', typeof raw === 'string' ? raw : String(raw))
 }
 
-/** Invokes a command, turning a failure into a BackendError. Only the typed wrappers
- * (here and in the other backend-*.ts modules) use it; components never do. */
+/** Invokes a command, failures as BackendError (for the typed wrappers in other lib files). */
 export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args)
@@ -115,6 +114,28 @@ export function lock(): Promise<void> {
 
 export function recordCounts(): Promise<KindCount[]> {
   return call<KindCount[]>('record_counts')
+}
+
+/** A bundle this laptop wrote. */
+export interface SentBundle {
+  bundle_id: string
+  sequence: number
+  bundle_sha256: string
+  created_at: string
+  acknowledged_at: string | null
+}
+
+/** What awaits export, the last bundle written and the last receipt (field laptops). */
+export interface ExportStatus {
+  unacknowledged: number
+  never_exported: number
+  last_export: SentBundle | null
+  bundles_awaiting_receipt: number
+  last_receipt_at: string | null
+}
+
+export function exportStatus(): Promise<ExportStatus> {
+  return call<ExportStatus>('export_status')
 }
 
 /** A person as pickers show them: the pseudonym only. */
@@ -302,4 +323,118 @@ export function exportBundle(
 /** Office: imports one bundle, all of it or nothing. */
 export function importBundle(path: string, onProgress: (p: Progress) => void): Promise<ImportSummary> {
   return call<ImportSummary>('import_bundle', { path, onProgress: progressChannel(onProgress) })
+}
+
+/** One version of a record in conflict, as lists show it. */
+export interface ConflictHeadSummary {
+  revision: string
+  device_id: string
+  device_name: string | null
+  author: string
+  created_at: string
+  deleted: boolean
+}
+
+/** A record with two or more versions. */
+export interface ConflictSummary {
+  id: string
+  kind: RecordKind
+  label: string
+  updated_at: string
+  heads: ConflictHeadSummary[]
+}
+
+/** One version with its body (null when it is a deletion or was purged). */
+export interface ConflictHead extends ConflictHeadSummary {
+  parents: string[]
+  body: Record<string, unknown> | null
+  purged: boolean
+}
+
+/** A field (JSON pointer) where the versions differ: one value per version, null where absent. */
+export interface FieldDifference {
+  path: string
+  values: (unknown | null)[]
+  ancestor: unknown | null
+}
+
+export interface ConflictView {
+  id: string
+  kind: RecordKind
+  label: string
+  heads: ConflictHead[]
+  common_ancestor: string | null
+  differences: FieldDifference[]
+  identity_differs: boolean
+}
+
+export type ResolveRequest = { how: 'take'; revision: string } | { how: 'merge'; body: Record<string, unknown> }
+
+export type ResolveOutcome =
+  | { outcome: 'resolved'; id: string; revision: string; parents: string[]; deleted: boolean }
+  | { outcome: 'confirm'; fields: string[] }
+
+export function listConflicts(): Promise<ConflictSummary[]> {
+  return call<ConflictSummary[]>('list_conflicts')
+}
+
+export function showConflict(id: string): Promise<ConflictView> {
+  return call<ConflictView>('show_conflict', { id })
+}
+
+/** Resolves a conflict; a merge dropping a field every version holds comes back as
+ * `confirm` until those fields are passed in `confirmedDrops`. */
+export function resolveConflict(
+  id: string,
+  resolution: ResolveRequest,
+  confirmedDrops: string[] = [],
+): Promise<ResolveOutcome> {
+  return call<ResolveOutcome>('resolve_conflict', { id, resolution, confirmedDrops })
+}
+
+/** A receipt the office wrote for a bundle. */
+export interface ReceiptWritten {
+  written_at: string
+  revisions: number
+  attachments: number
+  receipt_sha256: string | null
+  from_audit: boolean
+}
+
+/** One sequence number on a device's timeline: a bundle received, or a gap. */
+export interface TimelineEntry {
+  sequence: number
+  status: 'received' | 'missing'
+  bundle_id?: string
+  device_id?: string
+  bundle_sha256?: string
+  written_at?: string
+  imported_at?: string
+  revisions?: number
+  attachments?: number
+  previous_matches?: boolean | null
+  receipts?: ReceiptWritten[]
+}
+
+/** A trusted device (signing key) and what the office has received from it. */
+export interface DeviceTimeline {
+  key_id: string
+  name: string
+  public_key: string
+  trusted_at: string
+  revoked_at: string | null
+  revoked: boolean
+  device_name: string | null
+  device_ids: string[]
+  last_seen: string | null
+  newest_sequence: number | null
+  bundles_received: number
+  missing: number[]
+  without_receipt: number[]
+  receipts_written: number
+  timeline: TimelineEntry[]
+}
+
+export function deviceTimelines(): Promise<DeviceTimeline[]> {
+  return call<DeviceTimeline[]>('device_timelines')
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::bundle::ExportOptions;
 use crate::model::{example, RecordKind};
-use crate::store::tests::temp_store;
+use crate::store::tests::{link_field_to_office, temp_store};
 
 fn export(field: &mut Store, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
     field.add(example(RecordKind::Establishment)).unwrap();
@@ -119,12 +119,7 @@ fn a_device_with_bundles_one_two_and_four_shows_the_gap_at_three_and_its_receipt
 fn a_receipt_that_cannot_be_recorded_is_not_left_behind() {
     let (dir, mut field) = temp_store("Field laptop 3");
     let (_odir, mut office) = temp_store("Phnom Penh office");
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     let one = export(&mut field, dir.path(), "1.fcb");
     let id = office.import_bundle(&one, &mut |_| {}).unwrap().bundle_id;
     office
@@ -163,12 +158,7 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
         },
     )
     .unwrap();
-    field
-        .add_office_recipient(&office.office_init().unwrap())
-        .unwrap();
-    office
-        .trust_add(&field.device().signing_public_key.clone(), "laptop 3")
-        .unwrap();
+    link_field_to_office(&mut field, &mut office);
     let one = export(&mut field, dir.path(), "1.fcb");
     let id = office.import_bundle(&one, &mut |_| {}).unwrap().bundle_id;
     office

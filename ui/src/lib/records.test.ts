@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest'
+import {
+  bareLabel,
+  entryKind,
+  fieldLabel,
+  fieldOf,
+  isEmpty,
+  newestFirst,
+  plain,
+  rows,
+  shorten,
+  type HistoryEntry,
+} from './records'
+import { tables } from './i18n'
+
+const yesNo: [string, string] = ['yes', 'no']
+const en = (k: string) => (tables.en as Record<string, string>)[`field.${k}`] ?? null
+
+function entry(over: Partial<HistoryEntry>): HistoryEntry {
+  return {
+    revision: 'r',
+    device_id: 'd',
+    device_name: 'Team 2 laptop',
+    author: 'SW-02',
+    created_at: '2026-12-01T08:00:00Z',
+    deleted: false,
+    parents: ['p'],
+    purged: false,
+    changes: [],
+    identity_changed: false,
+    ...over,
+  }
+}
+
+describe('showing a record plainly', () => {
+  it('labels fields by their translated name, the rest of the pointer in words', () => {
+    expect(fieldLabel('/interviewer_notes', en)).toBe('Interviewer’s notes')
+    expect(fieldLabel('/consent/sharing_with_police/given', en)).toBe('Consent › sharing with police › given')
+    expect(fieldLabel('/people_present/0/name_or_code', en)).toBe('People present › 1 › name or code')
+    expect(fieldLabel('/a~1b', () => null)).toBe('a/b')
+  })
+
+  it('writes values as plain text', () => {
+    expect(plain(true, yesNo, '-')).toBe('yes')
+    expect(plain('', yesNo, '-')).toBe('-')
+    expect(plain('retention_of_identity_documents', yesNo, '-')).toBe('retention of identity documents')
+    expect(plain('ខ្ញុំ_នៅ', yesNo, '-')).toBe('ខ្ញុំ_នៅ')
+    expect(plain(['deception', 'debt_bondage'], yesNo, '-')).toBe('deception; debt bondage')
+    expect(plain({ given: true, explained_by: 'SW-02', at: null }, yesNo, '-')).toBe('given: yes, explained by: SW-02')
+  })
+
+  it('keeps the two voices of an interview apart and skips empty fields', () => {
+    const body = { narrative: 'ខ្ញុំ', interviewer_notes: 'calm', person_id: 'x', place: 'shelter', breaks: [], stop_note: '' }
+    expect(rows(body).map(([k]) => k)).toEqual(['/place'])
+    const consent = { consent: { interview: { given: true }, recording: { given: false, at: null } } }
+    expect(rows(consent).map(([k]) => k)).toEqual(['/consent/interview', '/consent/recording'])
+    expect(rows(null)).toEqual([])
+    expect(isEmpty({ a: '', b: [] })).toBe(true)
+  })
+
+  it('drops the core’s kind name from labels shown beside the kind', () => {
+    expect(bareLabel('interview', 'Interview · 2026-12-01 · office')).toBe('2026-12-01 · office')
+    expect(bareLabel('person', 'Sreymom-07')).toBe('Sreymom-07')
+    expect(bareLabel('person', 'Person · ')).toBe('Person · ')
+  })
+
+  it('translates codes where their field has a table', () => {
+    const km = (k: string) => (tables.km as Record<string, string>)[k] ?? null
+    expect(plain(['deception'], yesNo, '-', 'ilo_indicators', km)).toBe(tables.km['ilo.deception'])
+    expect(plain([{ role: 'guardian', name_or_code: 'M' }], yesNo, '-', 'people_present', km)).toBe(
+      `role: ${tables.km['role.guardian']}, name or code: M`,
+    )
+    expect(plain('survivor', yesNo, '-', 'role', km)).toBe('survivor')
+    expect(fieldOf('/people_present/1/role')).toBe('role')
+    expect(fieldOf('/ilo_indicators')).toBe('ilo_indicators')
+  })
+
+  it('shows times as local date and time', () => {
+    expect(plain('2026-12-01T08:44:02.610Z', yesNo, '-')).not.toContain('T08')
+    expect(plain('2026-12-01', yesNo, '-')).toBe('2026-12-01')
+  })
+
+  it('cuts long Khmer text on whole characters', () => {
+    const text = 'ក'.repeat(200)
+    const cut = shorten(text, 10)
+    expect([...cut].length).toBe(10)
+    expect(cut.endsWith('…')).toBe(true)
+    expect(shorten('short')).toBe('short')
+  })
+})
+
+describe('history entries', () => {
+  it('say what each revision did', () => {
+    expect(entryKind(entry({ parents: [] })).key).toBe('rec.createdEntry')
+    expect(entryKind(entry({ deleted: true })).key).toBe('rec.deletedEntry')
+    expect(entryKind(entry({ parents: ['a', 'b'] }))).toEqual({ key: 'rec.resolvedEntry', n: 2 })
+    expect(entryKind(entry({})).key).toBe('rec.noChange')
+    expect(entryKind(entry({ identity_changed: true })).key).toBe('rec.history')
+    expect(entryKind(entry({ purged: true })).key).toBe('rec.purgedEntry')
+  })
+
+  it('are shown newest first without changing the core’s list', () => {
+    const list = [entry({ revision: '1' }), entry({ revision: '2' })]
+    expect(newestFirst(list).map((e) => e.revision)).toEqual(['2', '1'])
+    expect(list[0].revision).toBe('1')
+  })
+})
