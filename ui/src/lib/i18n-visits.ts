@@ -17,6 +17,7 @@ export const visitsEn = {
   'est.more': 'Show more',
   'est.loading': 'Loading…',
   'est.edit': 'Edit',
+  'est.open': 'Open',
   'est.newVisit': 'New visit',
   'est.back': 'Back to home',
   'est.formNew': 'New establishment',
@@ -119,6 +120,7 @@ export const visitsEn = {
   'visit.size': 'Size',
   'visit.sha256': 'SHA-256',
   'visit.finish': 'Done',
+  'visit.openRecord': 'Open the saved visit and its history',
 
   'purpose.prevalence_count': 'Prevalence count',
   'purpose.monitoring': 'Monitoring',
@@ -168,6 +170,7 @@ export const visitsKm: Record<VisitsKey, string> = {
   'est.more': 'បង្ហាញបន្ថែម',
   'est.loading': 'កំពុងផ្ទុក…',
   'est.edit': 'កែប្រែ',
+  'est.open': 'បើក',
   'est.newVisit': 'ការចុះពិនិត្យថ្មី',
   'est.back': 'ត្រឡប់ទៅទំព័រដើម',
   'est.formNew': 'ទីតាំងអាជីវកម្មថ្មី',
@@ -271,6 +274,7 @@ export const visitsKm: Record<VisitsKey, string> = {
   'visit.size': 'ទំហំ',
   'visit.sha256': 'SHA-256',
   'visit.finish': 'រួចរាល់',
+  'visit.openRecord': 'បើកការចុះពិនិត្យដែលបានរក្សាទុក និងប្រវត្តិរបស់វា',
 
   'purpose.prevalence_count': 'ការរាប់ចំនួនដើម្បីសិក្សាអត្រា',
   'purpose.monitoring': 'ការតាមដាន',
