@@ -46,6 +46,11 @@ fn main() {
             "record_history",
             "person_page",
             "reveal_identity",
+            // Establishments and visits (visits.rs).
+            "list_establishments",
+            "load_establishment",
+            "save_establishment",
+            "attach_file",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

@@ -214,7 +214,7 @@ pub fn resolve_conflict(
 }
 
 /// Why there is no store to use: a job has it, or the profile is locked.
-fn closed(session: &Session) -> ApiError {
+pub(crate) fn closed(session: &Session) -> ApiError {
     if session.is_busy() {
         ApiError::busy()
     } else {
@@ -489,7 +489,7 @@ impl Throttle {
 }
 
 /// Runs a job on the store on the blocking pool.
-async fn job<T: Send + 'static>(
+pub(crate) async fn job<T: Send + 'static>(
     session: &State<'_, SessionState>,
     f: impl FnOnce(&mut Store) -> Result<T, fieldcase_core::Error> + Send + 'static,
 ) -> Result<T, ApiError> {

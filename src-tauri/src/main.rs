@@ -12,6 +12,7 @@ mod commands;
 mod error;
 mod records;
 mod session;
+mod visits;
 
 use session::{KdfChoice, Session};
 use std::sync::Arc;
@@ -67,6 +68,10 @@ fn main() {
             records::record_history,
             records::person_page,
             records::reveal_identity,
+            visits::list_establishments,
+            visits::load_establishment,
+            visits::save_establishment,
+            visits::attach_file,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -143,6 +148,10 @@ mod tests {
                 "allow-record-history",
                 "allow-person-page",
                 "allow-reveal-identity",
+                "allow-list-establishments",
+                "allow-load-establishment",
+                "allow-save-establishment",
+                "allow-attach-file",
             ]
         );
     }

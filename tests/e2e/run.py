@@ -953,6 +953,287 @@ def test_search_history_and_identity_reveal(s: Session) -> None:
             unlock(a, PASSPHRASE)
             a.wait("#screen-home", timeout=30)
             check(LEGAL_NAME not in a.execute("return document.body.innerText"), "not back after unlocking")
+# ------------------------------------------------ establishments and visits
+
+
+def json_out(profile: Path, *args: str):
+    import json
+
+    return json.loads(cli(profile, *args, "--json"))
+
+
+def wait_profile_free(profile: Path, timeout: float = 15) -> None:
+    """Waits until the CLI can open `profile` (a closed app may take a moment to let go)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            cli(profile, "list", "establishment")
+            return
+        except AssertionError as e:
+            if "exit 6" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def rows_of(listed) -> list:
+    return listed["records"] if isinstance(listed, dict) else listed
+
+
+def add_establishment(s: Session, name: str) -> None:
+    """Establishments -> Add: refusals by the core shown at the field they name, then saved."""
+    s.wait("#est-add").click()
+    s.wait("#screen-establishments[data-mode='form']")
+    check(s.execute("return document.activeElement.id") == "est-name", "the name field has focus")
+    s.wait("#est-name").type(name)
+    s.wait("#est-save").click()
+    problem = s.wait("#est-type-problem").text
+    check("type" in problem or "variant" in problem, f"a missing type is named at the type: {problem!r}")
+    choose_option(s, "#est-type", "karaoke_bar")
+    s.wait("#est-save").click()
+    problem = s.wait("#est-location-problem").text
+    check("province" in problem, f"a missing location is named at the location: {problem!r}")
+    s.wait("#est-province").type("Preah Sihanouk")
+    s.wait("#est-city").type("Sihanoukville")
+    s.wait("#est-save").click()
+    s.wait("#screen-establishments[data-mode='list']")
+    wait_text(s, "#est-list", name)
+
+
+def type_count(s: Session, band: str, sex: str, n: str) -> None:
+    set_value(s, f"#count-{band}-{sex}", n)
+
+
+def test_establishment_and_visit_with_attachment(s: Session) -> None:
+    """Add an establishment (core refusals shown at the field), enter a visit: counts with
+    running totals, age judgement, sampling, indicators, a follow-up; core refusals shown at
+    the field they name; Save commits it; a file attached by path shows the SHA-256 Python
+    computes; Home counts it; the CLI finds the visit with its counts and indicators."""
+    del s
+    import hashlib
+
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-visit-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "profile"
+        photo = tmp_path / "front-door.jpg"
+        photo.write_bytes(bytes(range(256)) * 41 + b"fieldcase")
+        want_sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+        with app(profile) as s:
+            set_lang(s, "en")
+            create_profile(s)
+            s.wait("#open-establishments").click()
+            s.wait("#est-none")
+            add_establishment(s, "Closed Place")
+            closed_id = s.execute(
+                "return [...document.querySelectorAll('#est-list li')].find(li => li.textContent.includes('Closed Place')).dataset.id"
+            )
+            add_establishment(s, "Golden Star KTV")
+            check("saved" in s.wait("#est-notice").text, "the list says it was saved")
+            # Edit keeps it one record, with the new value.
+            s.wait("#est-list li .est-edit").click()
+            check(s.wait("#est-city").prop("value") == "Sihanoukville", "the edit form loads the record")
+            s.wait("#est-address").type("Street 230, two doors from the night market")
+            s.wait("#est-save").click()
+            s.wait("#screen-establishments[data-mode='list']")
+            check(len(s.find_all("#est-list li")) == 2, "an edit is not a third establishment")
+            check(s.wait("#est-list li").text.startswith("Golden Star KTV"), "most recently changed first")
+            s.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
+            shot(s, "establishments-en")
+
+            s.wait("#est-list li .est-visit").click()
+            s.wait("#screen-visit[data-state='draft']")
+            wait_text(s, "#visit-title", "Golden Star KTV")
+            s.wait("#visit-team").type("INV-07, INV-12")
+            type_count(s, "adult", "female", "10")
+            check(s.wait("#total-grand").text == "10", "the grand total follows the typing")
+            type_count(s, "age_16_17", "female", "2")
+            type_count(s, "under_16", "female", "1")
+            type_count(s, "adult", "male", "3")
+            totals = {
+                "row adult": s.wait("#total-row-adult").text,
+                "row 16-17": s.wait("#total-row-age_16_17").text,
+                "col female": s.wait("#total-col-female").text,
+                "col male": s.wait("#total-col-male").text,
+                "grand": s.wait("#total-grand").text,
+            }
+            check(
+                totals == {"row adult": "13", "row 16-17": "2", "col female": "13", "col male": "3", "grand": "16"},
+                f"running totals: {totals}",
+            )
+            check("Minors (17 and under): 3" in s.wait("#counts-summary").text, "minors are summed")
+            type_count(s, "unknown", "unknown", "x")
+            s.wait("#counts-invalid")
+            check(s.wait("#count-unknown-unknown").attr("aria-invalid") == "true", "the bad box is marked")
+            check(s.wait("#total-grand").text == "16", "a bad box is left out of the total")
+            type_count(s, "unknown", "unknown", "0")
+            check(not s.find_all("#counts-invalid"), "the warning goes with the bad value")
+
+            # The core's refusals, each next to the field it names.
+            s.wait("#visit-commit").click()
+            judged = s.wait("#visit-judged-problem").text
+            check("how ages were judged" in judged, f"age judgement refused at its field: {judged!r}")
+            s.execute("document.getElementById('visit-judged-problem').scrollIntoView({block: 'center'})")
+            shot(s, "visit-refusal-en")
+            s.wait("#judged-appearance").click()
+            s.wait("#visit-commit").click()
+            sampling = s.wait("#visit-sampling-problem").text
+            check("must not be empty" in sampling, f"sampling refused at its field: {sampling!r}")
+            check(s.wait("#visit-stratum").attr("aria-invalid") == "true", "the stratum is marked")
+            s.wait("#visit-stratum").type("SHV/karaoke/evening")
+            s.wait("#visit-replaced").click()
+            choose_option(s, "#visit-replaced-id", closed_id)
+            visited = s.execute(
+                "return [...document.querySelectorAll('#visit-replaced-id option')].map(o => o.textContent)"
+            )
+            check("Golden Star KTV" not in visited, f"the visited place cannot replace itself: {visited}")
+            check(not s.find_all("#visit-sampling-problem"), "fixing the field takes its refusal away")
+            choose_option(s, "#visit-confidence", "medium")
+            s.wait("#indicator-guards").click()
+            s.wait("#indicator-offers_of_minors").click()
+            s.wait("#visit-narrative").type("ក្មេងស្រីពីរនាក់ នៅជាន់លើ")
+            s.wait("#add-followup").click()
+            check(s.execute("return document.activeElement.id") == "followup-action-0", "focus goes to the new action")
+            s.wait("#followup-action-0").type("Report to AHTJP")
+            status = wait_saved(s)
+            check(status.startswith("Saved "), f"the draft autosaves: {status!r}")
+            scroll_to_grid = "document.activeElement.blur(); document.querySelector('fieldset.counts').scrollIntoView()"
+            s.execute(scroll_to_grid)
+            shot(s, "visit-en")
+            set_lang(s, "km")
+            check(KHMER.search(s.wait("#visit-commit").text) is not None, "Save visit is Khmer")
+            check(KHMER.search(s.wait("label[for='visit-stratum']").text) is not None, "labels are Khmer")
+            s.execute(scroll_to_grid)
+            shot(s, "visit-km")
+            set_lang(s, "en")
+            s.wait("#visit-commit").click()
+            s.wait("#screen-visit[data-state='saved']", timeout=15)
+            check("16" in s.wait("#visit-saved-total").text, "the saved visit's total is shown")
+
+            # Attachments by path: refused without a path; the SHA-256 is Python's.
+            s.wait("#attach").click()
+            s.wait("#attach-problem")
+            s.wait("#attach-path").type(str(tmp_path / "missing.jpg"))
+            s.wait("#attach").click()
+            err = s.wait("#error", timeout=15)
+            check(err.attr("data-code") == "file_error", f"a missing file: {err.attr('data-code')}")
+            set_value(s, "#attach-path", str(photo))
+            s.wait("#attach-description").type("Front door, from the street")
+            s.wait("#attach").click()
+            sha = s.wait("#attached li .sha256", timeout=30).text
+            check(sha == want_sha, f"SHA-256 shown {sha!r}, Python says {want_sha!r}")
+            check(f"({photo.stat().st_size} B)" in s.wait("#attached li").text, "the size is shown")
+            check(not s.find_all("#error"), "the earlier error is gone")
+            shot(s, "visit-attached-en")
+            s.wait("#visit-open-record").click()
+            s.wait("#screen-record[data-kind='visit']")
+            wait_text(s, "#screen-record", "SHV/karaoke/evening")
+            s.wait("#record-back").click()
+            s.wait("#screen-establishments[data-mode='list']")
+            s.wait("#est-list li .est-open").click()
+            s.wait("#screen-record[data-kind='establishment']")
+            wait_text(s, "#screen-record", "Street 230")
+            s.wait("#record-back").click()
+            s.wait("#screen-establishments[data-mode='list']")
+            s.wait("#est-back").click()
+            s.wait("#screen-home")
+            check(count_of(s, "visit") == "1", "Home counts one visit")
+            check(count_of(s, "attachment") == "1", "Home counts one attachment")
+            check(count_of(s, "establishment") == "2", "Home counts two establishments")
+            check(not s.find_all("#drafts li"), "the committed draft is gone")
+
+        wait_profile_free(profile)
+        visits = rows_of(json_out(profile, "list", "visit"))
+        check(len(visits) == 1, f"the CLI lists one visit: {visits}")
+        shown = json_out(profile, "show", visits[0]["id"])
+        body = shown["body"]
+        counts = {(c["age_band"], c["sex"]): c["count"] for c in body["counts"]}
+        check(
+            counts == {("under_16", "female"): 1, ("age_16_17", "female"): 2, ("adult", "female"): 10, ("adult", "male"): 3},
+            f"the counts as typed: {counts}",
+        )
+        check(body["indicators"] == ["guards", "offers_of_minors"], f"indicators: {body['indicators']}")
+        check(body["team"] == ["INV-07", "INV-12"], f"team: {body['team']}")
+        check(
+            body["sampling"]
+            == {"stratum": "SHV/karaoke/evening", "replaced_closed_establishment": True, "replaced_establishment_id": closed_id},
+            f"sampling: {body['sampling']}",
+        )
+        check(body["follow_up"] == [{"action": "Report to AHTJP"}], f"follow-up: {body.get('follow_up')}")
+        check(body["age_judged_by"] == ["appearance"] and body["age_confidence"] == "medium", "age judgement")
+        attachments = rows_of(json_out(profile, "list", "attachment"))
+        check(len(attachments) == 1, f"one attachment: {attachments}")
+        meta = json_out(profile, "show", attachments[0]["id"])["body"]
+        check(meta["sha256"] == want_sha and meta["record_id"] == visits[0]["id"], f"attachment: {meta}")
+        data = b"".join(p.read_bytes() for p in (profile / "attachments").iterdir() if p.is_file())
+        check(photo.read_bytes()[:64] not in data, "the stored attachment is not plaintext")
+
+
+def test_visit_draft_survives_a_kill(s: Session) -> None:
+    """Counts typed, 6 s, SIGKILL; start again, resume the visit from Home: counts and
+    totals are back."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-visit-kill-") as tmp:
+        profile = Path(tmp) / "profile"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+            first.wait("#open-establishments").click()
+            add_establishment(first, "Lucky Beer Garden")
+            first.wait("#est-list li .est-visit").click()
+            first.wait("#screen-visit[data-state='draft']")
+            first.wait("#visit-team").type("INV-03")
+            type_count(first, "under_16", "female", "2")
+            type_count(first, "adult", "female", "7")
+            time.sleep(6)  # no blur, no Save: only the timed autosave can have saved it
+            pid = first.driver.kill_app(ARGS.app)
+            print(f"    SIGKILLed fieldcase-desktop pid {pid}")
+        with app(profile) as again:
+            again.wait("#screen-unlock", timeout=30)
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+            draft = again.wait("#drafts li")
+            wait_text(again, "#drafts li", "Lucky Beer Garden")
+            check("Visit" in draft.text, f"Home lists the visit draft: {draft.text!r}")
+            again.wait("#drafts li .resume").click()
+            again.wait("#screen-visit[data-state='draft']")
+            wait_text(again, "#visit-title", "Lucky Beer Garden")
+            check(again.wait("#count-adult-female").prop("value") == "7", "the count survived the kill")
+            check(again.wait("#visit-team").prop("value") == "INV-03", "the team survived the kill")
+            check(again.wait("#total-grand").text == "9", "totals are back")
+
+
+def test_establishment_list_pages(s: Session) -> None:
+    """26 establishments (added with the CLI): the list shows 25, Show more brings the 26th
+    and then goes away."""
+    del s
+    import json
+
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-pages-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "profile"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+        example = json.loads(cli(profile, "example", "establishment"))
+        wait_profile_free(profile)
+        for i in range(26):
+            example["name"] = f"Place {i:02d}"
+            (tmp_path / "e.json").write_text(json.dumps(example))
+            cli(profile, "add", "establishment", "--file", str(tmp_path / "e.json"))
+        with app(profile) as again:
+            again.wait("#screen-unlock", timeout=30)
+            set_lang(again, "en")
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+            again.wait("#open-establishments").click()
+            again.wait("#est-more")
+            rows = again.find_all("#est-list li")
+            check(len(rows) == 25, f"a first page of 25: {len(rows)}")
+            check("Karaoke bar · Sihanoukville" in rows[0].text, f"type and city shown: {rows[0].text!r}")
+            check(rows[0].text.startswith("Place 25"), f"most recent first: {rows[0].text!r}")
+            again.wait("#est-more").click()
+            wait_text(again, "#est-list", "Place 00")
+            check(len(again.find_all("#est-list li")) == 26, "the second page adds the last one")
+            check(not again.find_all("#est-more"), "no more to show")
 
 
 TESTS = [
@@ -968,6 +1249,9 @@ TESTS = [
     test_large_export_shows_progress_and_the_panic_key_works,
     test_office_conflicts_and_devices,
     test_search_history_and_identity_reveal,
+    test_establishment_and_visit_with_attachment,
+    test_visit_draft_survives_a_kill,
+    test_establishment_list_pages,
 ]
 
 
@@ -1001,6 +1285,9 @@ def main() -> int:
                     test_large_export_shows_progress_and_the_panic_key_works,
                     test_office_conflicts_and_devices,
                     test_search_history_and_identity_reveal,
+                    test_establishment_and_visit_with_attachment,
+                    test_visit_draft_survives_a_kill,
+                    test_establishment_list_pages,
                 ):
                     test(None)  # it opens its own sessions
                 else:

@@ -9,6 +9,7 @@
 import { derived, writable } from 'svelte/store'
 import type { ErrorCode, RecordKind } from './backend'
 import { recordsEn, recordsKm } from './i18n-records'
+import { visitsEn, visitsKm } from './i18n-visits'
 
 export const LANGS = ['en', 'km'] as const
 export type Lang = (typeof LANGS)[number]
@@ -326,6 +327,9 @@ const en = {
   'error.file_exists': 'A file with that name already exists; nothing was written. Choose another name.',
   'error.file_error': 'The file could not be read or written. Check the path.',
   'error.internal': 'Something unexpected went wrong.',
+
+  // Establishments and visits: their own file.
+  ...visitsEn,
 } as const
 
 export type Key = keyof typeof en
@@ -641,6 +645,8 @@ const km: Record<Key, string> = {
   'error.file_exists': 'មានឯកសារឈ្មោះនេះរួចហើយ គ្មានអ្វីត្រូវបានសរសេរទេ។ សូមជ្រើសរើសឈ្មោះផ្សេង។',
   'error.file_error': 'មិនអាចអាន ឬសរសេរឯកសារនោះបានទេ។ សូមពិនិត្យផ្លូវ។',
   'error.internal': 'មានបញ្ហាមិនរំពឹងទុក។',
+
+  ...visitsKm,
 }
 
 export const tables: Record<Lang, Record<Key, string>> = { en, km }
