@@ -668,6 +668,7 @@ def test_large_export_shows_progress_and_the_panic_key_works(s: Session) -> None
         with app(profile) as first:
             set_lang(first, "en")
             create_profile(first)
+        wait_profile_free(profile)
         (tmp_path / "person.json").write_text(cli(profile, "example", "person"))
         person = cli(profile, "add", "person", "--file", str(tmp_path / "person.json")).strip()
         scan = tmp_path / "scan.pdf"
@@ -818,6 +819,7 @@ def test_office_conflicts_and_devices(s: Session) -> None:
             shot(office, "devices-km")
             set_lang(office, "en")
 
+        wait_profile_free(office_p)
         check(json.loads(cli(office_p, "--json", "conflicts")) == [], "no conflict left")
         shown = json.loads(cli(office_p, "--json", "show", place))
         check(shown["body"]["name"] == field_name, f"the laptop's name kept: {shown['body']['name']!r}")
