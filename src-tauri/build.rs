@@ -26,6 +26,7 @@ fn main() {
             "show_conflict",
             "resolve_conflict",
             "device_timelines",
+            "withdraw_consent",
             "list_persons",
             "add_person",
             "save_draft",

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
 use fieldcase_core::crypto::KdfParams;
+use fieldcase_core::error::ValidationError;
 use fieldcase_core::model::{self, MediaKind, Record};
 use fieldcase_core::store::attachments::{guess_media, NewAttachment};
+use fieldcase_core::store::consent::ConsentPart;
 use fieldcase_core::store::{ListCursor, ListPage, Revision};
 use fieldcase_core::{NewProfile, Profile, Store};
 use serde_json::{json, Value};
@@ -31,6 +33,25 @@ fn default_profile() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("org", "Fieldcase", "fieldcase")
         .ok_or_else(|| anyhow!("no home folder to keep the profile in; pass --profile DIR"))?;
     Ok(dirs.data_dir().join("profile"))
+}
+
+/// A date (`YYYY-MM-DD`, taken as noon UTC) or an RFC 3339 date and time.
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    let text = text.trim();
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        if let Some(noon) = day.and_hms_opt(12, 0, 0) {
+            return Ok(noon.and_utc());
+        }
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            fieldcase_core::Error::from(ValidationError::new(
+                "at",
+                format!("{text:?} is neither YYYY-MM-DD nor an RFC 3339 date and time ({e})"),
+            ))
+            .into()
+        })
 }
 
 pub(crate) fn parse_id(text: &str) -> Result<Uuid> {
@@ -267,6 +288,31 @@ pub fn run(cli: Cli) -> Result<()> {
                     out.display()
                 ),
                 json!({"bytes": bytes, "out": out}),
+            )
+        }
+        Command::WithdrawConsent {
+            id,
+            part,
+            by,
+            at,
+            note,
+        } => {
+            let id = parse_id(&id)?;
+            let part: ConsentPart = part.parse().map_err(fieldcase_core::Error::from)?;
+            let at = match at.as_deref() {
+                None => chrono::Utc::now(),
+                Some(text) => parse_instant(text)?,
+            };
+            let mut store = ctx.open()?;
+            let rev = store.withdraw_consent(id, part, at, &by, &note)?;
+            say(
+                &ctx,
+                &format!(
+                    "Recorded the withdrawal of {} consent on {id} (revision {}).",
+                    part.as_str(),
+                    rev.id
+                ),
+                json!({"id": id, "revision": rev.id, "part": part, "at": at}),
             )
         }
         Command::Delete { id } => {

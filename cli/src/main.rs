@@ -145,6 +145,23 @@ enum Command {
     /// Attachment bytes
     #[command(subcommand)]
     Attachment(AttachmentCommand),
+    /// Record that the person withdrew a part of their consent to an interview (a new revision)
+    WithdrawConsent {
+        /// The interview's id
+        id: String,
+        /// Which part: interview, recording, sharing_with_police, sharing_with_prosecutors
+        #[arg(long)]
+        part: String,
+        /// Who recorded the withdrawal (name or staff code)
+        #[arg(long)]
+        by: String,
+        /// When it was withdrawn: YYYY-MM-DD (noon UTC) or RFC 3339; default now
+        #[arg(long)]
+        at: Option<String>,
+        /// A note
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Delete a record (a tombstone revision; its history stays)
     Delete {
         /// The record's id

@@ -554,3 +554,50 @@ fn no_plaintext_outside_the_encrypted_store() {
     drop(store);
     assert_clean("after the store closed");
 }
+
+#[test]
+fn consent_withdrawn_later_is_a_revision_that_names_who_and_when() {
+    let f = Field::new();
+    let (_, interview) = f.interview();
+    f.ok(&[
+        "withdraw-consent",
+        &interview,
+        "--part",
+        "recording",
+        "--by",
+        "SW-04 សុខា",
+        "--at",
+        "2026-03-21",
+        "--note",
+        "She called the office.",
+    ]);
+    let shown = json(&f.ok(&["--json", "show", &interview]));
+    let withdrawn = &shown["body"]["consent"]["recording"]["withdrawn"];
+    assert_eq!(withdrawn["recorded_by"], "SW-04 សុខា");
+    assert_eq!(withdrawn["at"], "2026-03-21T12:00:00Z");
+    assert_eq!(withdrawn["note"], "She called the office.");
+    let history = json(&f.ok(&["--json", "show", &interview, "--history"]));
+    assert_eq!(history.as_array().unwrap().len(), 2);
+
+    // Twice, a part that does not exist, a date before the consent: refused, nothing written.
+    for (args, field) in [
+        (vec!["--part", "recording", "--by", "SW-04"], "withdrawn"),
+        (vec!["--part", "photos", "--by", "SW-04"], "part"),
+        (
+            vec!["--part", "interview", "--by", "SW-04", "--at", "2001-01-01"],
+            "withdrawn.at",
+        ),
+    ] {
+        let mut all = vec!["withdraw-consent", interview.as_str()];
+        all.extend(args);
+        let out = f.run(&all);
+        assert_eq!(code(&out), 4, "{all:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(field),
+            "{all:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let history = json(&f.ok(&["--json", "show", &interview, "--history"]));
+    assert_eq!(history.as_array().unwrap().len(), 2);
+}

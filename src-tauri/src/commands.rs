@@ -12,7 +12,9 @@
 use crate::error::{ApiError, Code};
 use crate::session::Session;
 use fieldcase_core::bundle::{ExportOptions, ExportStatus, ExportSummary, ImportSummary, Progress};
+use fieldcase_core::error::ValidationError;
 use fieldcase_core::model::{Record, RecordKind};
+use fieldcase_core::store::consent::ConsentPart;
 use fieldcase_core::store::{
     ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, Resolution, Resolved, TrustedKey,
 };
@@ -135,6 +137,34 @@ pub fn export_status(session: State<'_, SessionState>) -> Result<ExportStatus, A
     Ok(session
         .with_store(|store| store.export_status())
         .ok_or_else(|| closed(&session))??)
+}
+
+/// Records that the person withdrew a part of their consent to an interview: when (`at`,
+/// RFC 3339; now if absent) and who recorded it. A new revision of the interview.
+#[tauri::command]
+pub fn withdraw_consent(
+    session: State<'_, SessionState>,
+    id: Uuid,
+    part: ConsentPart,
+    at: Option<String>,
+    recorded_by: String,
+    note: String,
+) -> Result<(), ApiError> {
+    let at = match at.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        None => chrono::Utc::now(),
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| {
+                fieldcase_core::Error::from(ValidationError::new(
+                    "at",
+                    format!("not a date and time ({e})"),
+                ))
+            })?
+            .with_timezone(&chrono::Utc),
+    };
+    session
+        .with_store_mut(|store| store.withdraw_consent(id, part, at, &recorded_by, &note))
+        .ok_or_else(|| closed(&session))??;
+    Ok(())
 }
 
 /// Each trusted device's bundles by sequence, with gaps, last seen and receipts (office).

@@ -904,6 +904,26 @@ def test_search_history_and_identity_reveal(s: Session) -> None:
             shot(a, "record-history-km")
             set_lang(a, "en")
 
+            # Consent withdrawn later: one action on the interview, with the date and who.
+            police = "#consent li[data-part='sharing_with_police']"
+            check(a.wait(police).attr("data-state") == "given", "sharing with the police was given")
+            a.wait("#consent-withdraw").click()
+            choose_option(a, "#cw-part", "sharing_with_police")
+            set_value(a, "#cw-date", "2999-01-01")
+            a.wait("#cw-by").type("SW-11 សុភា")
+            a.wait("#cw-confirm").click()
+            check("YYYY-MM-DD" in a.wait("#cw-problem").text, "a date in the future is refused")
+            set_value(a, "#cw-date", time.strftime("%Y-%m-%d"))
+            a.wait("#cw-confirm").click()
+            a.wait("#consent-done", timeout=15)
+            withdrawn = a.wait(police)
+            check(withdrawn.attr("data-state") == "withdrawn", f"shown as withdrawn: {withdrawn.text!r}")
+            check("SW-11 សុភា" in withdrawn.text, f"with who recorded it: {withdrawn.text!r}")
+            check(a.wait("#consent li[data-part='interview']").attr("data-state") == "given", "the rest stands")
+            check(len(a.find_all("#record-history > li")) == 3, "the withdrawal is a revision of its own")
+            a.execute("document.activeElement.blur(); document.getElementById('consent').scrollIntoView()")
+            shot(a, "consent-withdrawn-en")
+
             a.wait("#record-open-person").click()
             a.wait("#screen-record[data-kind='person']", timeout=15)
             a.wait("#identity[data-state='hidden']")

@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod conflicts;
+pub mod consent;
 pub mod devices;
 pub mod drafts;
 pub(crate) mod facts;

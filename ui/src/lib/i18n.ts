@@ -9,6 +9,7 @@
 import { derived, writable } from 'svelte/store'
 import type { ErrorCode, RecordKind } from './backend'
 import { recordsEn, recordsKm } from './i18n-records'
+import { consentEn, consentKm } from './i18n-consent'
 import { visitsEn, visitsKm } from './i18n-visits'
 
 export const LANGS = ['en', 'km'] as const
@@ -19,6 +20,7 @@ export const LANG_NAMES: Record<Lang, string> = { en: 'English', km: 'ខ្ម�
 
 const en = {
   ...recordsEn,
+  ...consentEn,
   'app.name': 'Fieldcase',
   'app.starting': 'Starting…',
   'app.failed': 'Fieldcase could not start.',
@@ -336,6 +338,7 @@ export type Key = keyof typeof en
 
 const km: Record<Key, string> = {
   ...recordsKm,
+  ...consentKm,
   'app.name': 'Fieldcase',
   'app.starting': 'កំពុងចាប់ផ្តើម…',
   'app.failed': 'Fieldcase មិនអាចចាប់ផ្តើមបានទេ។',
