@@ -1258,10 +1258,29 @@ def test_establishment_list_pages(s: Session) -> None:
             check(not again.find_all("#est-more"), "no more to show")
 
 
+def test_auto_lock_time_is_a_setting(s: Session) -> None:
+    """Settings chooses how long without use before the profile locks itself; Home says it,
+    and the open profile locks after that long."""
+    set_lang(s, "en")
+    create_profile(s)
+    s.wait("#screen-home", timeout=30)
+    check("after 5 min " in s.wait("#screen-home").text, "five minutes by default")
+    s.wait("#open-settings").click()
+    choose_option(s, "#autolock", "1")
+    s.wait("#settings-back").click()
+    check("after 1 min " in s.wait("#screen-home").text, "Home says the new time")
+    t0 = time.monotonic()
+    s.wait("#screen-unlock", timeout=90)
+    waited = time.monotonic() - t0
+    print(f"    locked by itself after {waited:.0f} s")
+    check(50 < waited < 75, f"after about a minute: {waited:.0f} s")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
     test_first_run_khmer,
+    test_auto_lock_time_is_a_setting,
     test_unpermitted_commands_are_refused,
     test_cold_start_to_unlock_screen,
     test_interview_flow,

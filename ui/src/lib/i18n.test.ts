@@ -33,7 +33,7 @@ describe('translation tables', () => {
 describe('translate', () => {
   it('fills placeholders', () => {
     expect(translate('en', 'home.autoLock', { minutes: 5 })).toBe(
-      'Fieldcase locks itself after 5 minutes without use.',
+      'Fieldcase locks itself after 5 min without use (Settings).',
     )
     expect(translate('km', 'home.autoLock', { minutes: 5 })).toContain('5')
   })

@@ -157,7 +157,7 @@ const en = {
   'home.title': 'Home',
   'home.counts': 'Records on this laptop',
   'home.lock': 'Lock',
-  'home.autoLock': 'Fieldcase locks itself after {minutes} minutes without use.',
+  'home.autoLock': 'Fieldcase locks itself after {minutes} min without use (Settings).',
   'home.loading': 'Counting records…',
 
   'home.newInterview': 'New interview',
@@ -177,6 +177,10 @@ const en = {
   'home.lastReceipt': 'Last receipt from the office: {time}.',
 
   'home.conflicts': 'Conflicts',
+  'settings.autoLock': 'Locking by itself',
+  'settings.autoLockLabel': 'Lock after this long without use',
+  'settings.minutes': '{minutes} min',
+  'settings.autoLockHint': 'Remembered on this computer. Shorter is safer where the laptop may be seen or taken; Esc twice or Hide & lock locks at once.',
   'home.devices': 'Field laptops',
   'devices.title': 'Field laptops and their bundles',
   'devices.intro': 'Every laptop this office trusts, revoked ones too: the bundles received by number, the missing ones, and the receipts written back.',
@@ -477,7 +481,7 @@ const km: Record<Key, string> = {
   'home.title': 'ទំព័រដើម',
   'home.counts': 'កំណត់ត្រានៅលើកុំព្យូទ័រនេះ',
   'home.lock': 'ចាក់សោ',
-  'home.autoLock': 'Fieldcase ចាក់សោដោយខ្លួនឯង បន្ទាប់ពីមិនបានប្រើ {minutes} នាទី។',
+  'home.autoLock': 'Fieldcase ចាក់សោដោយខ្លួនឯង បន្ទាប់ពីមិនបានប្រើ {minutes} នាទី (ការកំណត់)។',
   'home.loading': 'កំពុងរាប់កំណត់ត្រា…',
 
   'home.newInterview': 'បទសម្ភាសន៍ថ្មី',
@@ -497,6 +501,10 @@ const km: Record<Key, string> = {
   'home.lastReceipt': 'បង្កាន់ដៃចុងក្រោយពីការិយាល័យ៖ {time}។',
 
   'home.conflicts': 'ភាពខុសគ្នា',
+  'settings.autoLock': 'ការចាក់សោដោយខ្លួនឯង',
+  'settings.autoLockLabel': 'ចាក់សោ បន្ទាប់ពីមិនបានប្រើរយៈពេលនេះ',
+  'settings.minutes': '{minutes} នាទី',
+  'settings.autoLockHint': 'ចងចាំនៅលើកុំព្យូទ័រនេះ។ រយៈពេលខ្លីជាង មានសុវត្ថិភាពជាង នៅកន្លែងដែលគេអាចមើលឃើញ ឬយកកុំព្យូទ័របាន។ ចុច Esc ពីរដង ឬ «លាក់ និងចាក់សោ» ដើម្បីចាក់សោភ្លាម។',
   'home.devices': 'កុំព្យូទ័រចុះវាល',
   'devices.title': 'កុំព្យូទ័រចុះវាល និងកញ្ចប់របស់វា',
   'devices.intro': 'កុំព្យូទ័រទាំងអស់ដែលការិយាល័យនេះទុកចិត្ត រួមទាំងកុំព្យូទ័រដែលបានដកការទុកចិត្ត៖ កញ្ចប់ដែលបានទទួលតាមលេខរៀង កញ្ចប់ដែលបាត់ និងបង្កាន់ដៃដែលបានសរសេរត្រឡប់ទៅវិញ។',
