@@ -27,6 +27,7 @@ fn main() {
             "resolve_conflict",
             "device_timelines",
             "withdraw_consent",
+            "change_passphrase",
             "list_persons",
             "add_person",
             "save_draft",

@@ -530,6 +530,23 @@ pub(crate) async fn job<T: Send + 'static>(
     }
 }
 
+/// Changes the passphrase after checking the current one (both run the KDF, so off the
+/// window's thread). The database is not rewritten; only the key slot.
+#[tauri::command]
+pub async fn change_passphrase(
+    session: State<'_, SessionState>,
+    current: String,
+    new_passphrase: String,
+) -> Result<(), ApiError> {
+    let current = Passphrase::new(current);
+    let new_passphrase = Passphrase::new(new_passphrase);
+    let params = session.kdf.params();
+    job(&session, move |store| {
+        store.change_passphrase_checked(&current, &new_passphrase, params)
+    })
+    .await
+}
+
 /// Field: writes a bundle to `path` (which must not exist): what no receipt has
 /// acknowledged yet, or everything with `all`. Progress arrives on `on_progress`.
 #[tauri::command]

@@ -1276,11 +1276,42 @@ def test_auto_lock_time_is_a_setting(s: Session) -> None:
     check(50 < waited < 75, f"after about a minute: {waited:.0f} s")
 
 
+def test_passphrase_change_needs_the_current_one(s: Session) -> None:
+    """Settings changes the passphrase only with the current one; afterwards the old one is
+    refused and the new one unlocks."""
+    set_lang(s, "en")
+    create_profile(s)
+    s.wait("#open-settings").click()
+    new = "ស្លាបព្រា spoon harbour 77"
+    s.wait("#pw-current").type("not the passphrase at all")
+    s.wait("#pw-new").type(new)
+    s.wait("#pw-again").type(new)
+    s.wait("#pw-change").click()
+    err = s.wait("#passphrase-form #error", timeout=30)
+    check(err.attr("data-code") == "wrong_passphrase", f"a wrong current one is refused: {err.attr('data-code')}")
+    set_value(s, "#pw-current", PASSPHRASE)
+    set_value(s, "#pw-again", "short")
+    s.wait("#pw-change").click()
+    check("not the same" in s.wait("#pw-problem").text, "the two new ones must match")
+    set_value(s, "#pw-again", new)
+    s.wait("#pw-change").click()
+    s.wait("#pw-done", timeout=30)
+    check(s.wait("#pw-current").prop("value") == "", "nothing typed stays on screen")
+    s.wait("#hide-lock").click()
+    s.wait("#screen-unlock")
+    unlock(s, PASSPHRASE)
+    err = s.wait("#error", timeout=30)
+    check(err.attr("data-code") == "wrong_passphrase", "the old passphrase no longer opens it")
+    unlock(s, new)
+    s.wait("#screen-home", timeout=30)
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
     test_first_run_khmer,
     test_auto_lock_time_is_a_setting,
+    test_passphrase_change_needs_the_current_one,
     test_unpermitted_commands_are_refused,
     test_cold_start_to_unlock_screen,
     test_interview_flow,

@@ -421,6 +421,36 @@ impl Store {
         )
     }
 
+    /// Changes the passphrase of an open store after checking the current one, for a shell
+    /// where the store is already open (the desktop app): a wrong current passphrase is
+    /// [`Error::WrongPassphrase`], logged as a failed unlock, and nothing changes.
+    pub fn change_passphrase_checked(
+        &mut self,
+        current: &Passphrase,
+        new_passphrase: &Passphrase,
+        params: KdfParams,
+    ) -> Result<()> {
+        let slots = KeySlots::read(&self.dir.join(layout::KEY_SLOTS))?;
+        match slots.unlock(current) {
+            Ok(key) if key.expose() == self.key.expose() => {}
+            Ok(_) => {
+                return Err(Error::KeySlotDamaged(
+                    "the key slot file does not open this store".into(),
+                ))
+            }
+            Err(Error::WrongPassphrase) => {
+                self.audit_now(
+                    audit::Action::UnlockFailed,
+                    None,
+                    json!({"during": "passphrase change"}),
+                )?;
+                return Err(Error::WrongPassphrase);
+            }
+            Err(e) => return Err(e),
+        }
+        self.change_passphrase(new_passphrase, params)
+    }
+
     /// Lets the office unlock this profile with its age identity if the passphrase is lost.
     pub fn set_recovery_recipient(&mut self, office_recipient: &str) -> Result<()> {
         self.update_key_slots(

@@ -294,3 +294,34 @@ fn a_delete_refused_for_links_names_ten_and_counts_the_rest() {
     }
     store.delete(place).unwrap();
 }
+
+#[test]
+fn a_checked_passphrase_change_needs_the_current_passphrase() {
+    let (dir, mut store) = temp_store("Field laptop 3");
+    let new = Passphrase::new("ផ្កាឈូក new passphrase 2026".into());
+    let before = store.audit_entries().unwrap().len();
+    match store.change_passphrase_checked(
+        &Passphrase::new("not the passphrase".into()),
+        &new,
+        KdfParams::FOR_TESTS_ONLY,
+    ) {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("{other:?}"),
+    }
+    let entries = store.audit_entries().unwrap();
+    assert_eq!(entries.len(), before + 1, "the failed attempt is logged");
+    store
+        .change_passphrase_checked(
+            &Passphrase::new(PASS.into()),
+            &new,
+            KdfParams::FOR_TESTS_ONLY,
+        )
+        .unwrap();
+    drop(store);
+    let path = dir.path().join("p");
+    assert!(matches!(
+        Profile::open(&path, &Passphrase::new(PASS.into())),
+        Err(Error::WrongPassphrase)
+    ));
+    Profile::open(&path, &new).unwrap();
+}

@@ -438,3 +438,8 @@ export interface DeviceTimeline {
 export function deviceTimelines(): Promise<DeviceTimeline[]> {
   return call<DeviceTimeline[]>('device_timelines')
 }
+
+/** Changes the passphrase; `wrong_passphrase` when `current` is not it (nothing changes). */
+export function changePassphrase(current: string, newPassphrase: string): Promise<void> {
+  return call<void>('change_passphrase', { current, newPassphrase })
+}
