@@ -209,6 +209,9 @@ struct ImportSink<'t> {
     all: Vec<Uuid>,
     known: u64,
     attachments_stored: u64,
+    /// Search-index writes held back until the records are all in (written before the
+    /// reader's first attachment, or after the last record if there is none).
+    search: revisions::PendingSearch,
 }
 
 impl Sink for ImportSink<'_> {
@@ -218,7 +221,7 @@ impl Sink for ImportSink<'_> {
 
     fn revision(&mut self, rev: &Revision) -> Result<()> {
         self.all.push(rev.id);
-        if revisions::apply_foreign(self.tx, rev)? {
+        if revisions::apply_foreign_held(self.tx, rev, &mut self.search)? {
             let mut kept = rev.clone();
             kept.body = None;
             kept.identity = None;
@@ -230,6 +233,7 @@ impl Sink for ImportSink<'_> {
     }
 
     fn attachment(&mut self, sha256: &str, size: u64, bytes: &mut dyn Read) -> Result<()> {
+        self.search.flush(self.tx)?;
         // Every attachment record with these bytes still lacks its file: a bundle carries
         // identical files once, and each record gets a blob of its own.
         let waiting: Vec<String> = self
@@ -311,9 +315,11 @@ impl Store {
             all: Vec::new(),
             known: 0,
             attachments_stored: 0,
+            search: revisions::PendingSearch::default(),
         };
         let result = (|| -> Result<ImportSummary> {
             let opened = open_and_read(&tx, path, Stage::Import, progress, &mut sink)?;
+            sink.search.flush(&tx)?;
             let gaps = gaps(&tx, &opened)?;
             let m = &opened.manifest;
             let touched: BTreeSet<Uuid> = sink.added.iter().map(|r| r.record_id).collect();
