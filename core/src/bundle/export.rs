@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::{self, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -61,9 +61,9 @@ struct Counting<'a, 'p, W: Write> {
     last: u64,
 }
 
-impl<W: Write> Write for Counting<'_, '_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
+impl<W: Write> Counting<'_, '_, W> {
+    /// Counts `n` bytes written to `inner` (directly or through `write`).
+    fn count(&mut self, n: usize) {
         self.done += n as u64;
         if self.done - self.last >= 64 * 1024 {
             self.last = self.done;
@@ -73,6 +73,13 @@ impl<W: Write> Write for Counting<'_, '_, W> {
                 total: self.total,
             });
         }
+    }
+}
+
+impl<W: Write> Write for Counting<'_, '_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count(n);
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -288,8 +295,11 @@ impl Store {
             let file = match (built, sealed) {
                 (Ok(()), Ok(Some(file))) => file,
                 // The writing thread's error is the cause of the tar's "writer stopped".
-                (Err(_), Err(e)) | (Ok(()), Err(e)) => return Err(werr(e)),
-                (Err(e), _) => return Err(e),
+                (_, Err(pipe::WriteFailed::Damaged(what))) => {
+                    return Err(Error::AttachmentDamaged(what))
+                }
+                (_, Err(pipe::WriteFailed::Io(e))) => return Err(werr(e)),
+                (Err(e), Ok(_)) => return Err(e),
                 (Ok(()), Ok(None)) => {
                     return Err(werr(io::Error::other("the bundle writer stopped")))
                 }
@@ -383,33 +393,35 @@ impl Store {
                 .map_err(werr)?;
         }
         for b in parts.blobs {
+            // The store decrypts here; the SHA-256 and size check runs on the age thread.
             let mut reader = self.attachment_reader(b.attachment_id)?;
+            let expected = reader.check_elsewhere();
             let name = format!("{}{}", manifest::ATTACHMENTS_DIR, b.sha256);
-            let mut checked = CheckedRead {
-                inner: &mut reader,
-                failed: None,
-            };
-            let appended = tar.append(&header(&name, b.size, mtime)?, &mut checked);
-            if let Some(e) = checked.failed {
-                return Err(e);
+            // What tar::Builder::append writes (header, bytes, zeros to 512), with the bytes
+            // read straight into the channel's buffer.
+            let counting = tar.get_mut();
+            counting
+                .write_all(header(&name, b.size, mtime)?.as_bytes())
+                .map_err(werr)?;
+            counting.inner.begin_check().map_err(werr)?;
+            let mut copied = 0u64;
+            loop {
+                let n = match counting.inner.fill_from(&mut reader).map_err(werr)? {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::AttachmentDamaged(e.to_string())),
+                };
+                counting.count(n);
+                copied += n as u64;
             }
-            appended.map_err(werr)?;
+            counting.inner.end_check(expected).map_err(werr)?;
+            let padding = (512 - copied % 512) % 512;
+            counting
+                .write_all(&[0u8; 512][..padding as usize])
+                .map_err(werr)?;
         }
         let counting = tar.into_inner().map_err(werr)?;
         counting.inner.finish().map_err(werr)
-    }
-}
-
-/// Keeps an attachment's own error (damaged in the store) apart from tar's.
-struct CheckedRead<'a, R: Read> {
-    inner: &'a mut R,
-    failed: Option<Error>,
-}
-
-impl<R: Read> Read for CheckedRead<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).inspect_err(|e| {
-            self.failed = Some(Error::AttachmentDamaged(e.to_string()));
-        })
     }
 }

@@ -18,10 +18,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::read::StreamState;
 use super::{Progress, ProgressFn, Stage};
+use crate::store::attachments::Expected;
 
 /// Bytes handed over per message.
 pub(super) const CHUNK: usize = 256 * 1024;
@@ -41,8 +43,20 @@ fn take_buffer(spare: &Receiver<Buf>) -> Buf {
 
 enum ToWriter {
     Data(Buf),
+    /// The bytes from here to the next `Check` are an attachment: hash them.
+    Begin,
+    /// The attachment's bytes end here and must be these.
+    Check(Expected),
     /// All written: finish the output.
     Finish,
+}
+
+/// Why the writing thread stopped.
+pub(super) enum WriteFailed {
+    /// Writing (or finishing) the output failed.
+    Io(io::Error),
+    /// An attachment's bytes were not those captured (the message to give).
+    Damaged(String),
 }
 
 /// The error a [`Plaintext`] writer returns once the writing thread has stopped; the
@@ -53,36 +67,69 @@ fn writer_stopped() -> io::Error {
 
 /// The caller's end: a `Write` that sends full buffers to the writing thread.
 pub(super) struct Plaintext {
+    /// Always `CHUNK` bytes long; the first `filled` are to be sent.
     buf: Buf,
+    filled: usize,
     to_thread: SyncSender<ToWriter>,
     spare: Receiver<Buf>,
 }
 
 impl Plaintext {
     fn send(&mut self) -> io::Result<()> {
-        let next = take_buffer(&self.spare);
-        let full = std::mem::replace(&mut self.buf, next);
+        let mut next = take_buffer(&self.spare);
+        next.resize(CHUNK, 0);
+        let mut full = std::mem::replace(&mut self.buf, next);
+        full.truncate(self.filled);
+        self.filled = 0;
         self.to_thread
             .send(ToWriter::Data(full))
             .map_err(|_| writer_stopped())
     }
 
-    /// Sends what is buffered and tells the thread that this is all.
-    pub(super) fn finish(mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
+    fn send_filled_and(&mut self, message: ToWriter) -> io::Result<()> {
+        if self.filled > 0 {
             self.send()?;
         }
-        self.to_thread
-            .send(ToWriter::Finish)
-            .map_err(|_| writer_stopped())
+        self.to_thread.send(message).map_err(|_| writer_stopped())
+    }
+
+    /// The bytes written from here on, up to [`Plaintext::end_check`], are an attachment's;
+    /// the writing thread takes their SHA-256.
+    pub(super) fn begin_check(&mut self) -> io::Result<()> {
+        self.send_filled_and(ToWriter::Begin)
+    }
+
+    /// The attachment's bytes end here; the writing thread stops with
+    /// [`WriteFailed::Damaged`] unless they are `expected`.
+    pub(super) fn end_check(&mut self, expected: Expected) -> io::Result<()> {
+        self.send_filled_and(ToWriter::Check(expected))
+    }
+
+    /// Reads from `source` straight into the buffer (one copy fewer than `io::copy`). The
+    /// outer error is the writing thread having stopped, the inner one `source`'s.
+    pub(super) fn fill_from(&mut self, source: &mut dyn Read) -> io::Result<io::Result<usize>> {
+        if self.filled == CHUNK {
+            self.send()?;
+        }
+        let read = source.read(&mut self.buf[self.filled..]);
+        if let Ok(n) = read {
+            self.filled += n;
+        }
+        Ok(read)
+    }
+
+    /// Sends what is buffered and tells the thread that this is all.
+    pub(super) fn finish(mut self) -> io::Result<()> {
+        self.send_filled_and(ToWriter::Finish)
     }
 }
 
 impl Write for Plaintext {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let n = data.len().min(CHUNK - self.buf.len());
-        self.buf.extend_from_slice(&data[..n]);
-        if self.buf.len() == CHUNK {
+        let n = data.len().min(CHUNK - self.filled);
+        self.buf[self.filled..self.filled + n].copy_from_slice(&data[..n]);
+        self.filled += n;
+        if self.filled == CHUNK {
             self.send()?;
         }
         Ok(n)
@@ -106,7 +153,8 @@ pub(super) fn plaintext_channel() -> (Plaintext, WriterEnd) {
     let (spare_tx, spare_rx) = sync_channel(IN_FLIGHT + 2);
     (
         Plaintext {
-            buf: Zeroizing::new(Vec::with_capacity(CHUNK)),
+            buf: Zeroizing::new(vec![0; CHUNK]),
+            filled: 0,
             to_thread,
             spare: spare_rx,
         },
@@ -117,23 +165,37 @@ pub(super) fn plaintext_channel() -> (Plaintext, WriterEnd) {
     )
 }
 
-/// Writes every buffer the caller sends into `out`; when the caller says it is done, hands
-/// `out` to `finish` and returns what that returns (`Some`). Returns `Ok(None)` if the caller
-/// dropped its end without finishing (it failed: `out` is abandoned unfinished), and the
-/// first write error otherwise (the caller's next send then fails).
+/// Writes every buffer the caller sends into `out`, checking each attachment's SHA-256 and
+/// size between `Begin` and `Check`; when the caller says it is done, hands `out` to `finish`
+/// and returns what that returns (`Some`). Returns `Ok(None)` if the caller dropped its end
+/// without finishing (it failed: `out` is abandoned unfinished), and the first write error or
+/// attachment that differs otherwise (the caller's next send then fails).
 pub(super) fn write_on_thread<W: Write, T>(
     end: WriterEnd,
     mut out: W,
     finish: impl FnOnce(W) -> io::Result<T>,
-) -> io::Result<Option<T>> {
+) -> Result<Option<T>, WriteFailed> {
+    let mut hashing: Option<(Sha256, u64)> = None;
     loop {
         match end.from_caller.recv() {
-            Ok(ToWriter::Data(mut buf)) => {
-                out.write_all(&buf)?;
-                buf.clear();
+            Ok(ToWriter::Data(buf)) => {
+                if let Some((hasher, seen)) = hashing.as_mut() {
+                    hasher.update(&buf[..]);
+                    *seen += buf.len() as u64;
+                }
+                out.write_all(&buf).map_err(WriteFailed::Io)?;
                 let _ = end.spare.try_send(buf);
             }
-            Ok(ToWriter::Finish) => return finish(out).map(Some),
+            Ok(ToWriter::Begin) => hashing = Some((Sha256::new(), 0)),
+            Ok(ToWriter::Check(expected)) => {
+                let matches = hashing.take().is_some_and(|(hasher, seen)| {
+                    seen == expected.size && hex::encode(hasher.finalize()) == expected.sha256
+                });
+                if !matches {
+                    return Err(WriteFailed::Damaged(expected.damaged));
+                }
+            }
+            Ok(ToWriter::Finish) => return finish(out).map(Some).map_err(WriteFailed::Io),
             Err(_) => return Ok(None),
         }
     }
