@@ -53,6 +53,17 @@ enum Child {
         #[arg(long)]
         mib: u64,
     },
+    /// Internal, for scripts/bench-bundles: adds N example establishments ("Morning Star
+    /// KTV <i>") to an existing profile through `Store::add`, in one process, instead of
+    /// one `fieldcase add` process (and unlock) per record. Passphrase from
+    /// FIELDCASE_PASSPHRASE.
+    #[command(hide = true)]
+    AddEstablishments {
+        #[arg(long)]
+        profile: std::path::PathBuf,
+        #[arg(long)]
+        records: usize,
+    },
 }
 
 /// One line of the report.
@@ -85,6 +96,9 @@ fn main() -> Result<()> {
         let out = attach_child(mib)?;
         println!("{out}");
         return Ok(());
+    }
+    if let Some(Child::AddEstablishments { profile, records }) = args.child {
+        return add_establishments(&profile, records);
     }
     let mut rows = Vec::new();
     let log = |m: &str| eprintln!("[bench] {m}");
@@ -354,6 +368,26 @@ fn varied(kind: RecordKind, i: usize, ids: &HashMap<String, String>) -> Result<R
         n.push_str(&extra);
     }
     Ok(Record::from_value(kind, v)?)
+}
+
+/// `n` example establishments, each its own `Store::add` (as `fieldcase add` would), named
+/// as scripts/bench-bundles always named them.
+fn add_establishments(profile: &Path, n: usize) -> Result<()> {
+    let pass = std::env::var("FIELDCASE_PASSPHRASE")
+        .context("add-establishments needs FIELDCASE_PASSPHRASE")?;
+    let mut store = Profile::open(profile, &Passphrase::new(pass))?;
+    for i in 1..=n {
+        let mut v = model::example(RecordKind::Establishment).to_value();
+        if let Some(Value::Array(aliases)) = v.get_mut("aliases") {
+            for a in aliases.iter_mut() {
+                if a.as_str() == Some("Morning Star KTV") {
+                    *a = Value::String(format!("Morning Star KTV {i}"));
+                }
+            }
+        }
+        store.add(Record::from_value(RecordKind::Establishment, v)?)?;
+    }
+    Ok(())
 }
 
 /// A profile with `n` visits + interviews: the first `n - timed` imported untimed as

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::{self, OpenOptions};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::manifest::{self, AttachmentEntry, Counts, Manifest, Sums, FORMAT, FORMAT_VERSION};
-use super::{Progress, ProgressFn, Stage};
+use super::{pipe, Progress, ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
 use crate::store::{audit, migrations, revisions, revisions::time_text, Store};
@@ -61,9 +61,9 @@ struct Counting<'a, 'p, W: Write> {
     last: u64,
 }
 
-impl<W: Write> Write for Counting<'_, '_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
+impl<W: Write> Counting<'_, '_, W> {
+    /// Counts `n` bytes written to `inner` (directly or through `write`).
+    fn count(&mut self, n: usize) {
         self.done += n as u64;
         if self.done - self.last >= 64 * 1024 {
             self.last = self.done;
@@ -73,6 +73,13 @@ impl<W: Write> Write for Counting<'_, '_, W> {
                 total: self.total,
             });
         }
+    }
+}
+
+impl<W: Write> Write for Counting<'_, '_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count(n);
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -235,6 +242,17 @@ impl Store {
             ),
         )?;
 
+        let mtime = u64::try_from(created_at.timestamp()).unwrap_or(0);
+        let parts = TarParts {
+            small: [
+                (manifest::MANIFEST, manifest_bytes.as_slice()),
+                (manifest::SUMS, sums_text.as_bytes()),
+                (manifest::SIGNATURE, signature.as_bytes()),
+                (manifest::RECORDS, &records[..]),
+            ],
+            blobs: &blobs,
+            out,
+        };
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -246,6 +264,7 @@ impl Store {
             + records.len() as u64
             + counts.attachment_bytes
             + 512 * (5 + blobs.len() as u64);
+        let werr = |e: io::Error| Error::io(format!("writing {}", out.display()), e);
         let written = (|| -> Result<u64> {
             let encryptor = age::Encryptor::with_recipients(
                 recipients.iter().map(|r| r as &dyn age::Recipient),
@@ -253,43 +272,38 @@ impl Store {
             .map_err(|e| Error::Crypto(format!("encrypting the bundle: {e}")))?;
             let sealed = encryptor
                 .wrap_output(BufWriter::with_capacity(256 * 1024, file))
-                .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
-            let counting = Counting {
-                inner: sealed,
-                done: 0,
-                total,
-                progress: &mut *progress,
-                last: 0,
-            };
-            let mut tar = tar::Builder::new(counting);
-            let mtime = u64::try_from(created_at.timestamp()).unwrap_or(0);
-            let werr = |e: io::Error| Error::io(format!("writing {}", out.display()), e);
-            for (name, bytes) in [
-                (manifest::MANIFEST, manifest_bytes.as_slice()),
-                (manifest::SUMS, sums_text.as_bytes()),
-                (manifest::SIGNATURE, signature.as_bytes()),
-                (manifest::RECORDS, &records[..]),
-            ] {
-                tar.append(&header(name, bytes.len() as u64, mtime)?, bytes)
-                    .map_err(werr)?;
-            }
-            for b in &blobs {
-                let mut reader = self.attachment_reader(b.attachment_id)?;
-                let name = format!("{}{}", manifest::ATTACHMENTS_DIR, b.sha256);
-                let mut checked = CheckedRead {
-                    inner: &mut reader,
-                    failed: None,
-                };
-                let appended = tar.append(&header(&name, b.size, mtime)?, &mut checked);
-                if let Some(e) = checked.failed {
-                    return Err(e);
+                .map_err(werr)?;
+            // age encrypts and writes on a thread of its own while this one decrypts the
+            // attachments out of the store, checks them and builds the tar.
+            let (plaintext, end) = pipe::plaintext_channel();
+            let (built, sealed) = std::thread::scope(|scope| {
+                let thread = scope.spawn(|| {
+                    pipe::write_on_thread(end, sealed, |sealed| {
+                        let buffered = sealed.finish()?;
+                        let file = buffered.into_inner().map_err(|e| e.into_error())?;
+                        file.sync_all()?;
+                        Ok(file)
+                    })
+                });
+                // Returns (dropping `plaintext`, which stops the thread) before the join.
+                let built = self.write_tar(plaintext, &parts, total, mtime, &mut *progress);
+                let sealed = thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (built, sealed)
+            });
+            let file = match (built, sealed) {
+                (Ok(()), Ok(Some(file))) => file,
+                // The writing thread's error is the cause of the tar's "writer stopped".
+                (_, Err(pipe::WriteFailed::Damaged(what))) => {
+                    return Err(Error::AttachmentDamaged(what))
                 }
-                appended.map_err(werr)?;
-            }
-            let counting = tar.into_inner().map_err(werr)?;
-            let buffered = counting.inner.finish().map_err(werr)?;
-            let file = buffered.into_inner().map_err(|e| werr(e.into_error()))?;
-            file.sync_all().map_err(werr)?;
+                (_, Err(pipe::WriteFailed::Io(e))) => return Err(werr(e)),
+                (Err(e), Ok(_)) => return Err(e),
+                (Ok(()), Ok(None)) => {
+                    return Err(werr(io::Error::other("the bundle writer stopped")))
+                }
+            };
             (progress)(Progress {
                 stage: Stage::Export,
                 done: total,
@@ -347,16 +361,67 @@ impl Store {
     }
 }
 
-/// Keeps an attachment's own error (damaged in the store) apart from tar's.
-struct CheckedRead<'a, R: Read> {
-    inner: &'a mut R,
-    failed: Option<Error>,
+/// What goes into the tar, in order.
+struct TarParts<'a> {
+    small: [(&'static str, &'a [u8]); 4],
+    blobs: &'a [Blob],
+    out: &'a Path,
 }
 
-impl<R: Read> Read for CheckedRead<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).inspect_err(|e| {
-            self.failed = Some(Error::AttachmentDamaged(e.to_string()));
-        })
+impl Store {
+    /// Writes the tar into `plaintext` (the age thread's end), counting progress. On an error
+    /// `plaintext` is dropped unfinished, which stops the thread without finishing the file.
+    fn write_tar(
+        &self,
+        plaintext: pipe::Plaintext,
+        parts: &TarParts<'_>,
+        total: u64,
+        mtime: u64,
+        progress: &mut ProgressFn<'_>,
+    ) -> Result<()> {
+        let werr = |e: io::Error| Error::io(format!("writing {}", parts.out.display()), e);
+        let counting = Counting {
+            inner: plaintext,
+            done: 0,
+            total,
+            progress,
+            last: 0,
+        };
+        let mut tar = tar::Builder::new(counting);
+        for (name, bytes) in parts.small {
+            tar.append(&header(name, bytes.len() as u64, mtime)?, bytes)
+                .map_err(werr)?;
+        }
+        for b in parts.blobs {
+            // The store decrypts here; the SHA-256 and size check runs on the age thread.
+            let mut reader = self.attachment_reader(b.attachment_id)?;
+            let expected = reader.check_elsewhere();
+            let name = format!("{}{}", manifest::ATTACHMENTS_DIR, b.sha256);
+            // What tar::Builder::append writes (header, bytes, zeros to 512), with the bytes
+            // read straight into the channel's buffer.
+            let counting = tar.get_mut();
+            counting
+                .write_all(header(&name, b.size, mtime)?.as_bytes())
+                .map_err(werr)?;
+            counting.inner.begin_check().map_err(werr)?;
+            let mut copied = 0u64;
+            loop {
+                let n = match counting.inner.fill_from(&mut reader).map_err(werr)? {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::AttachmentDamaged(e.to_string())),
+                };
+                counting.count(n);
+                copied += n as u64;
+            }
+            counting.inner.end_check(expected).map_err(werr)?;
+            let padding = (512 - copied % 512) % 512;
+            counting
+                .write_all(&[0u8; 512][..padding as usize])
+                .map_err(werr)?;
+        }
+        let counting = tar.into_inner().map_err(werr)?;
+        counting.inner.finish().map_err(werr)
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 
 use chrono::Utc;
 use rusqlite::{params, Connection, Transaction};
@@ -15,8 +16,9 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::pipe::{decrypt_on_thread, plaintext_from_thread, CipherCount, CipherSource};
 use super::read::{read_bundle, Discard, Opened, Sink, StreamState};
-use super::{Progress, ProgressFn, Stage};
+use super::{ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::secret::DataKey;
 use crate::store::keys::{office_identity, parse_identity, trusted_by_key_id};
@@ -78,50 +80,6 @@ pub struct ImportSummary {
     pub gaps: Gaps,
 }
 
-/// Reads the encrypted file, counting bytes and noting the end.
-struct CipherSource<'a, 'p> {
-    file: File,
-    done: u64,
-    total: u64,
-    last: u64,
-    state: StreamState,
-    stage: Stage,
-    progress: &'a mut ProgressFn<'p>,
-}
-
-impl Read for CipherSource<'_, '_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.file.read(buf)?;
-        if n == 0 && !buf.is_empty() {
-            self.state.cipher_eof.set(true);
-        }
-        self.done += n as u64;
-        if self.done - self.last >= 256 * 1024 || (n == 0 && self.done != self.last) {
-            self.last = self.done;
-            (self.progress)(Progress {
-                stage: self.stage,
-                done: self.done,
-                total: self.total,
-            });
-        }
-        Ok(n)
-    }
-}
-
-/// Notes when age fails, so the reader above can say "damaged" or "cut short".
-struct AgeTap<R: Read> {
-    inner: R,
-    state: StreamState,
-}
-
-impl<R: Read> Read for AgeTap<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner
-            .read(buf)
-            .inspect_err(|_| self.state.age_failed.set(true))
-    }
-}
-
 fn decrypt_error(e: age::DecryptError, state: &StreamState) -> Error {
     use age::DecryptError as D;
     match e {
@@ -179,31 +137,29 @@ fn open_and_read(
     }
     io::Seek::rewind(&mut file).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     let state = StreamState::default();
+    let count = CipherCount::default();
     let source = CipherSource {
         file,
-        done: 0,
-        total,
-        last: 0,
-        state: state.clone(),
-        stage,
-        progress,
+        count: count.clone(),
+    };
+    // The header and the office identity are read here; if they fail, say why as before.
+    let header_error = |e: age::DecryptError| {
+        state.cipher_eof.set(count.eof.load(Ordering::Relaxed));
+        decrypt_error(e, &state)
     };
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(128 * 1024, source))
-        .map_err(|e| decrypt_error(e, &state))?;
+        .map_err(header_error)?;
     let plain = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| decrypt_error(e, &state))?;
-    let tap = AgeTap {
-        inner: plain,
-        state: state.clone(),
-    };
+        .map_err(header_error)?;
+    // The chunks are decrypted on a thread of their own while this one reads the tar.
+    let (reader, end) = plaintext_from_thread(state.clone(), stage, total, progress);
     let trust = |id: &str| trusted_by_key_id(conn, id);
-    read_bundle(
-        io::BufReader::with_capacity(64 * 1024, tap),
-        &trust,
-        &state,
-        sink,
-    )
+    std::thread::scope(|scope| {
+        scope.spawn(|| decrypt_on_thread(end, plain, &count));
+        // Dropping `reader` when this returns stops the thread if it is not done.
+        read_bundle(reader, &trust, &state, sink)
+    })
 }
 
 fn gaps(conn: &Connection, opened: &Opened) -> Result<Gaps> {
@@ -253,6 +209,9 @@ struct ImportSink<'t> {
     all: Vec<Uuid>,
     known: u64,
     attachments_stored: u64,
+    /// Search-index writes held back until the records are all in (written before the
+    /// reader's first attachment, or after the last record if there is none).
+    search: revisions::PendingSearch,
 }
 
 impl Sink for ImportSink<'_> {
@@ -262,7 +221,7 @@ impl Sink for ImportSink<'_> {
 
     fn revision(&mut self, rev: &Revision) -> Result<()> {
         self.all.push(rev.id);
-        if revisions::apply_foreign(self.tx, rev)? {
+        if revisions::apply_foreign_held(self.tx, rev, &mut self.search)? {
             let mut kept = rev.clone();
             kept.body = None;
             kept.identity = None;
@@ -274,6 +233,7 @@ impl Sink for ImportSink<'_> {
     }
 
     fn attachment(&mut self, sha256: &str, size: u64, bytes: &mut dyn Read) -> Result<()> {
+        self.search.flush(self.tx)?;
         // Every attachment record with these bytes still lacks its file: a bundle carries
         // identical files once, and each record gets a blob of its own.
         let waiting: Vec<String> = self
@@ -355,9 +315,11 @@ impl Store {
             all: Vec::new(),
             known: 0,
             attachments_stored: 0,
+            search: revisions::PendingSearch::default(),
         };
         let result = (|| -> Result<ImportSummary> {
             let opened = open_and_read(&tx, path, Stage::Import, progress, &mut sink)?;
+            sink.search.flush(&tx)?;
             let gaps = gaps(&tx, &opened)?;
             let m = &opened.manifest;
             let touched: BTreeSet<Uuid> = sink.added.iter().map(|r| r.record_id).collect();

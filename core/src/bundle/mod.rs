@@ -15,6 +15,7 @@
 mod export;
 mod import;
 pub mod manifest;
+mod pipe;
 pub mod read;
 mod receipt;
 mod status;

@@ -370,3 +370,40 @@ fn export_status_follows_export_and_receipt() {
     assert!(acknowledged.last_export.unwrap().acknowledged_at.is_some());
     assert!(acknowledged.last_receipt_at.is_some());
 }
+
+/// An attachment whose bytes no longer match the SHA-256 captured with it stops the export
+/// (the check now runs on the age thread) and leaves no file behind.
+#[test]
+fn an_attachment_that_differs_from_its_hash_stops_the_export() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    let recipient = office.office_init().unwrap();
+    field.add_office_recipient(&recipient).unwrap();
+    let person = field.add(example(RecordKind::Person)).unwrap();
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    let att = field
+        .attach(
+            NewAttachment {
+                record_id: person,
+                media: MediaKind::Photo,
+                file_name: "photo.jpg".into(),
+                media_type: "image/jpeg".into(),
+                description: None,
+            },
+            &mut Cursor::new(bytes),
+        )
+        .unwrap();
+    field
+        .conn
+        .execute(
+            "UPDATE attachment_blobs SET sha256 = ?1 WHERE attachment_id = ?2",
+            [&"ab".repeat(32), &att.to_string()],
+        )
+        .unwrap();
+    let out = dir.path().join("bad.fcb");
+    match field.export_bundle(&out, ExportOptions::default(), &mut no_progress()) {
+        Err(Error::AttachmentDamaged(what)) => assert!(what.contains(&att.to_string()), "{what}"),
+        other => panic!("expected a damaged attachment, got {other:?}"),
+    }
+    assert!(!out.exists(), "nothing is left at the bundle's path");
+}

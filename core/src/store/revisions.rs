@@ -642,6 +642,55 @@ fn update_record_row(
     label: &str,
     text: Option<&str>,
 ) -> Result<()> {
+    let rowid = update_record_fields(tx, rev, label)?;
+    search::index(tx, rowid, if rev.deleted { None } else { text })?;
+    // The report facts follow the heads and the deleted flag just written.
+    facts::refresh(tx, rev.kind, &rev.record_id.to_string())?;
+    Ok(())
+}
+
+/// Search-index writes held back while many foreign revisions go into one transaction.
+///
+/// FTS5 keeps new index entries in memory until a statement that may write several rows (each
+/// revision's report-facts refresh is one) makes it write them out; written one revision at a
+/// time, every entry is allocated, written and freed again per revision, and with
+/// `cipher_memory_security` each allocation is an `mlock` and each free a `munlock`. Held
+/// back and written together, up to [`PendingSearch::MAX_BYTES`] of text at a time, the
+/// entries of many records share one flush. The index ends the same: each record's entry
+/// is replaced in the order the revisions came. Call [`PendingSearch::flush`] before anything
+/// reads the search index and before the transaction commits.
+#[derive(Default)]
+pub(crate) struct PendingSearch {
+    entries: Vec<(i64, Option<zeroize::Zeroizing<String>>)>,
+    bytes: usize,
+}
+
+impl PendingSearch {
+    /// Text held before it is written out.
+    const MAX_BYTES: usize = 8 * 1024 * 1024;
+
+    fn push(&mut self, tx: &Transaction<'_>, rowid: i64, text: Option<&str>) -> Result<()> {
+        self.bytes += text.map_or(0, str::len);
+        self.entries
+            .push((rowid, text.map(|t| zeroize::Zeroizing::new(t.to_string()))));
+        if self.bytes >= Self::MAX_BYTES {
+            self.flush(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every held entry into the search index, in order.
+    pub(crate) fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        for (rowid, text) in self.entries.drain(..) {
+            search::index(tx, rowid, text.as_ref().map(|t| t.as_str()))?;
+        }
+        self.bytes = 0;
+        Ok(())
+    }
+}
+
+/// Updates a record's row (time, heads, deleted, label); returns its rowid.
+fn update_record_fields(tx: &Transaction<'_>, rev: &Revision, label: &str) -> Result<i64> {
     let id = rev.record_id.to_string();
     let heads: i64 = tx
         .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
@@ -661,10 +710,7 @@ fn update_record_row(
     let rowid: i64 = tx
         .prepare_cached("SELECT rowid FROM records WHERE id = ?1")?
         .query_row([&id], |r| r.get(0))?;
-    search::index(tx, rowid, if rev.deleted { None } else { text })?;
-    // The report facts follow the heads and the deleted flag just written.
-    facts::refresh(tx, rev.kind, &id)?;
-    Ok(())
+    Ok(rowid)
 }
 
 /// The single head of a record that is about to be edited; a conflict must be resolved first.
@@ -699,6 +745,18 @@ pub(crate) fn single_head(conn: &Connection, record_id: Uuid) -> Result<(Uuid, R
 /// and its body. Returns `false` if it was already here (importing twice changes nothing).
 /// The record's label and search text follow its newest head.
 pub fn apply_foreign(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
+    let mut search = PendingSearch::default();
+    let added = apply_foreign_held(tx, rev, &mut search)?;
+    search.flush(tx)?;
+    Ok(added)
+}
+
+/// [`apply_foreign`], holding its search-index write in `search` (see [`PendingSearch`]).
+pub(crate) fn apply_foreign_held(
+    tx: &Transaction<'_>,
+    rev: &Revision,
+    search: &mut PendingSearch,
+) -> Result<bool> {
     let known: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)",
         [rev.id.to_string()],
@@ -762,7 +820,10 @@ pub fn apply_foreign(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
     };
     let mut shown = rev.clone();
     shown.deleted = deleted;
-    update_record_row(tx, &shown, &label, text.as_deref())?;
+    let rowid = update_record_fields(tx, &shown, &label)?;
+    search.push(tx, rowid, if deleted { None } else { text.as_deref() })?;
+    // The report facts follow the heads and the deleted flag just written.
+    facts::refresh(tx, shown.kind, &shown.record_id.to_string())?;
     Ok(true)
 }
 
