@@ -63,6 +63,11 @@ pub(crate) struct Expected {
 }
 
 impl AttachmentReader {
+    /// The size recorded when it was captured.
+    pub fn expected_size(&self) -> u64 {
+        self.expected_size
+    }
+
     /// Hands the SHA-256 and size check to the caller (export makes it on another thread):
     /// this reader then only decrypts, and the caller must compare the bytes with what this
     /// returns before it trusts them.

@@ -15,6 +15,7 @@ pub(crate) mod facts;
 pub mod history;
 pub mod keys;
 mod links;
+pub mod media;
 pub mod migrations;
 pub mod revisions;
 pub mod search;
