@@ -28,6 +28,8 @@ fn main() {
             "device_timelines",
             "withdraw_consent",
             "change_passphrase",
+            "list_attachments",
+            "attachment_bytes",
             "list_persons",
             "add_person",
             "save_draft",

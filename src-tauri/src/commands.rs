@@ -15,6 +15,7 @@ use fieldcase_core::bundle::{ExportOptions, ExportStatus, ExportSummary, ImportS
 use fieldcase_core::error::ValidationError;
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::consent::ConsentPart;
+use fieldcase_core::store::media::AttachmentInfo;
 use fieldcase_core::store::{
     ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, Resolution, Resolved, TrustedKey,
 };
@@ -528,6 +529,28 @@ pub(crate) async fn job<T: Send + 'static>(
         Some(result) => Ok(result?),
         None => Err(closed(session)),
     }
+}
+
+/// A record's attachments: what each is, never its bytes.
+#[tauri::command]
+pub fn list_attachments(
+    session: State<'_, SessionState>,
+    record_id: Uuid,
+) -> Result<Vec<AttachmentInfo>, ApiError> {
+    Ok(session
+        .with_store(|store| store.attachments_of(record_id))
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// An attachment's bytes for the screen (SHA-256 checked; 64 MiB at most), sent raw (an
+/// ArrayBuffer in the UI), read off the window's thread. Never written to a file.
+#[tauri::command]
+pub async fn attachment_bytes(
+    session: State<'_, SessionState>,
+    id: Uuid,
+) -> Result<tauri::ipc::Response, ApiError> {
+    let bytes = job(&session, move |store| store.attachment_bytes(id)).await?;
+    Ok(tauri::ipc::Response::new(bytes.to_vec()))
 }
 
 /// Changes the passphrase after checking the current one (both run the KDF, so off the

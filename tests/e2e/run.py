@@ -984,6 +984,23 @@ def json_out(profile: Path, *args: str):
     return json.loads(cli(profile, *args, "--json"))
 
 
+def tiny_png() -> bytes:
+    """A real 32×32 PNG (a red square), so the app has a photo it can decode."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xc0\x20\x20" * 32 for _ in range(32))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 32, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
 def wait_profile_free(profile: Path, timeout: float = 15) -> None:
     """Waits until the CLI can open `profile` (a closed app may take a moment to let go)."""
     deadline = time.monotonic() + timeout
@@ -1036,8 +1053,8 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
     with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-visit-") as tmp:
         tmp_path = Path(tmp)
         profile = tmp_path / "profile"
-        photo = tmp_path / "front-door.jpg"
-        photo.write_bytes(bytes(range(256)) * 41 + b"fieldcase")
+        photo = tmp_path / "front-door.png"
+        photo.write_bytes(tiny_png())
         want_sha = hashlib.sha256(photo.read_bytes()).hexdigest()
         with app(profile) as s:
             set_lang(s, "en")
@@ -1148,6 +1165,21 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
             s.wait("#visit-open-record").click()
             s.wait("#screen-record[data-kind='visit']")
             wait_text(s, "#screen-record", "SHV/karaoke/evening")
+            # The photo is shown blurred until clicked.
+            item = "#media li[data-media='photo']"
+            s.wait(f"{item} img", timeout=15)
+            deadline = time.monotonic() + 10
+            while s.execute("return document.querySelector(arguments[0]).naturalWidth", f"{item} img") != 32:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the photo never decoded")
+                time.sleep(0.1)
+            blur = lambda: s.execute("return getComputedStyle(document.querySelector(arguments[0])).filter", f"{item} img")  # noqa: E731
+            check("blur" in blur(), f"blurred at first: {blur()!r}")
+            check(want_sha[:16] in s.wait(item).text, "its SHA-256 is shown")
+            s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
+            shot(s, "record-photo-blurred-en")
+            s.wait(f"{item} .reveal").click()
+            check(blur() == "none", f"clear once clicked: {blur()!r}")
             s.wait("#record-back").click()
             s.wait("#screen-establishments[data-mode='list']")
             s.wait("#est-list li .est-open").click()

@@ -1,4 +1,4 @@
-// Strings of the consent-withdrawal action on an interview (issue 4), in English
+// Strings of the consent-withdrawal action and the attachments list (issue 4), in English
 // and Khmer, spread into the main tables by i18n.ts.
 //
 // The Khmer is a first draft: a native speaker must review it before field use.
@@ -23,6 +23,15 @@ export const consentEn = {
   'cw.done': 'The withdrawal is recorded.',
   'cw.badDate': 'Write the date as YYYY-MM-DD, not in the future.',
   'cw.needBy': 'Say who recorded it.',
+  'media.title': 'Attachments',
+  'media.kind.photo': 'photo',
+  'media.kind.audio': 'audio',
+  'media.kind.video': 'video',
+  'media.kind.document': 'document',
+  'media.clickToSee': 'Blurred: click to see',
+  'media.loadVideo': 'Load the video (it stays blurred until clicked, and never plays by itself)',
+  'media.loadAudio': 'Load the recording (it never plays by itself)',
+  'media.notHere': 'Its bytes are not on this laptop (sent to the office and purged here).',
 } as const
 
 export type ConsentKey = keyof typeof consentEn
@@ -47,4 +56,13 @@ export const consentKm: Record<ConsentKey, string> = {
   'cw.done': 'ការដកវិញត្រូវបានកត់ត្រា។',
   'cw.badDate': 'សូមសរសេរកាលបរិច្ឆេទជា YYYY-MM-DD ហើយមិនមែនថ្ងៃអនាគត។',
   'cw.needBy': 'សូមបញ្ជាក់អ្នកដែលបានកត់ត្រា។',
+  'media.title': 'ឯកសារភ្ជាប់',
+  'media.kind.photo': 'រូបថត',
+  'media.kind.audio': 'សំឡេង',
+  'media.kind.video': 'វីដេអូ',
+  'media.kind.document': 'ឯកសារ',
+  'media.clickToSee': 'ព្រិល៖ ចុចដើម្បីមើល',
+  'media.loadVideo': 'បើកវីដេអូ (វានៅព្រិលរហូតដល់ចុច ហើយមិនចាក់ដោយខ្លួនឯងទេ)',
+  'media.loadAudio': 'បើកការថតសំឡេង (វាមិនចាក់ដោយខ្លួនឯងទេ)',
+  'media.notHere': 'ទិន្នន័យរបស់វាមិននៅលើកុំព្យូទ័រនេះទេ (បានផ្ញើទៅការិយាល័យ ហើយលុបចេញពីទីនេះ)។',
 }
