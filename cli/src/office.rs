@@ -225,9 +225,11 @@ pub fn resolve(
     let resolution = match (taken, merged) {
         (Some(rev), _) => Resolution::Take(rev),
         (None, text) => {
+            // Looked up first so that an unknown record is "not found" before its file is read;
+            // the core validates the body against this kind again.
             let kind = store.show(id, false)?.kind;
             let record = Record::from_json(kind, text.as_deref().unwrap_or_default())?;
-            Resolution::Merged(Box::new(record))
+            Resolution::Merged(record.to_value())
         }
     };
     let done = store.resolve_conflict(id, resolution, drops)?;

@@ -223,14 +223,7 @@ pub fn resolve_conflict(
 ) -> Result<ResolveOutcome, ApiError> {
     let resolution = match resolution {
         ResolveRequest::Take { revision } => Resolution::Take(revision),
-        ResolveRequest::Merge { body } => {
-            let kind = session
-                .with_store(|store| store.conflict(id).map(|view| view.kind))
-                .ok_or_else(|| closed(&session))??;
-            Resolution::Merged(Box::new(
-                Record::from_value(kind, body).map_err(fieldcase_core::Error::from)?,
-            ))
-        }
+        ResolveRequest::Merge { body } => Resolution::Merged(body),
     };
     match session
         .with_store_mut(|store| store.resolve_conflict(id, resolution, &confirmed_drops))

@@ -105,9 +105,9 @@ pub enum Resolution {
     /// Take one version (a head revision) whole, identity section included; taking a deletion
     /// deletes the record.
     Take(Uuid),
-    /// A merged record, as it should now be. Without an identity section, a person keeps the
-    /// newest version's.
-    Merged(Box<Record>),
+    /// A merged record body, as it should now be: validated as a record of the conflicted
+    /// record's own kind. Without an identity section, a person keeps the newest version's.
+    Merged(Value),
 }
 
 /// What a resolution wrote.
@@ -451,7 +451,7 @@ impl Store {
                 }
                 (record, Some(revision))
             }
-            Resolution::Merged(record) => (*record, None),
+            Resolution::Merged(body) => (Record::from_value(heads[0].kind, body)?, None),
         };
         // What every version holds, compared with what the resolution keeps. Identity sections
         // count only when the resolution carries one (otherwise the newest version's is kept).

@@ -172,11 +172,7 @@ fn a_merge_that_drops_a_value_both_hold_is_refused_until_each_field_is_confirmed
     // case_code is on both sides; the merge leaves it out.
     let merged = person(json!({"pseudonym": "ផ្កាឈូក", "case_code": null, "nationality": "VN"}));
     let err = store
-        .resolve_conflict(
-            id,
-            Resolution::Merged(Box::new(record(merged.clone()))),
-            &[],
-        )
+        .resolve_conflict(id, Resolution::Merged(merged.clone()), &[])
         .unwrap_err();
     match &err {
         Error::ResolutionDrops { id: rid, fields } => {
@@ -196,18 +192,14 @@ fn a_merge_that_drops_a_value_both_hold_is_refused_until_each_field_is_confirmed
     assert!(matches!(
         store.resolve_conflict(
             id,
-            Resolution::Merged(Box::new(record(merged.clone()))),
+            Resolution::Merged(merged.clone()),
             &["/nationality".into()]
         ),
         Err(Error::ResolutionDrops { .. })
     ));
 
     let done = store
-        .resolve_conflict(
-            id,
-            Resolution::Merged(Box::new(record(merged))),
-            &["case_code".into()],
-        )
+        .resolve_conflict(id, Resolution::Merged(merged), &["case_code".into()])
         .unwrap();
     assert_eq!(done.dropped, vec!["/case_code"]);
     assert_eq!(done.taken, None);
