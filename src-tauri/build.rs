@@ -55,6 +55,11 @@ fn main() {
             "load_establishment",
             "save_establishment",
             "attach_file",
+            // Cases (cases.rs).
+            "list_cases",
+            "load_case",
+            "save_case",
+            "list_records",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

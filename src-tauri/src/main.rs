@@ -8,6 +8,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 #![forbid(unsafe_code)]
 
+mod cases;
 mod commands;
 mod error;
 mod records;
@@ -76,6 +77,10 @@ fn main() {
             visits::load_establishment,
             visits::save_establishment,
             visits::attach_file,
+            cases::list_cases,
+            cases::load_case,
+            cases::save_case,
+            cases::list_records,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -160,6 +165,10 @@ mod tests {
                 "allow-load-establishment",
                 "allow-save-establishment",
                 "allow-attach-file",
+                "allow-list-cases",
+                "allow-load-case",
+                "allow-save-case",
+                "allow-list-records",
             ]
         );
     }

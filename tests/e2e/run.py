@@ -1338,6 +1338,87 @@ def test_passphrase_change_needs_the_current_one(s: Session) -> None:
     s.wait("#screen-home", timeout=30)
 
 
+def find_and_link(s: Session, kind: str, query: str, label: str) -> None:
+    """Cases form: find records of `kind` (the most recent if `query` is empty), link `label`."""
+    choose_option(s, "#case-find-kind", kind)
+    s.wait("#case-find-query").clear()
+    if query:
+        s.wait("#case-find-query").type(query)
+    s.wait("#case-find").click()
+    deadline = time.monotonic() + 10
+    while True:
+        rows = [r for r in s.find_all("#case-found li") if label in r.text]
+        if rows:
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{label!r} not offered to link as a {kind}")
+        time.sleep(0.1)
+    s.execute(
+        "for (const li of document.querySelectorAll('#case-found li'))"
+        "  if (li.textContent.includes(arguments[0])) { li.querySelector('.case-link').click(); return }",
+        label,
+    )
+    wait_text(s, f"#case-links ul[data-kind='{kind}']", label)
+
+
+def test_case_links_records(s: Session) -> None:
+    """Cases: a new case refused for a code with a space (said at the field), then saved with a
+    Khmer title, a person, an interview and an establishment linked and an arrest; opened again,
+    the links are named; unlinking one and saving keeps the others."""
+    set_lang(s, "en")
+    create_profile(s)
+    start_interview(s, "Sreymom-07")
+    give_consent(s)
+    to_account(s)
+    s.wait("#narrative").type(NARRATIVE_KM)
+    s.wait("#end").click()
+    s.wait("#screen-home", timeout=15)
+    s.wait("#open-establishments").click()
+    s.wait("#screen-establishments")
+    add_establishment(s, "Golden Star Karaoke")
+    s.wait("#est-back").click()
+
+    s.wait("#open-cases").click()
+    s.wait("#screen-cases[data-mode='list']")
+    s.wait("#cases-none")
+    s.wait("#cases-add").click()
+    s.wait("#screen-cases[data-mode='form']")
+    check(s.execute("return document.activeElement.id") == "case-code", "the code field has focus")
+    s.wait("#case-code").type("PP 2026")
+    s.wait("#case-title").type("ការជួញដូរនៅខេត្តព្រះសីហនុ")
+    s.wait("#case-save").click()
+    problem = s.wait("#case-code-problem").text
+    check("spaces" in problem, f"a code with a space is refused at the code: {problem!r}")
+    set_value(s, "#case-code", "PP-2026-0142")
+
+    find_and_link(s, "person", "", "Sreymom-07")
+    find_and_link(s, "interview", "", "Interview ·")
+    find_and_link(s, "establishment", "Golden", "Golden Star Karaoke")
+    s.wait("#case-add-arrests").click()
+    set_value(s, "#case-arrests-0-count", "2")
+    shot(s, "case-form")
+    s.wait("#case-save").click()
+    s.wait("#screen-cases[data-mode='list']")
+    row = wait_text(s, "#cases-list", "PP-2026-0142")
+    check("ការជួញដូរ" in row, f"the Khmer title is listed: {row!r}")
+
+    s.wait("#cases-list .case-edit").click()
+    s.wait("#screen-cases[data-mode='form']")
+    for kind, label in (("person", "Sreymom-07"), ("interview", "Interview ·"), ("establishment", "Golden Star")):
+        wait_text(s, f"#case-links ul[data-kind='{kind}']", label)
+    check(s.wait("#case-arrests-0-count").prop("value") == "2", "the arrest count was kept")
+    s.wait("#case-links ul[data-kind='establishment'] .case-unlink").click()
+    s.wait_gone("#case-links ul[data-kind='establishment']")
+    s.wait("#case-save").click()
+    s.wait("#cases-notice")
+    s.wait("#cases-list .case-edit").click()
+    s.wait("#screen-cases[data-mode='form']")
+    wait_text(s, "#case-links ul[data-kind='person']", "Sreymom-07")
+    check(not s.find_all("#case-links ul[data-kind='establishment']"), "the unlinked establishment stays unlinked")
+    s.wait("#case-cancel").click()
+    s.wait("#screen-cases[data-mode='list']")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
@@ -1356,6 +1437,7 @@ TESTS = [
     test_establishment_and_visit_with_attachment,
     test_visit_draft_survives_a_kill,
     test_establishment_list_pages,
+    test_case_links_records,
 ]
 
 

@@ -269,7 +269,7 @@ export function formOf(b: Record<string, unknown>, base: VisitForm): VisitForm {
 /** The field path a core validation message names (`invalid input: visit.team: needs…`),
  * and its rule; null when the message names none. */
 export function fieldError(message: string): { field: string; rule: string } | null {
-  const m = /^(?:invalid input: )?((?:visit|establishment)(?:[.[][\w\]]*)*): (.*)$/s.exec(message.trim())
+  const m = /^(?:invalid input: )?((?:visit|establishment|case)(?:[.[][\w\]]*)*): (.*)$/s.exec(message.trim())
   if (!m) return null
   return { field: m[1], rule: m[2] }
 }
