@@ -60,6 +60,10 @@ fn main() {
             "load_case",
             "save_case",
             "list_records",
+            // Receipts and purge (receipts.rs).
+            "write_receipt",
+            "import_receipt",
+            "purge_acknowledged",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

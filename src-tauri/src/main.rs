@@ -11,6 +11,7 @@
 mod cases;
 mod commands;
 mod error;
+mod receipts;
 mod records;
 mod session;
 mod visits;
@@ -81,6 +82,9 @@ fn main() {
             cases::load_case,
             cases::save_case,
             cases::list_records,
+            receipts::write_receipt,
+            receipts::import_receipt,
+            receipts::purge_acknowledged,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -169,6 +173,9 @@ mod tests {
                 "allow-load-case",
                 "allow-save-case",
                 "allow-list-records",
+                "allow-write-receipt",
+                "allow-import-receipt",
+                "allow-purge-acknowledged",
             ]
         );
     }

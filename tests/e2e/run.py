@@ -462,6 +462,7 @@ def test_bundle_from_field_to_office(s: Session) -> None:
         tmp_path = Path(tmp)
         office_profile, field_profile = tmp_path / "office", tmp_path / "field"
         bundle = tmp_path / "team2.fcb"
+        receipt = tmp_path / "receipt.json"
         junk = tmp_path / "notes.fcb"
         junk.write_bytes(b"not a bundle at all\n")
 
@@ -474,6 +475,9 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             office.wait("#open-settings").click()
             recipient = office.wait("#office-recipient").prop("value")
             check(recipient.startswith("age1") and len(recipient) == 62, f"office recipient: {recipient!r}")
+            office_signing = office.wait("#office-signing-key").prop("value")
+            office_fp = office.wait("#office-signing-fingerprint").text
+            check(office_signing.startswith("RW") and len(office_fp) == 16, f"office signing key {office_signing!r}")
             office.wait("#no-trusted")
 
         # 2. The field laptop: an interview, the office key, a bundle.
@@ -514,6 +518,13 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             field.wait("#add-recipient").click()
             field.wait("#notice")
             check(recipient in field.wait("#recipients").text, "the office key is listed")
+            # The office's signing key, so that its receipts are accepted.
+            field.wait("#no-trusted")
+            field.wait("#trust-key").type(office_signing)
+            field.wait("#trust-name").type("Phnom Penh office")
+            field.wait("#trust-add").click()
+            field.wait("#trust-notice")
+            check(office_fp in field.wait(f"#trusted li[data-key-id='{office_fp}']").text, "the office is trusted")
             field.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
             shot(field, "settings-field-en")
             set_lang(field, "km")
@@ -588,10 +599,10 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             office.wait("#trust-key").type("RWQ-not-a-key")
             office.wait("#trust-name").type("Team 2 laptop")
             office.wait("#trust-add").click()
-            check("not a signing key" in office.wait("#problem").text, "a mistyped key is refused")
+            check("not a signing key" in office.wait("#trust-problem").text, "a mistyped key is refused")
             set_value(office, "#trust-key", device_key)
             office.wait("#trust-add").click()
-            office.wait("#notice")
+            office.wait("#trust-notice")
             check(fingerprint in office.wait(f"#trusted li[data-key-id='{fingerprint}']").text, "the laptop is trusted")
             office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
             shot(office, "settings-office-en")
@@ -618,6 +629,13 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             )
             junk_code = office.wait("#import-results li[data-outcome='refused'] [data-code]").attr("data-code")
             check(junk_code == "bundle_refused", f"not a bundle: {junk_code}")
+            # The receipt for the laptop, written under the imported bundle.
+            office.wait("#import-results li[data-outcome='imported'] .receipt-open").click()
+            set_value(office, "#import-results li[data-outcome='imported'] .receipt-path-input", str(receipt))
+            office.wait("#import-results li[data-outcome='imported'] .receipt-write").click()
+            written = office.wait("#import-results li[data-outcome='imported'] .receipt-written", timeout=30).text
+            check(str(receipt) in written and "bundle 1" in written, f"the receipt is written: {written!r}")
+            check(receipt.exists() and b"Sreymom" not in receipt.read_bytes(), "a receipt holds no record content")
             office.execute("document.activeElement.blur(); document.getElementById('import-done').scrollIntoView()")
             shot(office, "import-en")
             set_lang(office, "km")
@@ -639,6 +657,34 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             office.wait(f"#trusted li[data-key-id='{fingerprint}'] .revoke-yes").click()
             wait_text(office, f"#trusted li[data-key-id='{fingerprint}']", "revoked")
             check(not office.find_all(f"#trusted li[data-key-id='{fingerprint}'] .revoke"), "revoked for good")
+
+        # 4. The laptop reads the receipt (a junk one is refused first) and removes what the
+        #    office holds, after a confirmation.
+        with app(field_profile) as field:
+            field.wait("#screen-unlock", timeout=30)
+            set_lang(field, "en")
+            unlock(field, PASSPHRASE)
+            field.wait("#screen-home", timeout=30)
+            field.wait("#open-export").click()
+            field.wait("#receipt-in-path").type(str(junk))
+            field.wait("#receipt-in-read").click()
+            err = field.wait(".receipt-in [data-code]", timeout=30)
+            check("not a Fieldcase receipt" in err.text, f"a junk receipt is refused in plain words: {err.text!r}")
+            set_value(field, "#receipt-in-path", str(receipt))
+            field.wait("#receipt-in-read").click()
+            read = field.wait("#receipt-in-done", timeout=30).text
+            check("bundle 1" in read, f"the receipt is read: {read!r}")
+            field.wait("#purge-start").click()
+            field.wait("#purge-confirm")
+            check(field.execute("return document.activeElement.id") == "purge-no", "the safe choice has the focus")
+            field.wait("#purge-yes").click()
+            purged = field.wait("#purge-done", timeout=30)
+            check(int(purged.attr("data-revisions") or 0) >= 2, f"the acknowledged changes are removed: {purged.text!r}")
+            field.execute("document.getElementById('purge-done').scrollIntoView()")
+            shot(field, "receipt-and-purge-en")
+            field.wait("#export-back").click()
+            field.wait("#screen-home")
+            check(not field.find_all("#receipt-awaited"), "no bundle awaits its receipt any more")
 
 
 def cli(profile: Path, *args: str) -> str:

@@ -12,6 +12,7 @@ import { recordsEn, recordsKm } from './i18n-records'
 import { consentEn, consentKm } from './i18n-consent'
 import { visitsEn, visitsKm } from './i18n-visits'
 import { casesEn, casesKm } from './i18n-cases'
+import { receiptsEn, receiptsKm } from './i18n-receipts'
 
 export const LANGS = ['en', 'km'] as const
 export type Lang = (typeof LANGS)[number]
@@ -347,6 +348,8 @@ const en = {
   ...visitsEn,
   // Cases: their own file.
   ...casesEn,
+  // Receipts and purge: their own file.
+  ...receiptsEn,
 } as const
 
 export type Key = keyof typeof en
@@ -678,6 +681,7 @@ const km: Record<Key, string> = {
 
   ...visitsKm,
   ...casesKm,
+  ...receiptsKm,
 }
 
 export const tables: Record<Lang, Record<Key, string>> = { en, km }

@@ -1,0 +1,46 @@
+//! Receipts and purge from the app (issue 3's round trip, without the CLI): the office writes a
+//! signed receipt for a bundle it imported; the laptop reads the receipt (checked against the
+//! office key it trusts) and then, deliberately, removes from itself what the office holds,
+//! leaving stubs. Thin like `commands.rs`: each command calls the core once, off the window's
+//! thread. Every name here is also in `build.rs`, `main.rs` and `capabilities/main.json`.
+
+use crate::commands::{job, resolve_path, SessionState};
+use crate::error::ApiError;
+use fieldcase_core::bundle::{PurgeSummary, ReceiptSummary};
+use tauri::{AppHandle, Manager, State};
+use uuid::Uuid;
+
+/// Office: writes a signed receipt for the imported bundle `bundle_id` to `path` (which must
+/// not exist). The core logs it.
+#[tauri::command]
+pub async fn write_receipt(
+    app: AppHandle,
+    session: State<'_, SessionState>,
+    bundle_id: Uuid,
+    path: String,
+) -> Result<ReceiptSummary, ApiError> {
+    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    job(&session, move |store| store.write_receipt(bundle_id, &out)).await
+}
+
+/// Laptop: reads the office's receipt at `path` and marks what it lists acknowledged. A receipt
+/// not signed by a trusted office key, or for a bundle this laptop did not write, is refused
+/// and changes nothing.
+#[tauri::command]
+pub async fn import_receipt(
+    app: AppHandle,
+    session: State<'_, SessionState>,
+    path: String,
+) -> Result<ReceiptSummary, ApiError> {
+    let file = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    job(&session, move |store| store.import_receipt(&file)).await
+}
+
+/// Laptop: removes what the office acknowledged holding (bodies, identity sections,
+/// attachment files), leaving stubs that say where it went. The core logs it.
+#[tauri::command]
+pub async fn purge_acknowledged(
+    session: State<'_, SessionState>,
+) -> Result<PurgeSummary, ApiError> {
+    job(&session, |store| store.purge_acknowledged()).await
+}
