@@ -211,7 +211,7 @@ struct ImportSink<'t> {
     attachments_stored: u64,
     /// Search-index writes held back until the records are all in (written before the
     /// reader's first attachment, or after the last record if there is none).
-    search: revisions::PendingSearch,
+    search: revisions::PendingIndexes,
 }
 
 impl Sink for ImportSink<'_> {
@@ -315,7 +315,7 @@ impl Store {
             all: Vec::new(),
             known: 0,
             attachments_stored: 0,
-            search: revisions::PendingSearch::default(),
+            search: revisions::PendingIndexes::default(),
         };
         let result = (|| -> Result<ImportSummary> {
             let opened = open_and_read(&tx, path, Stage::Import, progress, &mut sink)?;

@@ -4,8 +4,12 @@
 //! rows instead of decrypting and parsing every body.
 //!
 //! [`refresh`] re-derives one record's rows from its heads; the write path calls it in the same
-//! transaction as every revision (local adds, edits, deletes, conflict resolutions, foreign
-//! revisions), after the record's heads and `deleted` flag are up to date.
+//! transaction as every revision (local adds, edits, deletes, conflict resolutions), after the
+//! record's heads and `deleted` flag are up to date. Foreign revisions (an import) hold their
+//! records back and [`refresh_many`] re-derives them together, one statement per fact table
+//! for up to [`BATCH`] records: two statements per record were a third of an import's CPU.
+
+use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 
@@ -38,6 +42,40 @@ pub(crate) fn refresh(conn: &Connection, kind: RecordKind, record_id: &str) -> R
             "INSERT INTO {table} SELECT * FROM {source} WHERE record_id = ?1"
         ))?
         .execute([record_id])?;
+    }
+    Ok(())
+}
+
+/// Records re-derived by one statement at most (their ids travel as one JSON array).
+pub(crate) const BATCH: usize = 2000;
+
+/// [`refresh`] for many records at once: the same rows, fewer statements. Call inside the
+/// transaction that changed their revisions, before anything reads the facts.
+pub(crate) fn refresh_many(
+    conn: &Connection,
+    records: &BTreeSet<(RecordKind, String)>,
+) -> Result<()> {
+    let kinds: BTreeSet<RecordKind> = records.iter().map(|(k, _)| *k).collect();
+    for kind in kinds {
+        let ids: Vec<&str> = records
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        for batch in ids.chunks(BATCH) {
+            let list = serde_json::Value::from(batch.to_vec()).to_string();
+            for (table, source) in tables(kind) {
+                conn.prepare_cached(&format!(
+                    "DELETE FROM {table} WHERE record_id IN (SELECT value FROM json_each(?1))"
+                ))?
+                .execute([&list])?;
+                conn.prepare_cached(&format!(
+                    "INSERT INTO {table} SELECT * FROM {source}
+                     WHERE record_id IN (SELECT value FROM json_each(?1))"
+                ))?
+                .execute([&list])?;
+            }
+        }
     }
     Ok(())
 }

@@ -369,7 +369,7 @@ impl Store {
     pub fn apply_foreign(&mut self, revs: &[Revision]) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let mut added = 0;
-        let mut search = revisions::PendingSearch::default();
+        let mut search = revisions::PendingIndexes::default();
         for rev in revs {
             if revisions::apply_foreign_held(&tx, rev, &mut search)? {
                 added += 1;

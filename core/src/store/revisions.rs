@@ -649,43 +649,72 @@ fn update_record_row(
     Ok(())
 }
 
-/// Search-index writes held back while many foreign revisions go into one transaction.
+/// Search-index writes and report-facts refreshes held back while many foreign revisions go
+/// into one transaction.
 ///
-/// FTS5 keeps new index entries in memory until a statement that may write several rows (each
-/// revision's report-facts refresh is one) makes it write them out; written one revision at a
-/// time, every entry is allocated, written and freed again per revision, and with
-/// `cipher_memory_security` each allocation is an `mlock` and each free a `munlock`. Held
-/// back and written together, up to [`PendingSearch::MAX_BYTES`] of text at a time, the
-/// entries of many records share one flush. The index ends the same: each record's entry
-/// is replaced in the order the revisions came. Call [`PendingSearch::flush`] before anything
-/// reads the search index and before the transaction commits.
+/// FTS5 keeps new index entries in memory until a statement that may write several rows makes
+/// it write them out; written one revision at a time, every entry is allocated, written and
+/// freed again per revision, and with `cipher_memory_security` each allocation is an `mlock`
+/// and each free a `munlock`. Held back and written together, up to
+/// [`PendingIndexes::MAX_BYTES`] of text at a time, the entries of many records share one
+/// flush. The index ends the same: each record's entry is replaced in the order the revisions
+/// came. The report facts of the records touched are re-derived together at the same flush
+/// ([`facts::refresh_many`]), from the heads as they stand then. Call
+/// [`PendingIndexes::flush`] before anything reads the search index or the facts, and before
+/// the transaction commits.
 #[derive(Default)]
-pub(crate) struct PendingSearch {
+pub(crate) struct PendingIndexes {
     entries: Vec<(i64, Option<zeroize::Zeroizing<String>>)>,
     bytes: usize,
+    facts: std::collections::BTreeSet<(RecordKind, String)>,
 }
 
-impl PendingSearch {
+impl PendingIndexes {
     /// Text held before it is written out.
     const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-    fn push(&mut self, tx: &Transaction<'_>, rowid: i64, text: Option<&str>) -> Result<()> {
+    fn push(
+        &mut self,
+        tx: &Transaction<'_>,
+        rowid: i64,
+        text: Option<&str>,
+        kind: RecordKind,
+        record_id: Uuid,
+    ) -> Result<()> {
         self.bytes += text.map_or(0, str::len);
         self.entries
             .push((rowid, text.map(|t| zeroize::Zeroizing::new(t.to_string()))));
+        self.facts.insert((kind, record_id.to_string()));
+        // Each is written out on its own measure: an early search flush would only make FTS5
+        // write more, smaller segments.
         if self.bytes >= Self::MAX_BYTES {
-            self.flush(tx)?;
+            self.flush_search(tx)?;
+        }
+        if self.facts.len() >= facts::BATCH {
+            self.flush_facts(tx)?;
         }
         Ok(())
     }
 
-    /// Writes every held entry into the search index, in order.
-    pub(crate) fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    fn flush_search(&mut self, tx: &Transaction<'_>) -> Result<()> {
         for (rowid, text) in self.entries.drain(..) {
             search::index(tx, rowid, text.as_ref().map(|t| t.as_str()))?;
         }
         self.bytes = 0;
         Ok(())
+    }
+
+    fn flush_facts(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        facts::refresh_many(tx, &self.facts)?;
+        self.facts.clear();
+        Ok(())
+    }
+
+    /// Writes every held entry into the search index, in order, and re-derives the report
+    /// facts of every record touched.
+    pub(crate) fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        self.flush_search(tx)?;
+        self.flush_facts(tx)
     }
 }
 
@@ -745,23 +774,21 @@ pub(crate) fn single_head(conn: &Connection, record_id: Uuid) -> Result<(Uuid, R
 /// and its body. Returns `false` if it was already here (importing twice changes nothing).
 /// The record's label and search text follow its newest head.
 pub fn apply_foreign(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
-    let mut search = PendingSearch::default();
+    let mut search = PendingIndexes::default();
     let added = apply_foreign_held(tx, rev, &mut search)?;
     search.flush(tx)?;
     Ok(added)
 }
 
-/// [`apply_foreign`], holding its search-index write in `search` (see [`PendingSearch`]).
+/// [`apply_foreign`], holding its search-index write in `search` (see [`PendingIndexes`]).
 pub(crate) fn apply_foreign_held(
     tx: &Transaction<'_>,
     rev: &Revision,
-    search: &mut PendingSearch,
+    search: &mut PendingIndexes,
 ) -> Result<bool> {
-    let known: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)",
-        [rev.id.to_string()],
-        |r| r.get(0),
-    )?;
+    let known: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)")?
+        .query_row([rev.id.to_string()], |r| r.get(0))?;
     if known {
         return Ok(false);
     }
@@ -786,11 +813,8 @@ pub(crate) fn apply_foreign_held(
         }
     }
     let existing_kind: Option<String> = tx
-        .query_row(
-            "SELECT kind FROM records WHERE id = ?1",
-            [rev.record_id.to_string()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT kind FROM records WHERE id = ?1")?
+        .query_row([rev.record_id.to_string()], |r| r.get(0))
         .optional()?;
     if let Some(kind) = existing_kind {
         if kind != rev.kind.as_str() {
@@ -821,9 +845,14 @@ pub(crate) fn apply_foreign_held(
     let mut shown = rev.clone();
     shown.deleted = deleted;
     let rowid = update_record_fields(tx, &shown, &label)?;
-    search.push(tx, rowid, if deleted { None } else { text.as_deref() })?;
-    // The report facts follow the heads and the deleted flag just written.
-    facts::refresh(tx, shown.kind, &shown.record_id.to_string())?;
+    // The report facts follow the heads and the deleted flag just written, at the flush.
+    search.push(
+        tx,
+        rowid,
+        if deleted { None } else { text.as_deref() },
+        shown.kind,
+        shown.record_id,
+    )?;
     Ok(true)
 }
 

@@ -768,3 +768,82 @@ fn the_ilo_bits_are_filled_from_the_indicator_rows_of_a_store_with_facts() {
     );
     assert_eq!(count(&conn, "fact_interview_indicators"), 14);
 }
+
+#[test]
+fn an_import_sized_batch_of_foreign_revisions_refreshes_every_records_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = new_store(dir.path());
+    // More records than one refresh statement takes, of three kinds, some edited twice in the
+    // same batch (the later body wins) and one deleted in it.
+    let mut revs = Vec::new();
+    let mut places = Vec::new();
+    for i in 0..(super::BATCH + 300) {
+        let id = Uuid::now_v7();
+        let first = establishment("Siem Reap", &format!("សៀមរាប {i}"));
+        let rev = foreign(
+            RecordKind::Establishment,
+            id,
+            vec![],
+            Some(&first),
+            "2026-02-01T08:00:00Z",
+        );
+        if i % 500 == 0 {
+            let edited = establishment("Battambang", "បាត់ដំបង");
+            let later = foreign(
+                RecordKind::Establishment,
+                id,
+                vec![rev.id],
+                Some(&edited),
+                "2026-02-02T08:00:00Z",
+            );
+            revs.push(rev);
+            revs.push(later);
+        } else {
+            revs.push(rev);
+        }
+        places.push(id);
+    }
+    for (i, place) in places.iter().take(40).enumerate() {
+        let v = visit(
+            "2026-02-03T13:00:00Z",
+            *place,
+            "prevalence_count",
+            &[
+                ("under_16", "female", 1 + i as u32 % 3),
+                ("adult", "male", 4),
+            ],
+        );
+        revs.push(foreign(
+            RecordKind::Visit,
+            Uuid::now_v7(),
+            vec![],
+            Some(&v),
+            "2026-02-03T14:00:00Z",
+        ));
+    }
+    let p = Uuid::now_v7();
+    let born = foreign(
+        RecordKind::Person,
+        p,
+        vec![],
+        Some(&person("survivor")),
+        "2026-02-04T08:00:00Z",
+    );
+    let gone = foreign(
+        RecordKind::Person,
+        p,
+        vec![born.id],
+        None,
+        "2026-02-04T09:00:00Z",
+    );
+    revs.push(born);
+    revs.push(gone);
+    assert_eq!(s.apply_foreign(&revs).unwrap(), revs.len());
+    assert_facts_follow_bodies(&s.conn, "after one large batch");
+    assert_eq!(
+        count(&s.conn, "fact_establishments"),
+        (super::BATCH + 300) as i64
+    );
+    assert_eq!(count(&s.conn, "fact_visits"), 40);
+    assert_eq!(count(&s.conn, "fact_persons"), 0);
+}
