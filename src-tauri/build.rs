@@ -55,6 +55,10 @@ fn main() {
             "load_establishment",
             "save_establishment",
             "attach_file",
+            // The office's reports and partner CSVs (reports.rs).
+            "prevalence_report",
+            "casework_report",
+            "write_partner_csv",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

@@ -11,6 +11,7 @@
 mod commands;
 mod error;
 mod records;
+mod reports;
 mod session;
 mod visits;
 
@@ -76,6 +77,9 @@ fn main() {
             visits::load_establishment,
             visits::save_establishment,
             visits::attach_file,
+            reports::prevalence_report,
+            reports::casework_report,
+            reports::write_partner_csv,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -160,6 +164,9 @@ mod tests {
                 "allow-load-establishment",
                 "allow-save-establishment",
                 "allow-attach-file",
+                "allow-prevalence-report",
+                "allow-casework-report",
+                "allow-write-partner-csv",
             ]
         );
     }
