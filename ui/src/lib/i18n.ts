@@ -11,6 +11,7 @@ import type { ErrorCode, RecordKind } from './backend'
 import { recordsEn, recordsKm } from './i18n-records'
 import { consentEn, consentKm } from './i18n-consent'
 import { visitsEn, visitsKm } from './i18n-visits'
+import { reportsEn, reportsKm } from './i18n-reports'
 
 export const LANGS = ['en', 'km'] as const
 export type Lang = (typeof LANGS)[number]
@@ -344,6 +345,8 @@ const en = {
 
   // Establishments and visits: their own file.
   ...visitsEn,
+  // Reports (and the Conflicts screen's field names): their own file.
+  ...reportsEn,
 } as const
 
 export type Key = keyof typeof en
@@ -674,6 +677,7 @@ const km: Record<Key, string> = {
   'error.internal': 'មានបញ្ហាមិនរំពឹងទុក។',
 
   ...visitsKm,
+  ...reportsKm,
 }
 
 export const tables: Record<Lang, Record<Key, string>> = { en, km }
