@@ -788,12 +788,16 @@ def test_office_conflicts_and_devices(s: Session) -> None:
             name_row = office.wait("#differences tr[data-path='/name']").text
             check(office_name in name_row and field_name in name_row, f"both names shown: {name_row!r}")
             office.wait("#differences tr[data-path='/notes']")
+            label = office.wait("#differences tr[data-path='/name'] th .label").text
+            check(label == "Name", f"a field by its label, not its path: {label!r}")
+            check(office.wait("#differences tr[data-path='/name'] th .path").text == "/name", "the path beside it")
             office.wait(f"#differences tr[data-path='/name'] input[value='{laptop}']").click()
             office.wait(f"#differences tr[data-path='/notes'] input[value='{at_office}']").click()
             office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
             shot(office, "conflicts-en")
             set_lang(office, "km")
             check(KHMER.search(office.wait("#conflicts-title").text) is not None, "Conflicts is Khmer")
+            check(KHMER.search(office.wait("#differences tr[data-path='/notes'] th .label").text) is not None, "field names too")
             shot(office, "conflicts-km")
             set_lang(office, "en")
             office.wait("#resolve-merge").click()
