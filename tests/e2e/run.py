@@ -924,6 +924,7 @@ def test_office_reports(s: Session) -> None:
             set_lang(office, "km")
             check(KHMER.search(office.wait("#reports-title").text) is not None, "Reports is Khmer")
             check(KHMER.search(office.wait("#unweighted").text) is not None, "and so is the unweighted sentence")
+            shot(office, "reports-km")
             set_lang(office, "en")
 
             set_value(office, "#report-from", "2026-13-01")
