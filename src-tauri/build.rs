@@ -64,6 +64,10 @@ fn main() {
             "write_receipt",
             "import_receipt",
             "purge_acknowledged",
+            // The office's reports and partner CSVs (reports.rs).
+            "prevalence_report",
+            "casework_report",
+            "write_partner_csv",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

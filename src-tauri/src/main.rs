@@ -13,6 +13,7 @@ mod commands;
 mod error;
 mod receipts;
 mod records;
+mod reports;
 mod session;
 mod visits;
 
@@ -85,6 +86,9 @@ fn main() {
             receipts::write_receipt,
             receipts::import_receipt,
             receipts::purge_acknowledged,
+            reports::prevalence_report,
+            reports::casework_report,
+            reports::write_partner_csv,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -176,6 +180,9 @@ mod tests {
                 "allow-write-receipt",
                 "allow-import-receipt",
                 "allow-purge-acknowledged",
+                "allow-prevalence-report",
+                "allow-casework-report",
+                "allow-write-partner-csv",
             ]
         );
     }

@@ -834,12 +834,16 @@ def test_office_conflicts_and_devices(s: Session) -> None:
             name_row = office.wait("#differences tr[data-path='/name']").text
             check(office_name in name_row and field_name in name_row, f"both names shown: {name_row!r}")
             office.wait("#differences tr[data-path='/notes']")
+            label = office.wait("#differences tr[data-path='/name'] th .label").text
+            check(label == "Name", f"a field by its label, not its path: {label!r}")
+            check(office.wait("#differences tr[data-path='/name'] th .path").text == "/name", "the path beside it")
             office.wait(f"#differences tr[data-path='/name'] input[value='{laptop}']").click()
             office.wait(f"#differences tr[data-path='/notes'] input[value='{at_office}']").click()
             office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
             shot(office, "conflicts-en")
             set_lang(office, "km")
             check(KHMER.search(office.wait("#conflicts-title").text) is not None, "Conflicts is Khmer")
+            check(KHMER.search(office.wait("#differences tr[data-path='/notes'] th .label").text) is not None, "field names too")
             shot(office, "conflicts-km")
             set_lang(office, "en")
             office.wait("#resolve-merge").click()
@@ -874,6 +878,141 @@ def test_office_conflicts_and_devices(s: Session) -> None:
         history = json.loads(cli(office_p, "--json", "show", place, "--history"))
         newest = history[-1]
         check(len(newest["parents"]) == 2, f"the resolution has both versions as parents: {newest['parents']!r}")
+
+def test_office_reports(s: Session) -> None:
+    """An office holding prevalence-count visits (added with the CLI) in Phnom Penh (January
+    and March; nobody in February) and Siem Reap (March): the Reports screen shows January's
+    share 15 and under with its Wilson interval, February as zeros with no interval, the
+    "unweighted" sentence, and one chart point per period with a share; casework renders; a
+    visits CSV for partners is written where typed (never over a file), and logged."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-reports-") as tmp:
+        tmp_path = Path(tmp)
+        office_p = tmp_path / "office"
+        cli(office_p, "init", "--device-name", "Phnom Penh office", "--author", "OFF-01", "--insecure-fast-kdf-for-tests")
+        cli(office_p, "office", "init")
+        example = json.loads(cli(office_p, "example", "establishment"))
+        visit_example = json.loads(cli(office_p, "example", "visit"))
+
+        def place(province: str, name: str) -> str:
+            body = dict(example, name=name, location=dict(example["location"], province=province, city=province))
+            (tmp_path / "e.json").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            return cli(office_p, "add", "establishment", "--file", str(tmp_path / "e.json")).strip()
+
+        def visit(establishment: str, day: str, counts: list[tuple[str, int]]) -> None:
+            body = dict(
+                visit_example,
+                establishment_id=establishment,
+                started_at=f"{day}T13:05:00Z",
+                ended_at=f"{day}T14:20:00Z",
+                counts=[{"age_band": band, "sex": "female", "count": n} for band, n in counts],
+            )
+            (tmp_path / "v.json").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            cli(office_p, "add", "visit", "--file", str(tmp_path / "v.json"))
+
+        phnom_penh, siem_reap = place("Phnom Penh", "ផ្កាយព្រឹក KTV"), place("Siem Reap", "Angkor Beer Garden")
+        # Every count 0 or at least 11, so the small-cell rule withholds nothing.
+        visit(phnom_penh, "2026-01-10", [("under_16", 12), ("adult", 36)])
+        visit(phnom_penh, "2026-03-05", [("under_16", 11), ("age_16_17", 11), ("adult", 33), ("unknown", 11)])
+        visit(siem_reap, "2026-03-20", [("adult", 20)])
+        # One person interviewed in January and March: cells of 1, withheld unless lowered.
+        (tmp_path / "p.json").write_text(cli(office_p, "example", "person"), encoding="utf-8")
+        person = cli(office_p, "add", "person", "--file", str(tmp_path / "p.json")).strip()
+        interview_example = json.loads(cli(office_p, "example", "interview"))
+        for day in ("2026-01-15", "2026-03-02"):
+            body = dict(
+                interview_example,
+                person_id=person,
+                establishments_named=[],
+                breaks=[],
+                started_at=f"{day}T02:00:00Z",
+                ended_at=f"{day}T03:00:00Z",
+            )
+            (tmp_path / "i.json").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            cli(office_p, "add", "interview", "--file", str(tmp_path / "i.json"))
+        csv_path = tmp_path / "visits.csv"
+
+        with app(office_p) as office:
+            office.wait("#screen-unlock", timeout=30)
+            set_lang(office, "en")
+            unlock(office, PASSPHRASE)
+            office.wait("#screen-home", timeout=30)
+            office.wait("#open-reports").click()
+            office.wait("#screen-reports")
+            pp = "#prevalence article[data-place='Phnom Penh']"
+
+            def col(period: str, name: str) -> str:
+                return office.wait(f"{pp} tr[data-period='{period}'] [data-col='{name}']").text
+
+            # 12 of 48 judged: 25.0 %, Wilson 95 % interval 14.92 % to 38.78 %.
+            check(col("2026-01", "people") == "48", "48 observed in January")
+            share = col("2026-01", "share-under16")
+            check(share == "25.0 % (14.9–38.8 %)", f"January's share and interval: {share!r}")
+            check(col("2026-02", "people") == "0", "an empty February counts zero")
+            check(col("2026-02", "share-under16") == "no interval", "and has no interval")
+            check("NaN" not in office.wait("#prevalence").text, "never NaN")
+            check("Unweighted counts" in office.wait("#unweighted").text, "the unweighted sentence is shown")
+            periods = [p.attr("data-period") for p in office.find_all(f"{pp} svg.trend circle.point")]
+            check(periods == ["2026-01", "2026-03"], f"one point per period with a share, none for February: {periods!r}")
+            check(len(office.find_all(f"{pp} svg.trend rect.point")) == 2, "16-17: January (0 %) and March")
+            siem = "#prevalence article[data-place='Siem Reap'] svg.trend circle.point"
+            check(len(office.find_all(siem)) == 1, "Siem Reap: March only")
+            check(office.wait(f"{pp} svg.trend path.band.under16").attr("d").count("Z") == 2, "a band per run of periods")
+            # Quarterly: one row for Q1 holding both visits.
+            choose_option(office, "#report-by", "quarter")
+            office.wait("#report-run").click()
+            wait_text(office, f"{pp} tr[data-period='2026-Q1'] [data-col='people']", "114")
+            choose_option(office, "#report-by", "month")
+            office.wait("#report-run").click()
+            office.wait(f"{pp} tr[data-period='2026-02']")
+            office.execute("document.activeElement.blur(); document.querySelector(arguments[0]).scrollIntoView()", pp)
+            shot(office, "reports")
+            set_lang(office, "km")
+            check(KHMER.search(office.wait("#reports-title").text) is not None, "Reports is Khmer")
+            check(KHMER.search(office.wait("#unweighted").text) is not None, "and so is the unweighted sentence")
+            shot(office, "reports-km")
+            set_lang(office, "en")
+
+            set_value(office, "#report-from", "2026-13-01")
+            office.wait("#report-run").click()
+            office.wait("#report-bad-date")
+            set_value(office, "#report-from", "2026-01-01")
+            choose_option(office, "#report-which", "casework")
+            office.wait("#report-run").click()
+            office.wait("#casework-status tr[data-status='intake']")
+            check(len(office.find_all("#casework-ilo tbody tr")) == 11, "the ILO's eleven indicators")
+            jan = "#casework-periods tr[data-period='2026-01'] [data-col='interviews_held']"
+            check(office.wait(jan).text == "withheld", "one interview is a small cell: withheld")
+            check(office.find_all("#casework-chart rect.bar") == [], "and draws no bar")
+            # Lowered deliberately (and logged): the cells of one show, and their bars.
+            office.wait("#report-lower").click()
+            set_value(office, "#report-min-cell", "1")
+            office.wait("#report-run").click()
+            wait_text(office, jan, "1")
+            bars = [(b.attr("data-period"), b.attr("data-series")) for b in office.find_all("#casework-chart rect.bar")]
+            check(
+                bars == [("2026-01", "interviews_held"), ("2026-01", "victims_identified"), ("2026-03", "interviews_held")],
+                f"a bar per non-zero figure: {bars!r}",
+            )
+            office.execute("document.activeElement.blur(); document.getElementById('casework-chart').scrollIntoView({block: 'center'})")
+            shot(office, "reports-casework")
+
+            office.wait("#partner-records").click()
+            choose_option(office, "#partner-kind", "visit")
+            set_value(office, "#partner-path", str(csv_path))
+            office.wait("#partner-write").click()
+            wait_text(office, "#partner-written", "3 rows")
+            office.wait("#partner-write").click()
+            check(office.wait("#error").attr("data-code") == "file_exists", "an existing file is never replaced")
+
+        lines = csv_path.read_text(encoding="utf-8").strip().splitlines()
+        check(len(lines) == 4, f"a header and three visits: {lines[:1]!r}")
+        wait_profile_free(office_p)
+        log = json.dumps(json.loads(cli(office_p, "--json", "audit", "log")))
+        check("data_exported" in log, "the partner file is in the audit log")
+        check("min_cell" in log, f"the lowered threshold is in the audit log: {log[-400:]!r}")
+
+
 LEGAL_NAME = "Sok Chanthy"
 
 
@@ -1479,6 +1618,7 @@ TESTS = [
     test_bundle_from_field_to_office,
     test_large_export_shows_progress_and_the_panic_key_works,
     test_office_conflicts_and_devices,
+    test_office_reports,
     test_search_history_and_identity_reveal,
     test_establishment_and_visit_with_attachment,
     test_visit_draft_survives_a_kill,
@@ -1516,6 +1656,7 @@ def main() -> int:
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,
                     test_office_conflicts_and_devices,
+                    test_office_reports,
                     test_search_history_and_identity_reveal,
                     test_establishment_and_visit_with_attachment,
                     test_visit_draft_survives_a_kill,

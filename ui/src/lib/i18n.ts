@@ -13,6 +13,7 @@ import { consentEn, consentKm } from './i18n-consent'
 import { visitsEn, visitsKm } from './i18n-visits'
 import { casesEn, casesKm } from './i18n-cases'
 import { receiptsEn, receiptsKm } from './i18n-receipts'
+import { reportsEn, reportsKm } from './i18n-reports'
 
 export const LANGS = ['en', 'km'] as const
 export type Lang = (typeof LANGS)[number]
@@ -350,6 +351,8 @@ const en = {
   ...casesEn,
   // Receipts and purge: their own file.
   ...receiptsEn,
+  // Reports (and the Conflicts screen's field names): their own file.
+  ...reportsEn,
 } as const
 
 export type Key = keyof typeof en
@@ -682,6 +685,7 @@ const km: Record<Key, string> = {
   ...visitsKm,
   ...casesKm,
   ...receiptsKm,
+  ...reportsKm,
 }
 
 export const tables: Record<Lang, Record<Key, string>> = { en, km }
