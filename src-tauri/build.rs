@@ -68,6 +68,8 @@ fn main() {
             "prevalence_report",
             "casework_report",
             "write_partner_csv",
+            // Home's recent work (records.rs).
+            "recent_work",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

@@ -89,6 +89,7 @@ fn main() {
             reports::prevalence_report,
             reports::casework_report,
             reports::write_partner_csv,
+            records::recent_work,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -183,6 +184,7 @@ mod tests {
                 "allow-prevalence-report",
                 "allow-casework-report",
                 "allow-write-partner-csv",
+                "allow-recent-work",
             ]
         );
     }

@@ -6,7 +6,9 @@ use crate::commands::SessionState;
 use crate::error::ApiError;
 use crate::session::Session;
 use fieldcase_core::model::RecordKind;
-use fieldcase_core::store::{ListCursor, ListPage, RecordHistory, RecordView, SearchHit};
+use fieldcase_core::store::{
+    ListCursor, ListPage, RecordHistory, RecordSummary, RecordView, SearchHit,
+};
 use serde::Serialize;
 use serde_json::Value;
 use tauri::State;
@@ -45,6 +47,18 @@ pub fn search_records(
     let more = hits.len() > PAGE as usize;
     hits.truncate(PAGE as usize);
     Ok(SearchPage { hits, more })
+}
+
+/// How many records Home lists as recent work.
+const RECENT: u32 = 8;
+
+/// The most recently changed records of every kind (attachments show on their record's page):
+/// Home's recent work. Labels only, never identity.
+#[tauri::command]
+pub fn recent_work(session: State<'_, SessionState>) -> Result<Vec<RecordSummary>, ApiError> {
+    Ok(session
+        .with_store(|store| store.recent(RECENT))
+        .ok_or_else(|| closed(&session))??)
 }
 
 /// A record as it stands (never its identity section) and its history, field by field.

@@ -1562,6 +1562,10 @@ def test_case_links_records(s: Session) -> None:
     s.wait("#screen-establishments")
     add_establishment(s, "Golden Star Karaoke")
     s.wait("#est-back").click()
+    # Home's recent work: newest first, every kind.
+    recent = wait_text(s, "#recent-work", "Golden Star Karaoke")
+    check(s.find_all("#recent-work li")[0].attr("data-kind") == "establishment", f"newest first: {recent!r}")
+    check("Sreymom-07" in recent, f"the person is there too: {recent!r}")
 
     s.wait("#open-cases").click()
     s.wait("#screen-cases[data-mode='list']")
@@ -1602,6 +1606,11 @@ def test_case_links_records(s: Session) -> None:
     check(not s.find_all("#case-links ul[data-kind='establishment']"), "the unlinked establishment stays unlinked")
     s.wait("#case-cancel").click()
     s.wait("#screen-cases[data-mode='list']")
+    s.wait("#cases-back").click()
+    check(s.wait("#recent-work li").attr("data-kind") == "case", "the case is the newest work on Home")
+    s.wait("#recent-work li .open-recent").click()
+    wait_text(s, "#screen-record", "PP-2026-0142")
+    shot(s, "case-history-en")
 
 
 TESTS = [

@@ -347,6 +347,20 @@ impl Store {
         revisions::list_after(&self.conn, kind, limit, after)
     }
 
+    /// The `limit` most recently changed live records of every kind but attachments (they show
+    /// on their record's page): what Home lists as recent work. One index walk per kind.
+    pub fn recent(&self, limit: u32) -> Result<Vec<RecordSummary>> {
+        let mut all = Vec::new();
+        for kind in RecordKind::ALL {
+            if kind != RecordKind::Attachment {
+                all.extend(self.list_after(kind, limit, None)?.records);
+            }
+        }
+        all.sort_by(|a, b| (&b.updated_at, b.id).cmp(&(&a.updated_at, a.id)));
+        all.truncate(limit as usize);
+        Ok(all)
+    }
+
     /// A page of records whose text contains `query`.
     pub fn search(&self, query: &str, limit: u32, offset: u32) -> Result<Vec<SearchHit>> {
         search::search(&self.conn, query, limit, offset)

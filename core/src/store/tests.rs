@@ -325,3 +325,33 @@ fn a_checked_passphrase_change_needs_the_current_passphrase() {
     ));
     Profile::open(&path, &new).unwrap();
 }
+
+#[test]
+fn recent_work_is_every_kind_newest_first_without_attachments_or_deleted_records() {
+    let (_dir, mut store) = temp_store("Laptop A");
+    let a = store.add(example(RecordKind::Establishment)).unwrap();
+    let p = store.add(person_with("ផ្កាឈូក")).unwrap();
+    let b = store.add(example(RecordKind::Establishment)).unwrap();
+    store
+        .attach(
+            attachments::NewAttachment {
+                record_id: b,
+                media: crate::model::MediaKind::Photo,
+                file_name: "ខាងមុខ.jpg".into(),
+                media_type: "image/jpeg".into(),
+                description: None,
+            },
+            &mut std::io::Cursor::new(vec![7u8; 100]),
+        )
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store.edit(a, example(RecordKind::Establishment)).unwrap();
+    store.delete(p).unwrap();
+    let ids = |n| -> Vec<Uuid> { store.recent(n).unwrap().iter().map(|r| r.id).collect() };
+    assert_eq!(
+        ids(10),
+        vec![a, b],
+        "the edit first, no attachment, no deleted person"
+    );
+    assert_eq!(ids(1), vec![a]);
+}

@@ -6,6 +6,8 @@
 
 export const casesEn = {
   'home.cases': 'Cases',
+  'home.recent': 'Recent work',
+  'home.openRecent': 'Open',
 
   'cases.title': 'Cases',
   'cases.intro': 'A case ties together the people, interviews, visits and establishments of one matter.',
@@ -62,6 +64,8 @@ export const casesEn = {
 
 export const casesKm: Record<keyof typeof casesEn, string> = {
   'home.cases': 'សំណុំរឿង',
+  'home.recent': 'ការងារថ្មីៗ',
+  'home.openRecent': 'បើក',
 
   'cases.title': 'សំណុំរឿង',
   'cases.intro': 'សំណុំរឿងមួយភ្ជាប់មនុស្ស បទសម្ភាសន៍ ការចុះពិនិត្យ និងទីតាំងអាជីវកម្មនៃរឿងតែមួយ។',

@@ -88,6 +88,11 @@ export function personPage(after: string | null): Promise<ListPage> {
   return call<ListPage>('person_page', { after })
 }
 
+/** The records changed most recently, every kind but attachments: Home's recent work. */
+export function recentWork(): Promise<RecordSummary[]> {
+  return call<RecordSummary[]>('recent_work')
+}
+
 /** A person's identity section (null if none). Logged in the audit chain by the core. */
 export function revealIdentity(id: string): Promise<Record<string, unknown> | null> {
   return call<Record<string, unknown> | null>('reveal_identity', { id })
