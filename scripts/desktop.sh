@@ -7,7 +7,8 @@
 #   scripts/desktop.sh build   the UI, then the debug binary
 #   scripts/desktop.sh run     build, then launch the app
 #   scripts/desktop.sh e2e     build (and the fieldcase CLI, which one test uses to add a large
-#                              attachment), then the end-to-end suite (WebDriver, Xvfb if no DISPLAY)
+#                              attachment), then the end-to-end suite (WebDriver, Xvfb if no DISPLAY;
+#                              every screenshot point is also checked with axe-core's WCAG A/AA rules)
 #   scripts/desktop.sh test    the UI unit tests (Vitest) and the shell's Rust unit tests
 #
 # Environment:
@@ -82,6 +83,10 @@ case "$cmd" in
     build
     say "building the fieldcase CLI (debug), beside the app"
     (cd "$ROOT" && cargo build -p fieldcase-cli)
+    if [ ! -d "$ROOT/tests/e2e/node_modules/axe-core" ] || [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules/.package-lock.json" ]; then
+      say "npm ci (tests/e2e: axe-core, the accessibility checks)"
+      (cd "$ROOT/tests/e2e" && npm ci --no-audit --no-fund)
+    fi
     export PATH="$HOME/.cargo/bin:$PATH"
     say "end-to-end tests"
     exec python3 "$ROOT/tests/e2e/run.py" --app "$APP" "${@:2}"

@@ -62,9 +62,34 @@ def app(profile: Path | None = None):
                 session.close()
 
 
+AXE = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
+# Rules of WCAG 2.0 and 2.1, levels A and AA: labels, names, contrast, ARIA, ids, language.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessible(s: Session, where: str) -> None:
+    """axe-core's WCAG A/AA rules find nothing on the screen as it stands (every screen with a
+    screenshot is checked). axe is injected through WebDriver, not the page: the app's CSP
+    stays as it is."""
+    if not s.execute("return typeof window.axe !== 'undefined'"):
+        s.execute(AXE.read_text(encoding="utf-8") + "\nreturn true")
+    found = s.execute_async(
+        "const done = arguments[arguments.length - 1];"
+        "window.axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        "  .then(r => done(r.violations.map(v => ({id: v.id, help: v.help,"
+        "    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}))))"
+        "  .catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));",
+        AXE_TAGS,
+    )
+    if found:
+        lines = [f"{v['id']}: {v['help']} -> {'; '.join(v['nodes'])}" for v in found]
+        raise AssertionError(f"accessibility ({where}):\n  " + "\n  ".join(lines))
+
+
 def shot(s: Session, name: str) -> None:
     if ARGS.screenshots:
         s.screenshot(Path(ARGS.screenshots) / f"{name}.png")
+    accessible(s, name)
 
 
 def set_lang(s: Session, lang: str) -> None:
@@ -1293,7 +1318,7 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
 
             # The core's refusals, each next to the field it names.
             s.wait("#visit-commit").click()
-            judged = s.wait("#visit-judged-problem").text
+            judged = s.wait("#visit-judged-problem", timeout=30).text
             check("how ages were judged" in judged, f"age judgement refused at its field: {judged!r}")
             s.execute("document.getElementById('visit-judged-problem').scrollIntoView({block: 'center'})")
             shot(s, "visit-refusal-en")
