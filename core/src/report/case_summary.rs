@@ -101,7 +101,10 @@ pub fn case_summary(
 
     section(
         &mut page,
-        &format!("Timeline ({} linked records)", view.entries.len()),
+        &format!(
+            "Timeline ({} linked records; times UTC)",
+            view.entries.len()
+        ),
     );
     if view.entries.is_empty() {
         page.paragraph(x, TEXT_WIDTH, "Nothing is linked to this case yet.", BODY);
@@ -180,13 +183,14 @@ fn day_and_time(rfc3339: &str) -> String {
 }
 
 fn timeline_entry(page: &mut Layout, entry: &CaseEntry) {
-    let date = entry
-        .date
-        .map_or_else(|| "no date".to_string(), |d| d.to_string());
-    let time = match (&entry.date, &entry.time) {
-        (Some(_), Some(t)) => format!("{t} UTC"),
-        (Some(_), None) => "recorded".to_string(),
-        (None, _) => String::new(),
+    let date = match (&entry.date, &entry.time) {
+        (Some(d), Some(t)) => format!("{d} {t}"),
+        (Some(d), None) => d.to_string(),
+        (None, _) => "no date".to_string(),
+    };
+    let dated = match (&entry.date, &entry.time) {
+        (Some(_), None) => "recorded",
+        _ => "",
     };
     let mut text = match entry.state {
         EntryState::Present => entry.title.clone(),
@@ -220,7 +224,7 @@ fn timeline_entry(page: &mut Layout, entry: &CaseEntry) {
         (MARGIN_X + DATE_COLUMN, width, &text, BODY),
     ]);
     page.row(&[
-        (MARGIN_X, DATE_COLUMN - 6.0, &time, SMALL),
+        (MARGIN_X, DATE_COLUMN - 6.0, dated, SMALL),
         (MARGIN_X + DATE_COLUMN, width, &id, SMALL),
     ]);
     page.space(4.0);
