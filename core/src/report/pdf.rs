@@ -10,6 +10,7 @@
 //! once, subsetted to the glyphs used, as a CID font with a ToUnicode map, so the text can be
 //! copied and searched. Everything happens in memory; nothing is written to disk here.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use krilla::color::rgb;
@@ -86,6 +87,9 @@ impl Face {
 /// The embedded fonts, by script.
 pub(crate) struct Fonts {
     faces: [Face; 3],
+    /// Shaping plans, made once per font and script (making one reads the font's whole
+    /// feature list: far slower than shaping a line).
+    plans: RefCell<Vec<(usize, rustybuzz::Script, rustybuzz::ShapePlan)>>,
 }
 
 const FONT_LATIN: usize = 0;
@@ -124,6 +128,7 @@ impl Fonts {
                 Face::load(KHMER, "Noto Sans Khmer")?,
                 Face::load(THAI, "Noto Sans Thai")?,
             ],
+            plans: RefCell::new(Vec::new()),
         })
     }
 
@@ -156,7 +161,23 @@ impl Fonts {
         buffer.push_str(text);
         buffer.guess_segment_properties();
         buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+        let script = buffer.script();
+        let mut plans = self.plans.borrow_mut();
+        let known = plans
+            .iter()
+            .position(|(f, s, _)| *f == font && *s == script);
+        let index = known.unwrap_or_else(|| {
+            let plan = rustybuzz::ShapePlan::new(
+                &face.shaper,
+                rustybuzz::Direction::LeftToRight,
+                Some(script),
+                None,
+                &[],
+            );
+            plans.push((font, script, plan));
+            plans.len() - 1
+        });
+        let shaped = rustybuzz::shape_with_plan(&face.shaper, &plans[index].2, buffer);
         let infos = shaped.glyph_infos();
         let positions = shaped.glyph_positions();
         let em = face.units_per_em;
@@ -189,7 +210,8 @@ impl Fonts {
             let run_start = out.len();
             for g in glyphs {
                 let start = range.start + g.text_range.start;
-                match out[run_start..].iter_mut().find(|c| c.start == start) {
+                // Left to right, a cluster's glyphs come together.
+                match out[run_start..].last_mut().filter(|c| c.start == start) {
                     Some(c) => c.advance += g.x_advance,
                     None => out.push(Cluster {
                         start,
