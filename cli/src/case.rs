@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Subcommand;
+use fieldcase_core::report::SummaryLanguage;
 use fieldcase_core::store::{CaseView, EntryState};
 use serde_json::json;
 
@@ -41,6 +42,10 @@ pub enum CaseCommand {
         /// Overwrite FILE.pdf if it exists
         #[arg(long)]
         force: bool,
+        /// The language of the summary's headings and labels (the records print as written);
+        /// the Khmer wording still needs a native speaker's review
+        #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "km"])]
+        language: String,
     },
 }
 
@@ -61,11 +66,23 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<()> {
             out,
             include_identities,
             force,
-        } => summary(ctx, &id, &out, include_identities, force),
+            language,
+        } => {
+            let language: SummaryLanguage =
+                language.parse().map_err(fieldcase_core::Error::from)?;
+            summary(ctx, &id, &out, include_identities, force, language)
+        }
     }
 }
 
-fn summary(ctx: &Ctx, id: &str, out: &Path, include_identities: bool, force: bool) -> Result<()> {
+fn summary(
+    ctx: &Ctx,
+    id: &str,
+    out: &Path,
+    include_identities: bool,
+    force: bool,
+    language: SummaryLanguage,
+) -> Result<()> {
     let id = parse_id(id)?;
     if out.exists() && !force {
         return Err(UsageError(format!(
@@ -75,7 +92,7 @@ fn summary(ctx: &Ctx, id: &str, out: &Path, include_identities: bool, force: boo
         .into());
     }
     let mut store = ctx.open()?;
-    let pdf = store.case_summary_pdf(id, include_identities, chrono::Utc::now())?;
+    let pdf = store.case_summary_pdf_in(id, include_identities, chrono::Utc::now(), language)?;
     write_pdf(out, &pdf, force)?;
     let identities = if include_identities {
         "identities INCLUDED (logged)"

@@ -205,3 +205,35 @@ fn case_summary_help_says_it_is_not_encrypted_and_asking_for_identities_is_logge
     assert!(help.contains("audit"));
     assert!(help.contains("--force"));
 }
+
+#[test]
+fn case_summary_in_khmer_words_its_labels_in_khmer() {
+    let c = case();
+    let out = c.p.path("km.pdf");
+    let out_arg = out.to_str().unwrap();
+    c.p.ok(&[
+        "case",
+        "summary",
+        &c.case,
+        "--out",
+        out_arg,
+        "--language",
+        "km",
+    ]);
+    let (plain, squeezed) = pdf_text(&out);
+    assert!(squeezed.contains("បានលាក់"), "withheld, in Khmer: {plain}");
+    assert!(squeezed.contains("ជនរងគ្រោះ"), "survivor, in Khmer: {plain}");
+    assert!(squeezed.contains("ផ្កាឈូក"));
+    assert!(!squeezed.contains(&squeeze(LEGAL_NAME)));
+    assert_eq!(last_audit(&c.p)["action"], "case_summary");
+    let bad = c.p.run(&[
+        "case",
+        "summary",
+        &c.case,
+        "--out",
+        "x.pdf",
+        "--language",
+        "fr",
+    ]);
+    assert_eq!(code(&bad), 2);
+}

@@ -15,12 +15,17 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::model::{Outcome, PersonIdentity};
+use crate::model::{Outcome, PersonIdentity, RecordKind};
 use crate::report::pdf::{Layout, Style, MARGIN_X, TEXT_WIDTH};
 use crate::store::audit::Action;
 use crate::store::cases::{self, CaseEntry, CaseView, EntryDetail, EntryState};
 use crate::store::revisions;
 use crate::Store;
+
+mod words;
+
+pub use words::SummaryLanguage;
+use words::Words;
 
 /// Who made a summary, and when: printed on every page's foot.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,22 +48,28 @@ const DATE_COLUMN: f32 = 92.0;
 /// Where a label's value starts.
 const LABEL_COLUMN: f32 = 100.0;
 
-/// Makes the PDF of a case summary. `identities` holds the identity sections of the persons
-/// to show them for (only when the person asked for identities; None withholds every one).
-/// Pure: reads nothing, logs nothing (see [`Store::case_summary_pdf`]).
+/// Makes the PDF of a case summary in English. `identities` holds the identity sections of
+/// the persons to show them for (only when the person asked for identities; None withholds
+/// every one). Pure: reads nothing, logs nothing (see [`Store::case_summary_pdf`]).
 pub fn case_summary(
     view: &CaseView,
     identities: Option<&BTreeMap<Uuid, PersonIdentity>>,
     printed: &Printed,
 ) -> Result<Vec<u8>> {
+    case_summary_in(view, identities, printed, SummaryLanguage::English)
+}
+
+/// [`case_summary`] with its own words (headings, labels, code values) in `language`.
+pub fn case_summary_in(
+    view: &CaseView,
+    identities: Option<&BTreeMap<Uuid, PersonIdentity>>,
+    printed: &Printed,
+    language: SummaryLanguage,
+) -> Result<Vec<u8>> {
+    let w = language.words();
     let mut page = Layout::new()?;
     let x = MARGIN_X;
-    page.paragraph(
-        x,
-        TEXT_WIDTH,
-        "CONFIDENTIAL · Case summary · This PDF is not encrypted",
-        SMALL,
-    );
+    page.paragraph(x, TEXT_WIDTH, w.banner, SMALL);
     let heading = if view.title.trim().is_empty() {
         view.code.clone()
     } else {
@@ -66,64 +77,61 @@ pub fn case_summary(
     };
     page.paragraph(x, TEXT_WIDTH, &heading, TITLE);
     page.space(2.0);
-    label_row(&mut page, "Status", view.status.label());
-    label_row(&mut page, "Opened", view.opened_on.to_string());
-    label_row(&mut page, "Last changed", day_and_time(&view.updated_at));
+    label_row(&mut page, w.status, language.status(view.status));
+    label_row(&mut page, w.opened, view.opened_on.to_string());
+    label_row(&mut page, w.last_changed, day_and_time(&view.updated_at));
     if view.in_conflict {
-        label_row(
-            &mut page,
-            "Note",
-            "this case has two or more versions (edited apart on two devices); the newest is shown"
-                .to_string(),
-        );
+        label_row(&mut page, w.note, w.case_in_conflict.to_string());
     }
     let identity_line = match identities {
-        None => "withheld (this summary was made without identities)",
-        Some(_) => {
-            "INCLUDED at the user's request (logged); keep this paper as safe as the records"
-        }
+        None => w.identities_withheld,
+        Some(_) => w.identities_included,
     };
-    label_row(&mut page, "Identities", identity_line.to_string());
+    label_row(&mut page, w.identities, identity_line.to_string());
 
-    section(&mut page, "Arrests and convictions");
-    outcomes(&mut page, "Arrests", &view.arrests, view.total_arrested);
+    section(&mut page, w.outcomes);
+    outcomes(&mut page, w, w.arrests, &view.arrests, view.total_arrested);
     outcomes(
         &mut page,
-        "Convictions",
+        w,
+        w.convictions,
         &view.convictions,
         view.total_convicted,
     );
 
     if !view.notes.trim().is_empty() {
-        section(&mut page, "Notes");
+        section(&mut page, w.notes);
         page.paragraph(x, TEXT_WIDTH, view.notes.trim(), BODY);
     }
 
     section(
         &mut page,
         &format!(
-            "Timeline ({} linked records; times UTC)",
-            view.entries.len()
+            "{} ({} {}; {})",
+            w.timeline,
+            view.entries.len(),
+            w.linked_records,
+            w.times_utc
         ),
     );
     if view.entries.is_empty() {
-        page.paragraph(x, TEXT_WIDTH, "Nothing is linked to this case yet.", BODY);
+        page.paragraph(x, TEXT_WIDTH, w.nothing_linked, BODY);
     }
     for entry in &view.entries {
-        timeline_entry(&mut page, entry);
+        timeline_entry(&mut page, entry, language);
     }
 
     let persons: Vec<&CaseEntry> = view
         .entries
         .iter()
-        .filter(|e| e.kind == crate::model::RecordKind::Person)
+        .filter(|e| e.kind == RecordKind::Person)
         .collect();
-    section(&mut page, "Persons");
+    section(&mut page, w.persons);
     if persons.is_empty() {
-        page.paragraph(x, TEXT_WIDTH, "No person is linked to this case.", BODY);
+        page.paragraph(x, TEXT_WIDTH, w.no_person, BODY);
     }
     for entry in persons {
-        person(&mut page, entry, identities);
+        person(&mut page, entry, identities, language);
     }
 
     let printed_at = printed.at.format("%Y-%m-%d %H:%M UTC");
@@ -131,7 +139,8 @@ pub fn case_summary(
     let by = format!("{} ({})", printed.by, printed.device);
     page.finish(move |n, total| {
         format!(
-            "{code} · printed {printed_at} by {by} · CONFIDENTIAL, not encrypted · page {n} of {total}"
+            "{code} · {} {printed_at} {} {by} · {} · {} {n} {} {total}",
+            w.printed, w.by, w.footer_warning, w.page, w.of
         )
     })
 }
@@ -155,12 +164,12 @@ fn label_row(page: &mut Layout, label: &str, value: String) {
     ]);
 }
 
-fn outcomes(page: &mut Layout, label: &str, list: &[Outcome], total: u64) {
+fn outcomes(page: &mut Layout, w: &Words, label: &str, list: &[Outcome], total: u64) {
     if list.is_empty() {
-        label_row(page, label, "none recorded".into());
+        label_row(page, label, w.none_recorded.into());
         return;
     }
-    let mut lines = vec![format!("{total} people in all")];
+    let mut lines = vec![format!("{total} {}", w.people_in_all)];
     for o in list {
         let note = o.note.trim();
         lines.push(if note.is_empty() {
@@ -182,39 +191,82 @@ fn day_and_time(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
-fn timeline_entry(page: &mut Layout, entry: &CaseEntry) {
+/// An entry's title in `language`, from its facts (the view's own title is English).
+fn entry_title(entry: &CaseEntry, language: SummaryLanguage) -> String {
+    let w = language.words();
+    let kind = language.kind(entry.kind);
+    let date = entry.date.map(|d| d.to_string()).unwrap_or_default();
+    match (&entry.state, &entry.detail) {
+        (
+            EntryState::Present,
+            Some(EntryDetail::Person {
+                pseudonym, role, ..
+            }),
+        ) => {
+            format!("{kind} · {pseudonym} · {}", language.role(*role))
+        }
+        (
+            EntryState::Present,
+            Some(EntryDetail::Interview {
+                place,
+                place_note,
+                pseudonym,
+                ..
+            }),
+        ) => {
+            let mut where_ = language.place(*place);
+            if !place_note.trim().is_empty() {
+                where_ = format!("{where_} ({})", place_note.trim());
+            }
+            let who = pseudonym.as_deref().unwrap_or(w.person_not_here);
+            format!("{kind} · {date} · {where_} · {who}")
+        }
+        (
+            EntryState::Present,
+            Some(EntryDetail::Visit {
+                purpose,
+                establishment,
+                ..
+            }),
+        ) => {
+            let place = establishment.as_deref().unwrap_or(w.establishment_not_here);
+            format!("{kind} · {date} · {place} · {}", language.purpose(*purpose))
+        }
+        (EntryState::Present, Some(EntryDetail::Establishment { name, city, .. })) => {
+            if city.trim().is_empty() {
+                format!("{kind} · {name}")
+            } else {
+                format!("{kind} · {name} · {}", city.trim())
+            }
+        }
+        (EntryState::Present, None) => format!("{kind} · {}", entry.title),
+        (state, _) => language.gone(entry.kind, *state),
+    }
+}
+
+fn timeline_entry(page: &mut Layout, entry: &CaseEntry, language: SummaryLanguage) {
+    let w = language.words();
     let date = match (&entry.date, &entry.time) {
         (Some(d), Some(t)) => format!("{d} {t}"),
         (Some(d), None) => d.to_string(),
-        (None, _) => "no date".to_string(),
+        (None, _) => w.no_date.to_string(),
     };
     let dated = match (&entry.date, &entry.time) {
-        (Some(_), None) => "recorded",
+        (Some(_), None) => w.recorded,
         _ => "",
     };
-    let mut text = match entry.state {
-        EntryState::Present => entry.title.clone(),
-        _ => format!("{}: {}", entry.kind, entry.title),
-    };
-    if entry.kind == crate::model::RecordKind::Person && entry.state == EntryState::Present {
-        text = format!("Person · {text}");
-    }
-    if entry.kind == crate::model::RecordKind::Establishment && entry.state == EntryState::Present {
-        text = format!("Establishment · {text}");
-    }
-    let mut marks = Vec::new();
+    let mut text = entry_title(entry, language);
     if entry.in_conflict {
-        marks.push("IN CONFLICT: two versions, the newest shown".to_string());
+        text.push('\n');
+        text.push_str(w.in_conflict);
     }
     if !entry.consent_withdrawn.is_empty() {
-        marks.push(format!(
-            "CONSENT WITHDRAWN: {}",
-            entry.consent_withdrawn.join(", ").replace('_', " ")
-        ));
-    }
-    if !marks.is_empty() {
-        text.push('\n');
-        text.push_str(&marks.join("\n"));
+        let parts: Vec<String> = entry
+            .consent_withdrawn
+            .iter()
+            .map(|p| language.consent_part(p))
+            .collect();
+        text.push_str(&format!("\n{}: {}", w.consent_withdrawn, parts.join(", ")));
     }
     let id = format!("id {}", entry.id);
     let width = TEXT_WIDTH - DATE_COLUMN;
@@ -234,15 +286,21 @@ fn person(
     page: &mut Layout,
     entry: &CaseEntry,
     identities: Option<&BTreeMap<Uuid, PersonIdentity>>,
+    language: SummaryLanguage,
 ) {
-    let (name, role, has_identity) = match &entry.detail {
-        Some(EntryDetail::Person {
-            pseudonym,
-            role,
-            has_identity,
-        }) => (pseudonym.clone(), role.label(), *has_identity),
+    let w = language.words();
+    let (name, role, has_identity) = match (&entry.state, &entry.detail) {
+        (
+            EntryState::Present,
+            Some(EntryDetail::Person {
+                pseudonym,
+                role,
+                has_identity,
+            }),
+        ) => (pseudonym.clone(), language.role(*role), *has_identity),
         _ => {
-            page.row(&[(MARGIN_X, TEXT_WIDTH, &entry.title, BODY)]);
+            let title = entry_title(entry, language);
+            page.row(&[(MARGIN_X, TEXT_WIDTH, &title, BODY)]);
             page.row(&[(MARGIN_X, TEXT_WIDTH, &format!("id {}", entry.id), SMALL)]);
             page.space(4.0);
             return;
@@ -252,48 +310,52 @@ fn person(
     page.paragraph(MARGIN_X, TEXT_WIDTH, &format!("{name} · {role}"), BODY);
     let shown = identities.and_then(|m| m.get(&entry.id));
     match (has_identity, identities, shown) {
-        (false, _, _) => label_row(page, "Identity", "none recorded".into()),
+        (false, _, _) => label_row(page, w.identity, w.none_recorded.into()),
         (true, None, _) => {
             for label in [
-                "Legal name",
-                "Other names",
-                "Born",
-                "Documents",
-                "Contacts",
-                "Family",
+                w.legal_name,
+                w.other_names,
+                w.born,
+                w.documents,
+                w.contacts,
+                w.family,
             ] {
-                label_row(page, label, "withheld".into());
+                label_row(page, label, w.withheld.into());
             }
         }
-        (true, Some(_), None) => label_row(page, "Identity", "could not be read".into()),
-        (true, Some(_), Some(identity)) => identity_rows(page, identity),
+        (true, Some(_), None) => label_row(page, w.identity, w.unreadable.into()),
+        (true, Some(_), Some(identity)) => identity_rows(page, identity, w),
     }
     page.row(&[(MARGIN_X, TEXT_WIDTH, &format!("id {}", entry.id), SMALL)]);
     page.space(6.0);
 }
 
-fn or_none(list: Vec<String>) -> String {
+fn or_none(list: Vec<String>, w: &Words) -> String {
     if list.is_empty() {
-        "none recorded".into()
+        w.none_recorded.into()
     } else {
         list.join("\n")
     }
 }
 
-fn identity_rows(page: &mut Layout, identity: &PersonIdentity) {
+fn identity_rows(page: &mut Layout, identity: &PersonIdentity, w: &Words) {
     let legal = identity
         .legal_name
         .clone()
         .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| "none recorded".into());
-    label_row(page, "Legal name", legal);
-    label_row(page, "Other names", or_none(identity.other_names.clone()));
+        .unwrap_or_else(|| w.none_recorded.into());
+    label_row(page, w.legal_name, legal);
     label_row(
         page,
-        "Born",
+        w.other_names,
+        or_none(identity.other_names.clone(), w),
+    );
+    label_row(
+        page,
+        w.born,
         identity
             .birth_date
-            .map_or_else(|| "none recorded".into(), |d| d.to_string()),
+            .map_or_else(|| w.none_recorded.into(), |d| d.to_string()),
     );
     let documents = identity
         .id_documents
@@ -306,7 +368,7 @@ fn identity_rows(page: &mut Layout, identity: &PersonIdentity) {
             }
         })
         .collect();
-    label_row(page, "Documents", or_none(documents));
+    label_row(page, w.documents, or_none(documents, w));
     let contacts = identity
         .contacts
         .iter()
@@ -318,7 +380,7 @@ fn identity_rows(page: &mut Layout, identity: &PersonIdentity) {
             }
         })
         .collect();
-    label_row(page, "Contacts", or_none(contacts));
+    label_row(page, w.contacts, or_none(contacts, w));
     let family = identity
         .family
         .iter()
@@ -333,7 +395,7 @@ fn identity_rows(page: &mut Layout, identity: &PersonIdentity) {
             line
         })
         .collect();
-    label_row(page, "Family", or_none(family));
+    label_row(page, w.family, or_none(family, w));
 }
 
 impl Store {
@@ -348,6 +410,18 @@ impl Store {
         case_id: Uuid,
         include_identities: bool,
         at: DateTime<Utc>,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        self.case_summary_pdf_in(case_id, include_identities, at, SummaryLanguage::English)
+    }
+
+    /// [`Store::case_summary_pdf`] with the summary's own words (headings, labels, code
+    /// values) in `language`; the records' text prints as written. Logged the same way.
+    pub fn case_summary_pdf_in(
+        &mut self,
+        case_id: Uuid,
+        include_identities: bool,
+        at: DateTime<Utc>,
+        language: SummaryLanguage,
     ) -> Result<Zeroizing<Vec<u8>>> {
         let view = cases::case_view(&self.conn, case_id)?;
         let identities = if include_identities {
@@ -383,7 +457,12 @@ impl Store {
             by: self.device.author.clone(),
             device: self.device.name.clone(),
         };
-        let bytes = Zeroizing::new(case_summary(&view, identities.as_ref(), &printed)?);
+        let bytes = Zeroizing::new(case_summary_in(
+            &view,
+            identities.as_ref(),
+            &printed,
+            language,
+        )?);
         let (action, detail) = match &identities {
             Some(map) => (
                 Action::CaseSummaryIdentities,

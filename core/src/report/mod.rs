@@ -31,7 +31,7 @@ use crate::model::RecordKind;
 use crate::store::audit::Action;
 use crate::Store;
 
-pub use case_summary::{case_summary, Printed};
+pub use case_summary::{case_summary, case_summary_in, Printed, SummaryLanguage};
 pub use casework::{casework, CaseworkReport};
 pub use partner::{partner_export, PartnerExport};
 pub use prevalence::{prevalence, PrevalenceReport};

@@ -134,3 +134,40 @@ fn an_empty_case_with_missing_links_still_prints() {
     let pdf = case_summary(&view, None, &printed).unwrap();
     assert_eq!(pages(&pdf), 1);
 }
+
+#[test]
+fn entry_titles_are_worded_in_the_summary_language() {
+    let (_dir, mut store) = temp_store("Office");
+    let (_, case) = case_with_person(&mut store, "");
+    let view = store.case_view(case).unwrap();
+    let person = &view.entries[0];
+    assert_eq!(
+        entry_title(person, SummaryLanguage::English),
+        "Person · ផ្កាឈូក · survivor"
+    );
+    assert_eq!(
+        entry_title(person, SummaryLanguage::Khmer),
+        "បុគ្គល · ផ្កាឈូក · ជនរងគ្រោះ"
+    );
+    let mut gone = person.clone();
+    gone.state = EntryState::Missing;
+    assert!(entry_title(&gone, SummaryLanguage::English).starts_with("Person: not in this store"));
+    assert!(entry_title(&gone, SummaryLanguage::Khmer).starts_with("បុគ្គល៖"));
+}
+
+#[test]
+fn a_summary_in_khmer_is_made_and_logged_like_one_in_english() {
+    let (_dir, mut store) = temp_store("Office");
+    let (_, case) = case_with_person(&mut store, "កំណត់ចំណាំ");
+    let pdf = store
+        .case_summary_pdf_in(case, false, at(), SummaryLanguage::Khmer)
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let last = store.audit_entries().unwrap().pop().unwrap();
+    assert_eq!(last.action, "case_summary");
+    assert_eq!(
+        "km".parse::<SummaryLanguage>().unwrap(),
+        SummaryLanguage::Khmer
+    );
+    assert!("fr".parse::<SummaryLanguage>().is_err());
+}
