@@ -433,6 +433,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 json!({"recovered": true}),
             )
         }
+        Command::Case(command) => crate::case::run(&ctx, command),
         Command::Report(which) => {
             crate::report::run_report(&ctx.profile, ctx.passphrase_file.as_deref(), which)
         }

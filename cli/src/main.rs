@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod bundles;
+mod case;
 mod commands;
 mod exit;
 mod office;
@@ -176,6 +177,10 @@ enum Command {
     /// Office recovery of a lost passphrase
     #[command(subcommand)]
     Recovery(RecoveryCommand),
+    /// A case and everything linked to it (`show`), or its printable summary, a PDF that is
+    /// not encrypted, identities withheld unless asked for, which is logged (`summary`)
+    #[command(subcommand)]
+    Case(case::CaseCommand),
     /// Figures for the office and partners: prevalence of minors, casework (read-only)
     #[command(subcommand)]
     Report(report::ReportCommand),

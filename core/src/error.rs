@@ -136,6 +136,9 @@ pub enum Error {
     /// A key or trust setting is missing or wrong (office key, recipients, trusted keys).
     #[error("{0}")]
     Keys(String),
+    /// A printable summary (PDF) could not be made; nothing was written or logged.
+    #[error("the PDF could not be made ({0}); nothing was written")]
+    Pdf(String),
 }
 
 /// Why a bundle or a receipt was refused (or cannot be made). Each message says what is

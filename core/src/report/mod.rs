@@ -11,8 +11,10 @@
 //! every partner export. Everything is described for readers in
 //! `docs/reports.md`.
 
+pub mod case_summary;
 pub mod casework;
 pub mod partner;
+pub(crate) mod pdf;
 pub mod prevalence;
 
 use std::collections::HashMap;
@@ -29,6 +31,7 @@ use crate::model::RecordKind;
 use crate::store::audit::Action;
 use crate::Store;
 
+pub use case_summary::{case_summary, case_summary_in, Printed, SummaryLanguage};
 pub use casework::{casework, CaseworkReport};
 pub use partner::{partner_export, PartnerExport};
 pub use prevalence::{prevalence, PrevalenceReport};

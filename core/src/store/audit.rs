@@ -70,6 +70,12 @@ pub enum Action {
     /// all of them. The detail names the parents, a version taken whole, and any field a
     /// person confirmed dropping (names only, never values).
     ConflictResolved,
+    /// A printable case summary (PDF) was made, identity fields withheld. The detail names
+    /// the case code.
+    CaseSummary,
+    /// A printable case summary (PDF) was made with the persons' identity fields. The detail
+    /// names the case code and the persons' record ids, never an identity.
+    CaseSummaryIdentities,
 }
 
 impl Action {
@@ -99,6 +105,8 @@ impl Action {
             Action::ReceiptImported => "receipt_imported",
             Action::RecordsPurged => "records_purged",
             Action::ConflictResolved => "conflict_resolved",
+            Action::CaseSummary => "case_summary",
+            Action::CaseSummaryIdentities => "case_summary_identities",
         }
     }
 }

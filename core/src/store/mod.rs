@@ -7,6 +7,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod cases;
 pub mod conflicts;
 pub mod consent;
 pub mod devices;
@@ -35,6 +36,7 @@ use crate::model::{Record, RecordKind};
 use crate::secret::{DataKey, Passphrase};
 
 pub use audit::{AuditEntry, ChainReport};
+pub use cases::{CaseEntry, CaseRef, CaseView, DatedBy, EntryDetail, EntryState};
 pub use conflicts::{
     ConflictHead, ConflictSummary, ConflictView, FieldDifference, HeadSummary, Resolution, Resolved,
 };
