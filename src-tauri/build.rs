@@ -70,6 +70,10 @@ fn main() {
             "write_partner_csv",
             // Home's recent work (records.rs).
             "recent_work",
+            // The case timeline, its summary, the cases of a record (cases.rs).
+            "case_view",
+            "record_cases",
+            "write_case_summary",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));

@@ -12,6 +12,7 @@ pub mod bundle;
 mod canonical;
 pub mod crypto;
 pub mod error;
+pub mod files;
 pub mod model;
 pub mod profile;
 pub mod report;

@@ -1,16 +1,20 @@
 //! Commands of the Cases screen (issue 4, "Cases: link persons, interviews, visits and
 //! establishments"): a paged list of cases, one case with the records it links named, add or
-//! edit a case, and a page of any kind of record to link. Thin like `visits.rs`: the core
+//! edit a case, a page of any kind of record to link, the case's timeline, its printable summary
+//! (PDF, identities withheld unless asked for, logged by the core), and the cases a record is in. Thin like `visits.rs`: the core
 //! validates a case (a code without spaces, no record linked twice, convictions only with a
 //! verdict). Every name here is also in `build.rs`, `main.rs` and `capabilities/main.json`.
 
-use crate::commands::{closed, SessionState};
+use std::path::PathBuf;
+
+use crate::commands::{closed, job, resolve_path, SessionState};
 use crate::error::{ApiError, Code};
 use fieldcase_core::model::{Record, RecordKind};
-use fieldcase_core::store::{ListCursor, ListPage};
+use fieldcase_core::report::SummaryLanguage;
+use fieldcase_core::store::{CaseRef, CaseView, ListCursor, ListPage};
 use serde::Serialize;
 use serde_json::Value;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 use uuid::Uuid;
 
 /// The largest page the lists ask for.
@@ -210,4 +214,64 @@ pub fn list_records(
     Ok(session
         .with_store(|store| store.list_after(kind, limit, cursor.as_ref()))
         .ok_or_else(|| closed(&session))??)
+}
+
+/// A case and everything it links, in time order (never an identity field).
+#[tauri::command]
+pub fn case_view(session: State<'_, SessionState>, id: Uuid) -> Result<CaseView, ApiError> {
+    Ok(session
+        .with_store(|store| store.case_view(id))
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// The cases that link a record (for its page).
+#[tauri::command]
+pub fn record_cases(session: State<'_, SessionState>, id: Uuid) -> Result<Vec<CaseRef>, ApiError> {
+    Ok(session
+        .with_store(|store| store.cases_of(id))
+        .ok_or_else(|| closed(&session))??)
+}
+
+/// What writing a case summary did.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryWritten {
+    /// Where it was written.
+    pub path: PathBuf,
+    /// Its size.
+    pub bytes: u64,
+    /// Whether the persons' identities are in it.
+    pub include_identities: bool,
+}
+
+/// Writes the case's printable summary (PDF) to `path`, which must not exist. Identities are
+/// withheld unless `include_identities`; the core logs the summary, and which kind it was.
+/// The PDF is made in memory and written only there (not encrypted: the screen says so).
+#[tauri::command]
+pub async fn write_case_summary(
+    app: AppHandle,
+    session: State<'_, SessionState>,
+    id: Uuid,
+    path: String,
+    include_identities: bool,
+    language: String,
+) -> Result<SummaryWritten, ApiError> {
+    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let language: SummaryLanguage = language.parse().map_err(fieldcase_core::Error::from)?;
+    if out.exists() {
+        return Err(ApiError::new(
+            Code::FileExists,
+            format!("{} already exists", out.display()),
+        ));
+    }
+    job(&session, move |store| {
+        let pdf =
+            store.case_summary_pdf_in(id, include_identities, chrono::Utc::now(), language)?;
+        fieldcase_core::files::write_new(&out, &pdf)?;
+        Ok(SummaryWritten {
+            bytes: pdf.len() as u64,
+            path: out,
+            include_identities,
+        })
+    })
+    .await
 }

@@ -45,6 +45,9 @@ pub enum Code {
     Untrusted,
     /// The bundle was refused (damaged, altered, another office's, not a bundle…); nothing was imported.
     BundleRefused,
+    /// A receipt was refused (not a receipt, altered, an untrusted office's, another laptop's);
+    /// nothing was acknowledged.
+    ReceiptRefused,
     /// The file to write already exists.
     FileExists,
     /// A file could not be read or written (missing, no permission…).
@@ -108,6 +111,7 @@ impl From<fieldcase_core::Error> for ApiError {
                 B::NothingToExport => Code::NothingToExport,
                 B::NotAnOffice => Code::NotAnOffice,
                 B::UntrustedSigner(_) | B::RevokedSigner { .. } => Code::Untrusted,
+                B::ReceiptRefused(_) => Code::ReceiptRefused,
                 _ => Code::BundleRefused,
             },
             E::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -202,6 +206,10 @@ mod tests {
             (BundleError::Truncated.into(), Code::BundleRefused),
             (BundleError::OtherOffice.into(), Code::BundleRefused),
             (BundleError::BadSignature.into(), Code::BundleRefused),
+            (
+                BundleError::ReceiptRefused("it is signed by key ABCD".into()).into(),
+                Code::ReceiptRefused,
+            ),
             (
                 Error::io(
                     "creating /x.fcb",

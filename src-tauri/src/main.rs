@@ -90,6 +90,9 @@ fn main() {
             reports::casework_report,
             reports::write_partner_csv,
             records::recent_work,
+            cases::case_view,
+            cases::record_cases,
+            cases::write_case_summary,
         ])
         .setup(move |app| {
             let dir = session::profile_dir(
@@ -185,6 +188,9 @@ mod tests {
                 "allow-casework-report",
                 "allow-write-partner-csv",
                 "allow-recent-work",
+                "allow-case-view",
+                "allow-record-cases",
+                "allow-write-case-summary",
             ]
         );
     }

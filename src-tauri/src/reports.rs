@@ -17,9 +17,7 @@ use fieldcase_core::report::{
     self, CaseworkReport, Period, PlaceLevel, PrevalenceReport, ReportQuery, DEFAULT_MIN_CELL,
 };
 use serde::{Deserialize, Serialize};
-use std::fs::OpenOptions;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tauri::{AppHandle, Manager, State};
 
 /// What the UI asks a report for: the CLI's options. Dates are `YYYY-MM-DD` (UTC) or absent.
@@ -163,7 +161,7 @@ pub async fn write_partner_csv(
                 (Some(export.rows.len() as u64), Some(export.left_out))
             }
         };
-        write_new(&out, &text)?;
+        fieldcase_core::files::write_new(&out, &text)?;
         Ok(CsvWritten {
             bytes: text.len() as u64,
             path: out,
@@ -179,18 +177,6 @@ enum Planned {
     Prevalence(ReportQuery),
     Casework(ReportQuery),
     Records(RecordKind, bool),
-}
-
-/// Writes `bytes` to a new file (never over an existing one) and syncs it.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), fieldcase_core::Error> {
-    let io = |e| fieldcase_core::Error::io(format!("writing {}", path.display()), e);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.sync_all().map_err(io)
 }
 
 #[cfg(test)]
@@ -237,8 +223,8 @@ mod tests {
     fn a_new_file_never_replaces_one() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("prevalence.csv");
-        write_new(&path, "place,period\n".as_bytes()).unwrap();
-        let again = write_new(&path, b"other").unwrap_err();
+        fieldcase_core::files::write_new(&path, "place,period\n".as_bytes()).unwrap();
+        let again = fieldcase_core::files::write_new(&path, b"other").unwrap_err();
         assert_eq!(ApiError::from(again).code, Code::FileExists);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "place,period\n");
     }

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -694,7 +695,8 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             field.wait("#receipt-in-path").type(str(junk))
             field.wait("#receipt-in-read").click()
             err = field.wait(".receipt-in [data-code]", timeout=30)
-            check("not a Fieldcase receipt" in err.text, f"a junk receipt is refused in plain words: {err.text!r}")
+            check(err.attr("data-code") == "receipt_refused", f"a junk receipt is refused: {err.attr('data-code')}")
+            check("not a Fieldcase receipt" in err.text, f"with the detail: {err.text!r}")
             set_value(field, "#receipt-in-path", str(receipt))
             field.wait("#receipt-in-read").click()
             read = field.wait("#receipt-in-done", timeout=30).text
@@ -1630,6 +1632,47 @@ def test_case_links_records(s: Session) -> None:
     wait_text(s, "#case-links ul[data-kind='person']", "Sreymom-07")
     check(not s.find_all("#case-links ul[data-kind='establishment']"), "the unlinked establishment stays unlinked")
     s.wait("#case-cancel").click()
+    s.wait("#screen-cases[data-mode='list']")
+
+    # The case's page: the timeline, and the printable summary (identities withheld, then not).
+    s.wait("#cases-list .case-view").click()
+    s.wait("#screen-cases[data-mode='view']")
+    check(s.execute("return document.activeElement.id") == "cases-title", "the heading has the focus")
+    entries = s.find_all("#case-timeline li")
+    check([e.attr("data-kind") for e in entries] == ["interview", "person"] or len(entries) == 2,
+          f"two linked records: {[e.text for e in entries]}")
+    check(s.wait("#case-arrested").text == "2", "two people arrested")
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-summary-") as out:
+        plain = Path(out) / "summary.pdf"
+        full = Path(out) / "summary-identities.pdf"
+        set_value(s, "#summary-path", str(plain))
+        s.wait("#summary-write").click()
+        written = s.wait("#summary-written", timeout=60)
+        check(written.attr("data-identities") == "false", f"identities withheld: {written.text!r}")
+        check(plain.read_bytes().startswith(b"%PDF"), "a PDF is written")
+        shot(s, "case-view-en")
+        s.wait("#summary-write").click()
+        err = s.wait("#screen-cases [data-code]", timeout=30)
+        check(err.attr("data-code") == "file_exists", f"an existing file is refused: {err.attr('data-code')}")
+        set_value(s, "#summary-path", str(full))
+        s.wait("#summary-identities").click()
+        s.wait("#summary-write").click()
+        deadline = time.monotonic() + 60
+        while s.wait("#summary-written").attr("data-identities") != "true":
+            if time.monotonic() > deadline:
+                raise AssertionError("no summary with identities")
+            time.sleep(0.1)
+        check(not s.wait("#summary-identities").prop("checked"), "the identities tick clears after the file")
+        if shutil.which("pdftotext"):
+            text = subprocess.run(["pdftotext", str(plain), "-"], capture_output=True, text=True).stdout
+            check("PP-2026-0142" in text and "Sreymom-07" in text, f"the summary names the case and the person: {text[:200]!r}")
+    # A linked record's page lists the case.
+    s.execute(
+        "for (const li of document.querySelectorAll('#case-timeline li'))"
+        "  if (li.dataset.kind === 'person') { li.querySelector('.timeline-open').click(); return }"
+    )
+    wait_text(s, "#record-cases", "PP-2026-0142")
+    s.wait("#record-back").click()
     s.wait("#screen-cases[data-mode='list']")
     s.wait("#cases-back").click()
     check(s.wait("#recent-work li").attr("data-kind") == "case", "the case is the newest work on Home")

@@ -81,6 +81,9 @@ impl SideHasher {
     }
 
     fn update(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        if self.tx.is_none() {
+            return Err(Self::gone()); // finished: nothing more may count
+        }
         while !bytes.is_empty() {
             let take = (CHUNK - self.pending.len()).min(bytes.len());
             self.pending.extend_from_slice(&bytes[..take]);
@@ -159,22 +162,27 @@ impl AttachmentReader {
 
 impl Read for AttachmentReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
         if !self.check {
-            return Ok(n);
+            return self.inner.read(buf);
         }
+        // The thread first: if it cannot start, nothing has been read yet and a retry is whole.
         let hasher = match self.hasher.take() {
             Some(h) => h,
             None => SideHasher::new()?,
         };
         let hasher = self.hasher.insert(hasher);
+        let n = self.inner.read(buf)?;
         if n == 0 && !buf.is_empty() {
-            let digest = hasher.finish()?;
-            if digest != self.expected_sha256 || self.seen != self.expected_size {
-                return Err(io::Error::new(
+            let damaged = || {
+                io::Error::new(
                     io::ErrorKind::InvalidData,
                     Error::AttachmentDamaged(self.id.to_string()).to_string(),
-                ));
+                )
+            };
+            // A hasher already finished (a read after a mismatch) says damaged again.
+            let digest = hasher.finish().map_err(|_| damaged())?;
+            if digest != self.expected_sha256 || self.seen != self.expected_size {
+                return Err(damaged());
             }
             self.check = false; // checked: a further read is plain end-of-file
             return Ok(0);

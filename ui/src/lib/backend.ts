@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'not_an_office',
   'untrusted',
   'bundle_refused',
+  'receipt_refused',
   'file_exists',
   'file_error',
   'internal',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caseBody, fieldsOf, isLinkKind, withLink, withoutLink, type LinkedRecord } from './cases'
+import { caseBody, fieldsOf, isLinkKind, summaryFileName, withLink, withoutLink, type LinkedRecord } from './cases'
 
 const person: LinkedRecord = { id: 'p1', kind: 'person', label: 'ផ្កាឈូក', state: null }
 const visit: LinkedRecord = { id: 'v1', kind: 'visit', label: '2026-11-02 · Golden Karaoke', state: null }
@@ -30,7 +30,9 @@ describe('the case form', () => {
     expect(once).toHaveLength(1)
     const two = withLink(once, visit)
     expect(two.map((l) => l.id)).toEqual(['p1', 'v1'])
-    expect(withoutLink(two, 'p1').map((l) => l.id)).toEqual(['v1'])
+    expect(withoutLink(two, 'person', 'p1').map((l) => l.id)).toEqual(['v1'])
+    // Only that kind's link goes.
+    expect(withoutLink(two, 'interview', 'p1').map((l) => l.id)).toEqual(['p1', 'v1'])
   })
 
   it('builds the body: keeps unshown fields, lists ids by kind, leaves empty ones out', () => {
@@ -39,7 +41,7 @@ describe('the case form', () => {
     f.code = ' PP-2026-0142 '
     f.title = '  '
     f.notes = 'ករណីនៅខេត្តសៀមរាប'
-    f.arrests = [{ date: '2026-04-02', count: '2', note: '' }]
+    f.arrests = [{ date: '2026-04-02', count: '២', note: '' }]
     f.convictions = [{ date: '2026-09-10', count: 'two', note: 'Court of Siem Reap' }]
     const body = caseBody(base, f, [person, visit, missing])
     expect(body).toEqual({
@@ -63,5 +65,13 @@ describe('the case form', () => {
     expect(isLinkKind('person')).toBe(true)
     expect(isLinkKind('case')).toBe(false)
     expect(isLinkKind('referral')).toBe(false)
+  })
+})
+
+describe('the case summary file name', () => {
+  it('keeps the code readable and never makes a path of it', () => {
+    expect(summaryFileName('PP-2026-0142')).toBe('fieldcase-case-PP-2026-0142.pdf')
+    expect(summaryFileName('../../etc')).toBe('fieldcase-case-etc.pdf')
+    expect(summaryFileName('សៀមរាប/០៣')).toBe('fieldcase-case-សៀមរាប-០៣.pdf')
   })
 })

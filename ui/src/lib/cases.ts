@@ -4,6 +4,7 @@
 
 import { call, type RecordKind } from './backend'
 import type { ListPage } from './records'
+import { parseCount } from './visit'
 
 /** The kinds a case links, in the order the form shows them. */
 export const LINK_KINDS = ['person', 'interview', 'visit', 'establishment'] as const
@@ -58,7 +59,7 @@ export interface CaseForm {
   conflict: boolean
 }
 
-/** Arrests or convictions on one date; `count` as typed (the core checks it is at least 1). */
+/** Arrests or convictions on one date; `count` as typed, Khmer digits too (the core checks it is at least 1). */
 export interface OutcomeRow {
   date: string
   count: string
@@ -120,8 +121,9 @@ export function withLink(links: LinkedRecord[], link: LinkedRecord): LinkedRecor
   return links.some((l) => l.id === link.id) ? links : [...links, link]
 }
 
-export function withoutLink(links: LinkedRecord[], id: string): LinkedRecord[] {
-  return links.filter((l) => l.id !== id)
+/** Takes one link away (the same id linked as another kind stays). */
+export function withoutLink(links: LinkedRecord[], kind: LinkKind, id: string): LinkedRecord[] {
+  return links.filter((l) => !(l.id === id && l.kind === kind))
 }
 
 /**
@@ -144,8 +146,9 @@ export function caseBody(base: Record<string, unknown>, f: CaseFields, links: Li
   }
   for (const key of ['arrests', 'convictions'] as const) {
     const rows = f[key].map((o) => {
-      const n = Number(o.count)
-      const row: Record<string, unknown> = { date: o.date, count: /^\d+$/.test(o.count.trim()) ? n : o.count }
+      // Khmer digits count too; anything else goes as typed, and the core names the field.
+      const n = o.count.trim() === '' ? null : parseCount(o.count)
+      const row: Record<string, unknown> = { date: o.date, count: n ?? o.count }
       if (o.note.trim()) row.note = o.note
       return row
     })
@@ -153,4 +156,82 @@ export function caseBody(base: Record<string, unknown>, f: CaseFields, links: Li
     else delete b[key]
   }
   return b
+}
+
+/** A linked record in a case's timeline, as the core names it (never identity). */
+export interface CaseEntry {
+  kind: LinkKind
+  id: string
+  /** 'present', or why the record is not shown: not on this device, deleted, purged, another kind. */
+  state: 'present' | 'missing' | 'deleted' | 'purged' | 'wrong_kind'
+  date: string | null
+  /** HH:MM (UTC), for interviews and visits. */
+  time: string | null
+  /** Whether `date` is when it started (interviews, visits) or when it was recorded. */
+  dated_by: 'started' | 'recorded' | null
+  title: string
+  in_conflict: boolean
+  /** Consent parts withdrawn (interviews). */
+  consent_withdrawn: string[]
+}
+
+/** A case as its page shows it: what it is, and everything it links in time order. */
+export interface CaseView {
+  id: string
+  code: string
+  title: string
+  status: string
+  opened_on: string
+  arrests: { date: string; count: number; note?: string }[]
+  convictions: { date: string; count: number; note?: string }[]
+  total_arrested: number
+  total_convicted: number
+  notes: string
+  in_conflict: boolean
+  updated_at: string
+  entries: CaseEntry[]
+}
+
+/** A case that links a record (for the record's page). */
+export interface CaseRef {
+  id: string
+  code: string
+  title: string
+  status: string
+  /** The case's list that names the record (`case.person_ids[0]`). */
+  field: string
+}
+
+export interface SummaryWritten {
+  path: string
+  bytes: number
+  include_identities: boolean
+}
+
+export function caseView(id: string): Promise<CaseView> {
+  return call<CaseView>('case_view', { id })
+}
+
+export function recordCases(id: string): Promise<CaseRef[]> {
+  return call<CaseRef[]>('record_cases', { id })
+}
+
+/** Writes the case's printable summary (PDF) to `path` (which must not exist); logged by the core. */
+export function writeCaseSummary(
+  id: string,
+  path: string,
+  includeIdentities: boolean,
+  language: 'en' | 'km',
+): Promise<SummaryWritten> {
+  return call<SummaryWritten>('write_case_summary', { id, path, includeIdentities, language })
+}
+
+/** The summary's suggested file name: the case code kept to letters, digits and dashes. */
+export function summaryFileName(code: string): string {
+  const safe = code
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+  return `fieldcase-case-${safe || 'summary'}.pdf`
 }

@@ -6,6 +6,8 @@
 // team must review it before field use.
 
 export const receiptsEn = {
+  'error.receipt_refused':
+    'This receipt was refused; nothing on this laptop changed. Check that the office’s signing key is trusted in Settings, and that the receipt is for a bundle from this laptop.',
   'receiptKeys.officeSigning': 'This office’s signing key (for receipts)',
   'receiptKeys.officeSigningHint':
     'Give this key to each field laptop too: with it, a laptop can check that a receipt really comes from this office before it removes anything.',
@@ -50,6 +52,8 @@ export const receiptsEn = {
 }
 
 export const receiptsKm: Record<keyof typeof receiptsEn, string> = {
+  'error.receipt_refused':
+    'បង្កាន់ដៃនេះត្រូវបានបដិសេធ គ្មានអ្វីនៅលើកុំព្យូទ័រនេះផ្លាស់ប្ដូរទេ។ សូមពិនិត្យថាសោចុះហត្ថលេខារបស់ការិយាល័យត្រូវបានទុកចិត្តនៅក្នុងការកំណត់ ហើយបង្កាន់ដៃនេះសម្រាប់កញ្ចប់ពីកុំព្យូទ័រនេះ។',
   'receiptKeys.officeSigning': 'សោចុះហត្ថលេខារបស់ការិយាល័យនេះ (សម្រាប់បង្កាន់ដៃ)',
   'receiptKeys.officeSigningHint':
     'សូមផ្ដល់សោនេះទៅកុំព្យូទ័រចុះមូលដ្ឋាននីមួយៗផងដែរ៖ ជាមួយវា កុំព្យូទ័រអាចពិនិត្យថាបង្កាន់ដៃពិតជាមកពីការិយាល័យនេះ មុនពេលលុបអ្វីមួយ។',

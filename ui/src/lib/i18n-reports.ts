@@ -85,6 +85,9 @@ export const reportsEn = {
   'rep.htcds': 'HTCDS status',
   'rep.cases': 'Cases',
 
+  'rep.partnerSmallCells':
+    'The report above shows cells of fewer than {min} people (threshold {n}). A file for partners keeps the usual threshold of {min} unless you tick below.',
+  'rep.partnerSmallCellsTick': 'Send cells of {n} or more people to partners in this file (logged)',
   'rep.partner': 'A file for partners (CSV)',
   'rep.partnerIntro':
     'The tables of the report shown (small cells withheld), or one row per record. docs/reports.md describes the columns. Every file written is recorded in the audit log.',
@@ -189,6 +192,9 @@ export const reportsKm: Record<ReportsKey, string> = {
   'rep.htcds': 'ស្ថានភាព HTCDS',
   'rep.cases': 'សំណុំរឿង',
 
+  'rep.partnerSmallCells':
+    'របាយការណ៍ខាងលើបង្ហាញក្រឡាដែលមានមនុស្សតិចជាង {min} នាក់ (កម្រិត {n})។ ឯកសារសម្រាប់ដៃគូរក្សាកម្រិតធម្មតា {min} លុះត្រាតែអ្នកធីកខាងក្រោម។',
+  'rep.partnerSmallCellsTick': 'ផ្ញើក្រឡាដែលមានមនុស្ស {n} នាក់ ឬច្រើនជាងនេះ ទៅដៃគូក្នុងឯកសារនេះ (កត់ត្រាទុក)',
   'rep.partner': 'ឯកសារសម្រាប់ដៃគូ (CSV)',
   'rep.partnerIntro':
     'តារាងនៃរបាយការណ៍ដែលបានបង្ហាញ (ក្រឡាតូចត្រូវបានលាក់) ឬមួយជួរក្នុងមួយកំណត់ត្រា។ docs/reports.md ពិពណ៌នាអំពីជួរឈរ។ ឯកសារនីមួយៗដែលបានសរសេរត្រូវបានកត់ត្រាក្នុងកំណត់ហេតុសវនកម្ម។',
