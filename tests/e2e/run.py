@@ -37,11 +37,13 @@ LOG_DIR = Path(tempfile.mkdtemp(prefix="fieldcase-e2e-logs-"))
 
 
 @contextmanager
-def app(profile: Path | None = None):
-    """The app in a WebDriver session, on `profile` (a fresh one if None)."""
+def app(profile: Path | None = None, state: Path | None = None):
+    """The app in a WebDriver session, on `profile` (a fresh one if None), with WebKit's
+    storage (the XDG folders) under `state` (fresh if None; pass the same one to restart
+    the app with what the window remembered, such as the language)."""
     with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-") as tmp:
-        tmp_path = Path(tmp)
-        profile = profile or tmp_path / "profile"
+        tmp_path = state or Path(tmp)
+        profile = profile or Path(tmp) / "profile"
         env = dict(os.environ)
         env.update(
             DISPLAY=DISPLAY,
@@ -1308,6 +1310,38 @@ def test_auto_lock_time_is_a_setting(s: Session) -> None:
     check(50 < waited < 75, f"after about a minute: {waited:.0f} s")
 
 
+def test_language_in_settings_is_remembered(s: Session) -> None:
+    """Settings switches to Khmer (the top bar's switch follows), and after a restart the
+    window is still in Khmer, before the profile is unlocked."""
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-lang-") as tmp:
+        profile, state = Path(tmp) / "profile", Path(tmp) / "state"
+        with app(profile, state) as first:
+            set_lang(first, "en")
+            create_profile(first)
+            first.wait("#open-settings").click()
+            check(first.wait("#settings-lang").prop("value") == "en", "Settings shows English")
+            choose_option(first, "#settings-lang", "km")
+            check(first.execute("return document.documentElement.lang") == "km", "the page is Khmer")
+            check(KHMER.search(first.wait("#settings-title").text) is not None, "Settings' title is Khmer")
+            check(KHMER.search(first.wait("#language-title").text) is not None, "the language heading is Khmer")
+            check(first.wait("#lang").prop("value") == "km", "the top bar's switch follows")
+            first.execute("document.getElementById('settings-lang').scrollIntoView({block: 'center'})")
+            shot(first, "settings-km")
+            # And back the other way: the top bar switch moves Settings' choice.
+            set_lang(first, "en")
+            check(first.wait("#settings-lang").prop("value") == "en", "Settings follows the top bar")
+            check(first.wait("#settings-title").text == "Settings", "Settings' title is English again")
+            choose_option(first, "#settings-lang", "km")
+        with app(profile, state) as again:
+            title = again.wait("#unlock-title", timeout=30).text
+            check(KHMER.search(title) is not None, f"still Khmer after a restart: {title!r}")
+            check(again.wait("#lang").prop("value") == "km", "the switch says Khmer")
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+            again.wait("#open-settings").click()
+            check(again.wait("#settings-lang").prop("value") == "km", "Settings says Khmer")
+
+
 def test_passphrase_change_needs_the_current_one(s: Session) -> None:
     """Settings changes the passphrase only with the current one; afterwards the old one is
     refused and the new one unlocks."""
@@ -1343,6 +1377,7 @@ TESTS = [
     test_hide_button_lock_button_and_khmer,
     test_first_run_khmer,
     test_auto_lock_time_is_a_setting,
+    test_language_in_settings_is_remembered,
     test_passphrase_change_needs_the_current_one,
     test_unpermitted_commands_are_refused,
     test_cold_start_to_unlock_screen,
@@ -1384,6 +1419,7 @@ def main() -> int:
             try:
                 if test in (
                     test_cold_start_to_unlock_screen,
+                    test_language_in_settings_is_remembered,
                     test_autosave_survives_a_kill,
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,
