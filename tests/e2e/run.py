@@ -226,6 +226,9 @@ def test_unpermitted_commands_are_refused(s: Session) -> None:
         "plugin:webview|create_webview_window": {"options": {"label": "x", "url": "https://example.org"}},
         "plugin:path|resolve_directory": {"directory": 14},
         "plugin:event|listen": {"event": "x", "target": {"kind": "Any"}, "handler": 1},
+        # The dialog plugin is there for the file pickers, but only its open and save.
+        "plugin:dialog|message": {"message": "Case 17", "title": "x", "kind": "info"},
+        "plugin:dialog|ask": {"message": "Delete?", "title": "x", "kind": "warning"},
         "delete_everything": {},
     }
     for cmd, args in refused.items():
@@ -1342,6 +1345,64 @@ def test_language_in_settings_is_remembered(s: Session) -> None:
             check(again.wait("#settings-lang").prop("value") == "km", "Settings says Khmer")
 
 
+def x11(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), env=dict(os.environ, DISPLAY=DISPLAY), capture_output=True, text=True, timeout=20)
+
+
+def close_dialog(window: str) -> None:
+    """Escape on a GTK dialog under bare Xvfb (no window manager): the pointer and focus on
+    it, then a real (XTEST) key press, which GTK takes, unlike a sent event."""
+    # Without a window manager X's focus follows the pointer: move it onto the dialog.
+    x11("xdotool", "mousemove", "--window", window, "200", "20")
+    x11("xdotool", "windowfocus", window)
+    x11("xdotool", "key", "Escape")
+
+
+def test_file_picker_opens(s: Session) -> None:
+    """Export's "Choose…" opens the native save dialog (seen on the X display, since WebDriver
+    sees only the page); Escape closes it and the typed path stays as it was."""
+    import shutil
+
+    set_lang(s, "en")
+    create_profile(s)
+    s.wait("#open-export").click()
+    s.wait("#screen-export")
+    before = s.wait("#export-path").prop("value")
+    check(before.endswith(".fcb"), f"a suggested path: {before!r}")
+    s.wait("#export-choose").click()
+    if not shutil.which("xdotool"):
+        print("    xdotool not installed: the dialog was asked for, not looked at")
+        return
+    title = "Where to save the bundle"
+    deadline = time.monotonic() + 15
+    while not (found := x11("xdotool", "search", "--onlyvisible", "--name", title).stdout.split()):
+        if time.monotonic() > deadline:
+            raise AssertionError("no dialog window appeared")
+        time.sleep(0.2)
+    time.sleep(1)  # let GTK draw it
+    if ARGS.screenshots and shutil.which("import"):
+        out = Path(ARGS.screenshots) / "file-picker-export.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        x11("import", "-window", "root", "-resize", "960x600", str(out))
+        print(f"    the whole display with the dialog: {out}")
+    close_dialog(found[0])
+    deadline = time.monotonic() + 10
+    while x11("xdotool", "search", "--onlyvisible", "--name", title).stdout.split():
+        if time.monotonic() > deadline:
+            raise AssertionError("Escape did not close the dialog")
+        time.sleep(0.2)
+    check(s.wait("#export-path").prop("value") == before, "cancelling leaves the typed path alone")
+    check(not s.find_all("#picker-failed"), "no picker failure shown")
+    # The window answers again once the dialog is gone.
+    s.wait("#export-choose").click()
+    deadline = time.monotonic() + 15
+    while not (found := x11("xdotool", "search", "--onlyvisible", "--name", title).stdout.split()):
+        if time.monotonic() > deadline:
+            raise AssertionError("the dialog did not open a second time")
+        time.sleep(0.2)
+    close_dialog(found[0])
+
+
 def test_passphrase_change_needs_the_current_one(s: Session) -> None:
     """Settings changes the passphrase only with the current one; afterwards the old one is
     refused and the new one unlocks."""
@@ -1378,6 +1439,7 @@ TESTS = [
     test_first_run_khmer,
     test_auto_lock_time_is_a_setting,
     test_language_in_settings_is_remembered,
+    test_file_picker_opens,
     test_passphrase_change_needs_the_current_one,
     test_unpermitted_commands_are_refused,
     test_cold_start_to_unlock_screen,
