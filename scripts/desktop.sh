@@ -10,6 +10,8 @@
 #                              attachment), then the end-to-end suite (WebDriver, Xvfb if no DISPLAY;
 #                              every screenshot point is also checked with axe-core's WCAG A/AA rules)
 #   scripts/desktop.sh test    the UI unit tests (Vitest) and the shell's Rust unit tests
+#   scripts/desktop.sh deb     the UI, then the release app and its .deb (Tauri CLI; installed with
+#                              `cargo install tauri-cli` if missing); prints the .deb's path
 #
 # Environment:
 #   CARGO_TARGET_DIR      where cargo builds (default: target/ in the repo)
@@ -52,6 +54,31 @@ tauri_driver() {
   cargo install tauri-driver --locked
 }
 
+tauri_cli() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if cargo tauri --version >/dev/null 2>&1; then
+    return
+  fi
+  # Built from its crates.io source, like tauri-driver: no prebuilt binary is downloaded.
+  # Its own temporary target dir (not CARGO_TARGET_DIR), so the app's build is not evicted.
+  say "installing the Tauri CLI (cargo install tauri-cli --locked; 15-25 min on two cores)"
+  env -u CARGO_TARGET_DIR cargo install tauri-cli --version '^2' --locked
+}
+
+deb() {
+  tauri_cli
+  build_ui
+  say "building the release app and its .deb (cargo tauri build --bundles deb)"
+  # No beforeBuildCommand in tauri.conf.json: the UI was built just above.
+  (cd "$ROOT/src-tauri" && cargo tauri build --ci --bundles deb)
+  local debs=("$TARGET_DIR"/release/bundle/deb/*.deb)
+  if [ ! -f "${debs[0]}" ]; then
+    say "no .deb under $TARGET_DIR/release/bundle/deb"
+    exit 1
+  fi
+  ls -t "${debs[@]}" | head -n 1
+}
+
 e2e_prereqs() {
   local missing=()
   command -v WebKitWebDriver >/dev/null 2>&1 || missing+=(webkit2gtk-driver)
@@ -91,6 +118,9 @@ case "$cmd" in
     say "end-to-end tests"
     exec python3 "$ROOT/tests/e2e/run.py" --app "$APP" "${@:2}"
     ;;
+  deb)
+    deb
+    ;;
   test)
     ui_deps
     say "UI type check (svelte-check) and unit tests (vitest)"
@@ -101,7 +131,7 @@ case "$cmd" in
     (cd "$ROOT" && cargo test -p fieldcase-desktop)
     ;;
   *)
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

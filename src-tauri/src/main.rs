@@ -40,6 +40,10 @@ fn main() {
         eprintln!("fieldcase: {note}");
     }
     let result = tauri::Builder::default()
+        // The native file pickers ("Choose…" beside the typed paths). The capability grants
+        // only its open and save dialogs; the chosen path comes back to the page as text and
+        // goes to the app's own commands like a typed one (no file access for the page).
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::create_profile,
@@ -136,7 +140,9 @@ mod tests {
             .iter()
             .map(|p| p.as_str().unwrap())
             .collect();
-        // Exactly the UI's commands: no core:* (window, webview, event, path…), no plugins.
+        // Exactly the UI's commands: no core:* (window, webview, event, path…), and of the
+        // plugins only the dialog's open and save (the file pickers), not its default set
+        // (message, ask, confirm).
         assert_eq!(
             granted,
             [
@@ -191,6 +197,8 @@ mod tests {
                 "allow-case-view",
                 "allow-record-cases",
                 "allow-write-case-summary",
+                "dialog:allow-open",
+                "dialog:allow-save",
             ]
         );
     }

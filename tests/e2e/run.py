@@ -38,11 +38,13 @@ LOG_DIR = Path(tempfile.mkdtemp(prefix="fieldcase-e2e-logs-"))
 
 
 @contextmanager
-def app(profile: Path | None = None):
-    """The app in a WebDriver session, on `profile` (a fresh one if None)."""
+def app(profile: Path | None = None, state: Path | None = None):
+    """The app in a WebDriver session, on `profile` (a fresh one if None), with WebKit's
+    storage (the XDG folders) under `state` (fresh if None; pass the same one to restart
+    the app with what the window remembered, such as the language)."""
     with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-") as tmp:
-        tmp_path = Path(tmp)
-        profile = profile or tmp_path / "profile"
+        tmp_path = state or Path(tmp)
+        profile = profile or Path(tmp) / "profile"
         env = dict(os.environ)
         env.update(
             DISPLAY=DISPLAY,
@@ -250,6 +252,9 @@ def test_unpermitted_commands_are_refused(s: Session) -> None:
         "plugin:webview|create_webview_window": {"options": {"label": "x", "url": "https://example.org"}},
         "plugin:path|resolve_directory": {"directory": 14},
         "plugin:event|listen": {"event": "x", "target": {"kind": "Any"}, "handler": 1},
+        # The dialog plugin is there for the file pickers, but only its open and save.
+        "plugin:dialog|message": {"message": "Case 17", "title": "x", "kind": "info"},
+        "plugin:dialog|ask": {"message": "Delete?", "title": "x", "kind": "warning"},
         "delete_everything": {},
     }
     for cmd, args in refused.items():
@@ -1520,6 +1525,100 @@ def test_auto_lock_time_is_a_setting(s: Session) -> None:
     check(50 < waited < 75, f"after about a minute: {waited:.0f} s")
 
 
+def test_language_in_settings_is_remembered(s: Session) -> None:
+    """Settings switches to Khmer (the top bar's switch follows), and after a restart the
+    window is still in Khmer, before the profile is unlocked."""
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-lang-") as tmp:
+        profile, state = Path(tmp) / "profile", Path(tmp) / "state"
+        with app(profile, state) as first:
+            set_lang(first, "en")
+            create_profile(first)
+            first.wait("#open-settings").click()
+            check(first.wait("#settings-lang").prop("value") == "en", "Settings shows English")
+            # The top bar's switch moves Settings' choice...
+            set_lang(first, "km")
+            check(first.wait("#settings-lang").prop("value") == "km", "Settings follows the top bar")
+            set_lang(first, "en")
+            check(first.wait("#settings-title").text == "Settings", "Settings' title is English again")
+            # ...and Settings' choice moves the page and the top bar.
+            choose_option(first, "#settings-lang", "km")
+            check(first.execute("return document.documentElement.lang") == "km", "the page is Khmer")
+            check(KHMER.search(first.wait("#settings-title").text) is not None, "Settings' title is Khmer")
+            check(KHMER.search(first.wait("#language-title").text) is not None, "the language heading is Khmer")
+            check(first.wait("#lang").prop("value") == "km", "the top bar's switch follows")
+            first.execute("document.getElementById('settings-lang').scrollIntoView({block: 'center'})")
+            shot(first, "settings-language-km")
+            # WebKit writes localStorage to disk shortly after a change; ending the session
+            # kills the app, more abruptly than a user closing the window.
+            time.sleep(2)
+        with app(profile, state) as again:
+            title = again.wait("#unlock-title", timeout=30).text
+            check(KHMER.search(title) is not None, f"still Khmer after a restart: {title!r}")
+            check(again.wait("#lang").prop("value") == "km", "the switch says Khmer")
+            unlock(again, PASSPHRASE)
+            again.wait("#screen-home", timeout=30)
+            again.wait("#open-settings").click()
+            check(again.wait("#settings-lang").prop("value") == "km", "Settings says Khmer")
+
+
+def x11(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), env=dict(os.environ, DISPLAY=DISPLAY), capture_output=True, text=True, timeout=20)
+
+
+def close_dialog(window: str) -> None:
+    """Escape on a GTK dialog under bare Xvfb (no window manager): the pointer and focus on
+    it, then a real (XTEST) key press, which GTK takes, unlike a sent event."""
+    # Without a window manager X's focus follows the pointer: move it onto the dialog.
+    x11("xdotool", "mousemove", "--window", window, "200", "20")
+    x11("xdotool", "windowfocus", window)
+    x11("xdotool", "key", "Escape")
+
+
+def test_file_picker_opens(s: Session) -> None:
+    """Export's "Choose…" opens the native save dialog (seen on the X display, since WebDriver
+    sees only the page); Escape closes it and the typed path stays as it was."""
+    import shutil
+
+    set_lang(s, "en")
+    create_profile(s)
+    s.wait("#open-export").click()
+    s.wait("#screen-export")
+    before = s.wait("#export-path").prop("value")
+    check(before.endswith(".fcb"), f"a suggested path: {before!r}")
+    s.wait("#export-choose").click()
+    if not shutil.which("xdotool"):
+        print("    xdotool not installed: the dialog was asked for, not looked at")
+        return
+    title = "Where to save the bundle"
+    deadline = time.monotonic() + 15
+    while not (found := x11("xdotool", "search", "--onlyvisible", "--name", title).stdout.split()):
+        if time.monotonic() > deadline:
+            raise AssertionError("no dialog window appeared")
+        time.sleep(0.2)
+    time.sleep(1)  # let GTK draw it
+    if ARGS.screenshots and shutil.which("import"):
+        out = Path(ARGS.screenshots) / "file-picker-export.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        x11("import", "-window", "root", "-resize", "960x600", str(out))
+        print(f"    the whole display with the dialog: {out}")
+    close_dialog(found[0])
+    deadline = time.monotonic() + 10
+    while x11("xdotool", "search", "--onlyvisible", "--name", title).stdout.split():
+        if time.monotonic() > deadline:
+            raise AssertionError("Escape did not close the dialog")
+        time.sleep(0.2)
+    check(s.wait("#export-path").prop("value") == before, "cancelling leaves the typed path alone")
+    check(not s.find_all("#picker-failed"), "no picker failure shown")
+    # The window answers again once the dialog is gone.
+    s.wait("#export-choose").click()
+    deadline = time.monotonic() + 15
+    while not (found := x11("xdotool", "search", "--onlyvisible", "--name", title).stdout.split()):
+        if time.monotonic() > deadline:
+            raise AssertionError("the dialog did not open a second time")
+        time.sleep(0.2)
+    close_dialog(found[0])
+
+
 def test_passphrase_change_needs_the_current_one(s: Session) -> None:
     """Settings changes the passphrase only with the current one; afterwards the old one is
     refused and the new one unlocks."""
@@ -1686,6 +1785,8 @@ TESTS = [
     test_hide_button_lock_button_and_khmer,
     test_first_run_khmer,
     test_auto_lock_time_is_a_setting,
+    test_language_in_settings_is_remembered,
+    test_file_picker_opens,
     test_passphrase_change_needs_the_current_one,
     test_unpermitted_commands_are_refused,
     test_cold_start_to_unlock_screen,
@@ -1729,6 +1830,7 @@ def main() -> int:
             try:
                 if test in (
                     test_cold_start_to_unlock_screen,
+                    test_language_in_settings_is_remembered,
                     test_autosave_survives_a_kill,
                     test_bundle_from_field_to_office,
                     test_large_export_shows_progress_and_the_panic_key_works,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { get } from 'svelte/store'
 import { ERROR_CODES } from './backend'
-import { LANGS, errorKey, kindKey, lang, setLang, t, tables, translate } from './i18n'
+import { LANGS, errorKey, kindKey, lang, readLang, setLang, t, tables, translate } from './i18n'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
@@ -44,5 +44,37 @@ describe('translate', () => {
     expect(get(t)('unlock.submit')).toBe(tables.km['unlock.submit'])
     setLang('en')
     expect(get(t)('unlock.submit')).toBe('Unlock')
+  })
+})
+
+describe('the remembered language', () => {
+  const memory = () => {
+    const items = new Map<string, string>()
+    return {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+    }
+  }
+
+  it('is read back after a restart, and English when nothing (or nonsense) is stored', () => {
+    const storage = memory()
+    expect(readLang(storage)).toBe('en')
+    setLang('km', storage)
+    expect(get(lang)).toBe('km')
+    // A restart reads the choice afresh from storage.
+    expect(readLang(storage)).toBe('km')
+    storage.setItem('fieldcase.lang', 'fr')
+    expect(readLang(storage)).toBe('en')
+    expect(readLang(undefined)).toBe('en')
+    setLang('en', storage)
+  })
+
+  it('ignores an unknown language, so the top bar and Settings never disagree', () => {
+    const storage = memory()
+    setLang('km', storage)
+    setLang('fr', storage)
+    expect(get(lang)).toBe('km')
+    expect(readLang(storage)).toBe('km')
+    setLang('en', storage)
   })
 })

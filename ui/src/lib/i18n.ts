@@ -192,6 +192,14 @@ const en = {
   'settings.autoLockLabel': 'Lock after this long without use',
   'settings.minutes': '{minutes} min',
   'settings.autoLockHint': 'Remembered on this computer. Shorter is safer where the laptop may be seen or taken; Esc twice or Hide & lock locks at once.',
+  'settings.language': 'Language',
+  'settings.languageLabel': 'Language of every screen',
+  'settings.languageHint': 'The same as the switch at the top of the window. Remembered on this computer, before the profile is unlocked too.',
+  'picker.choose': 'Choose…',
+  'picker.failed': 'The file picker could not open. Type the path instead.',
+  'picker.attachTitle': 'Choose a file to attach',
+  'picker.importTitle': 'Choose bundles to import',
+  'picker.exportTitle': 'Where to save the bundle',
   'home.devices': 'Field laptops',
   'devices.title': 'Field laptops and their bundles',
   'devices.intro': 'Every laptop this office trusts, revoked ones too: the bundles received by number, the missing ones, and the receipts written back.',
@@ -530,6 +538,14 @@ const km: Record<Key, string> = {
   'settings.autoLockLabel': 'ចាក់សោ បន្ទាប់ពីមិនបានប្រើរយៈពេលនេះ',
   'settings.minutes': '{minutes} នាទី',
   'settings.autoLockHint': 'ចងចាំនៅលើកុំព្យូទ័រនេះ។ រយៈពេលខ្លីជាង មានសុវត្ថិភាពជាង នៅកន្លែងដែលគេអាចមើលឃើញ ឬយកកុំព្យូទ័របាន។ ចុច Esc ពីរដង ឬ «លាក់ និងចាក់សោ» ដើម្បីចាក់សោភ្លាម។',
+  'settings.language': 'ភាសា',
+  'settings.languageLabel': 'ភាសានៃអេក្រង់ទាំងអស់',
+  'settings.languageHint': 'ដូចគ្នានឹងប៊ូតុងប្តូរភាសានៅខាងលើបង្អួច។ ចងចាំនៅលើកុំព្យូទ័រនេះ ទោះមុនពេលដោះសោប្រវត្តិរូបក៏ដោយ។',
+  'picker.choose': 'ជ្រើសរើស…',
+  'picker.failed': 'មិនអាចបើកផ្ទាំងជ្រើសរើសឯកសារបានទេ។ សូមវាយផ្លូវឯកសារជំនួសវិញ។',
+  'picker.attachTitle': 'ជ្រើសរើសឯកសារដើម្បីភ្ជាប់',
+  'picker.importTitle': 'ជ្រើសរើសកញ្ចប់ដើម្បីនាំចូល',
+  'picker.exportTitle': 'កន្លែងរក្សាទុកកញ្ចប់',
   'home.devices': 'កុំព្យូទ័រចុះវាល',
   'devices.title': 'កុំព្យូទ័រចុះវាល និងកញ្ចប់របស់វា',
   'devices.intro': 'កុំព្យូទ័រទាំងអស់ដែលការិយាល័យនេះទុកចិត្ត រួមទាំងកុំព្យូទ័រដែលបានដកការទុកចិត្ត៖ កញ្ចប់ដែលបានទទួលតាមលេខរៀង កញ្ចប់ដែលបាត់ និងបង្កាន់ដៃដែលបានសរសេរត្រឡប់ទៅវិញ។',
@@ -716,9 +732,10 @@ function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value)
 }
 
-function initialLang(): Lang {
+/** The remembered language, or English when none (or something else) is stored. */
+export function readLang(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): Lang {
   try {
-    const saved = globalThis.localStorage?.getItem(STORAGE_KEY)
+    const saved = storage?.getItem(STORAGE_KEY)
     if (isLang(saved)) return saved
   } catch {
     // No storage (tests, or storage disabled): fall back to English.
@@ -726,17 +743,19 @@ function initialLang(): Lang {
   return 'en'
 }
 
-/** The language in use. */
-export const lang = writable<Lang>(initialLang())
+/** The language in use: the top bar's switch and Settings both show and set it. */
+export const lang = writable<Lang>(readLang())
 
 /** `$t('key', {param})` in components. */
 export const t = derived(lang, (l) => (key: Key, params?: Params) => translate(l, key, params))
 
-/** Switches the language now and remembers it (the choice is not sensitive). */
-export function setLang(next: Lang): void {
+/** Switches the language now and remembers it (the choice is not sensitive). Anything but a
+ * known language is ignored. */
+export function setLang(next: string, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+  if (!isLang(next)) return
   lang.set(next)
   try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, next)
+    storage?.setItem(STORAGE_KEY, next)
   } catch {
     // Not remembered; it still applies to this run.
   }
