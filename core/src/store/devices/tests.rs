@@ -174,6 +174,7 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
         .execute_batch(&format!(
             "DROP TABLE receipts_out;
              ALTER TABLE bundles_in DROP COLUMN device_name;
+             DROP INDEX revisions_unpurged;
              PRAGMA user_version = {version_before};"
         ))
         .unwrap();
