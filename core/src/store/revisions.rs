@@ -261,7 +261,8 @@ pub fn history(conn: &Connection, record_id: Uuid) -> Result<Vec<Revision>> {
 
 /// The head revision ids of a record, newest first.
 pub fn heads(conn: &Connection, record_id: Uuid) -> Result<Vec<Uuid>> {
-    let mut stmt = conn.prepare(
+    // Cached: once per record on import, and on every edit, delete and view.
+    let mut stmt = conn.prepare_cached(
         "SELECT h.revision_id FROM heads h JOIN revisions r ON r.id = h.revision_id
          WHERE h.record_id = ?1 ORDER BY r.created_at DESC, r.seq DESC",
     )?;

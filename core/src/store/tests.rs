@@ -436,6 +436,10 @@ fn the_write_paths_cached_statements_are_not_reprepared_per_call() {
     );
     assert!(runs("SELECT id, kind, label, updated_at, heads FROM records WHERE kind = ?1 AND deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3") >= 25);
     drop(field_seen);
+    let office_seen = on_office.lock().unwrap();
+    let heads = office_seen.get("SELECT h.revision_id FROM heads h JOIN revisions r ON r.id = h.revision_id WHERE h.record_id = ?1 ORDER BY r.created_at DESC, r.seq DESC");
+    assert!(heads.is_some_and(|(_, runs)| *runs >= 25), "{heads:?}");
+    drop(office_seen);
 
     // And it would see them re-prepared without the guarantee.
     field
