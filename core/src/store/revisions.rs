@@ -154,12 +154,12 @@ fn parse_kind(text: &str) -> Result<RecordKind> {
 
 /// Reads one revision by id.
 pub fn revision(conn: &Connection, id: Uuid) -> Result<Option<Revision>> {
-    conn.query_row(
+    // Cached: once per revision on import, and on every edit.
+    conn.prepare_cached(
         "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
          FROM revisions WHERE id = ?1",
-        [id.to_string()],
-        row_texts,
-    )
+    )?
+    .query_row([id.to_string()], row_texts)
     .optional()?
     .map(revision_from_texts)
     .transpose()
