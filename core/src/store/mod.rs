@@ -25,6 +25,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -139,6 +140,15 @@ pub(crate) fn configure(conn: &Connection, key: Option<&DataKey>) -> Result<()> 
     conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     // Every statement of a write is prepared once per connection, not per write.
     conn.set_prepared_statement_cache_capacity(64);
+    // ... and stays prepared. SQLite re-plans a statement whose plan looked at a bound
+    // parameter (`x = ?1` in a join or under ORDER BY, `LIMIT ?2`, `LIKE ?1`) when that
+    // parameter is bound again, and `sqlite3_clear_bindings`, which the statement cache runs
+    // on every statement it takes back, counts as that: each such cached statement was parsed
+    // and planned anew on every call (`sqlite3Reprepare` under `sqlite3_step`). With the
+    // query planner stability guarantee a statement keeps the plan it got when first
+    // prepared, before any value was bound: the plan a fresh `prepare` has always given it.
+    // (docs/performance.md, "Cached statements re-prepared on every call")
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     // Touch the first page: a wrong key or a file that is not ours fails here.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)

@@ -154,12 +154,12 @@ fn parse_kind(text: &str) -> Result<RecordKind> {
 
 /// Reads one revision by id.
 pub fn revision(conn: &Connection, id: Uuid) -> Result<Option<Revision>> {
-    conn.query_row(
+    // Cached: once per revision on import, and on every edit.
+    conn.prepare_cached(
         "SELECT id, record_id, kind, parents, device_id, author, created_at, deleted, body, identity, body_hash
          FROM revisions WHERE id = ?1",
-        [id.to_string()],
-        row_texts,
-    )
+    )?
+    .query_row([id.to_string()], row_texts)
     .optional()?
     .map(revision_from_texts)
     .transpose()
@@ -261,7 +261,8 @@ pub fn history(conn: &Connection, record_id: Uuid) -> Result<Vec<Revision>> {
 
 /// The head revision ids of a record, newest first.
 pub fn heads(conn: &Connection, record_id: Uuid) -> Result<Vec<Uuid>> {
-    let mut stmt = conn.prepare(
+    // Cached: once per record on import, and on every edit, delete and view.
+    let mut stmt = conn.prepare_cached(
         "SELECT h.revision_id FROM heads h JOIN revisions r ON r.id = h.revision_id
          WHERE h.record_id = ?1 ORDER BY r.created_at DESC, r.seq DESC",
     )?;

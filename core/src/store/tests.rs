@@ -355,3 +355,134 @@ fn recent_work_is_every_kind_newest_first_without_attachments_or_deleted_records
     );
     assert_eq!(ids(1), vec![a]);
 }
+
+/// By SQL text: the most times a statement has been re-prepared, and run.
+type Reprepares = std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, (i32, i32)>>>;
+
+/// Watches every statement that finishes on `store`'s connection and keeps, by SQL text, the
+/// most times it has been re-prepared (`SQLITE_STMTSTATUS_REPREPARE`) and run.
+fn watch_reprepares(store: &mut Store) -> Reprepares {
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use rusqlite::StatementStatus;
+    let seen = Reprepares::default();
+    let into = seen.clone();
+    store
+        .conn
+        .trace_v2(
+            TraceEventCodes::SQLITE_TRACE_PROFILE,
+            Some(move |event: TraceEvent<'_>| {
+                if let TraceEvent::Profile(stmt, _) = event {
+                    let sql = stmt.sql().split_whitespace().collect::<Vec<_>>().join(" ");
+                    let mut seen = into.lock().unwrap();
+                    let entry = seen.entry(sql).or_default();
+                    entry.0 = entry.0.max(stmt.get_status(StatementStatus::RePrepare));
+                    entry.1 = entry.1.max(stmt.get_status(StatementStatus::Run));
+                }
+            }),
+        )
+        .unwrap();
+    seen
+}
+
+/// Adds each kind (not attachments) `rounds` times, links pointing at the newest of each kind.
+fn add_every_kind(store: &mut Store, rounds: usize) -> Vec<(RecordKind, Uuid)> {
+    let mut ids = Vec::new();
+    for round in 0..rounds {
+        for kind in RecordKind::ALL {
+            if kind == RecordKind::Attachment {
+                continue;
+            }
+            let mut text = example(kind).to_value().to_string();
+            for earlier in RecordKind::ALL {
+                if let Some(found) = store.list(earlier, 1, 0).unwrap().first() {
+                    text = text.replace(&example_id(earlier).to_string(), &found.id.to_string());
+                }
+            }
+            if kind == RecordKind::Person {
+                text = text.replacen(
+                    "\"pseudonym\":\"",
+                    &format!("\"pseudonym\":\"ស្រី {round} "),
+                    1,
+                );
+            }
+            ids.push((
+                kind,
+                store.add(Record::from_json(kind, &text).unwrap()).unwrap(),
+            ));
+        }
+    }
+    ids
+}
+
+/// Issues 2 and 3: a cached statement is prepared once per connection, not once per call. The
+/// bundled SQLite re-plans a statement whose plan looked at a bound parameter when that
+/// parameter is bound again, and the statement cache clears a statement's bindings when it
+/// takes it back: without the query planner stability guarantee the report-facts INSERTs,
+/// the list and search queries and every joined lookup were parsed and planned again on each
+/// call.
+#[test]
+fn the_write_paths_cached_statements_are_not_reprepared_per_call() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    let on_field = watch_reprepares(&mut field);
+    let on_office = watch_reprepares(&mut office);
+
+    let ids = add_every_kind(&mut field, 5);
+    for (n, (_, id)) in ids
+        .iter()
+        .filter(|(kind, _)| *kind == RecordKind::Person)
+        .enumerate()
+    {
+        field.edit(*id, person_with(&format!("ស្រី កែ {n}"))).unwrap();
+    }
+    for query in ["ស្រី", "KTV", "ស"] {
+        field.search(query, 10, 0).unwrap();
+    }
+    let out = dir.path().join("b.fcb");
+    field
+        .export_bundle(&out, crate::bundle::ExportOptions::default(), &mut |_| {})
+        .unwrap();
+    let summary = office.import_bundle(&out, &mut |_| {}).unwrap();
+    assert_eq!(summary.added, ids.len() as u64 + 5);
+
+    for (store, seen) in [("field", &on_field), ("office", &on_office)] {
+        let seen = seen.lock().unwrap();
+        let reprepared: Vec<_> = seen.iter().filter(|(_, (r, _))| *r > 0).collect();
+        assert!(
+            reprepared.is_empty(),
+            "re-prepared on the {store}'s connection: {reprepared:#?}"
+        );
+    }
+    // The watch saw the statements that used to be re-prepared, each run many times.
+    let field_seen = on_field.lock().unwrap();
+    let runs = |sql: &str| field_seen.get(sql).map(|(_, runs)| *runs).unwrap_or(0);
+    assert!(
+        runs("INSERT INTO fact_persons SELECT * FROM report_person_source WHERE record_id = ?1")
+            >= 5
+    );
+    assert!(
+        runs("INSERT INTO fact_visits SELECT * FROM report_visit_source WHERE record_id = ?1") >= 5
+    );
+    assert!(runs("SELECT id, kind, label, updated_at, heads FROM records WHERE kind = ?1 AND deleted = 0 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3") >= 25);
+    drop(field_seen);
+    let office_seen = on_office.lock().unwrap();
+    let heads = office_seen.get("SELECT h.revision_id FROM heads h JOIN revisions r ON r.id = h.revision_id WHERE h.record_id = ?1 ORDER BY r.created_at DESC, r.seq DESC");
+    assert!(heads.is_some_and(|(_, runs)| *runs >= 25), "{heads:?}");
+    drop(office_seen);
+
+    // And it would see them re-prepared without the guarantee.
+    field
+        .conn
+        .set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            false,
+        )
+        .unwrap();
+    add_every_kind(&mut field, 3);
+    let field_seen = on_field.lock().unwrap();
+    let facts = field_seen
+        .get("INSERT INTO fact_persons SELECT * FROM report_person_source WHERE record_id = ?1")
+        .map(|(reprepares, _)| *reprepares);
+    assert!(facts >= Some(2), "{facts:?}");
+}
