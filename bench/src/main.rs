@@ -42,11 +42,11 @@ struct Args {
     #[arg(long)]
     json: bool,
     #[command(subcommand)]
-    child: Option<Child>,
+    child: Option<Hidden>,
 }
 
 #[derive(Subcommand)]
-enum Child {
+enum Hidden {
     /// Internal: the attachment phase, run in a fresh process so RSS is its own.
     #[command(hide = true)]
     AttachChild {
@@ -63,6 +63,14 @@ enum Child {
         profile: std::path::PathBuf,
         #[arg(long)]
         records: usize,
+    },
+    /// What Home asks the store for (export status, counts, recent work) on an existing
+    /// profile: the median of 5 calls each, after a first (cold) one. Passphrase from
+    /// FIELDCASE_PASSPHRASE. For the 100 000-record profile of `scripts/measure-desktop`.
+    #[command(hide = true)]
+    HomeQueries {
+        #[arg(long)]
+        profile: std::path::PathBuf,
     },
 }
 
@@ -92,13 +100,16 @@ fn main() -> Result<()> {
         return search::run(std::env::args().skip(2));
     }
     let args = Args::parse();
-    if let Some(Child::AttachChild { mib }) = args.child {
+    if let Some(Hidden::AttachChild { mib }) = args.child {
         let out = attach_child(mib)?;
         println!("{out}");
         return Ok(());
     }
-    if let Some(Child::AddEstablishments { profile, records }) = args.child {
+    if let Some(Hidden::AddEstablishments { profile, records }) = args.child {
         return add_establishments(&profile, records);
+    }
+    if let Some(Hidden::HomeQueries { profile }) = args.child {
+        return home_queries(&profile);
     }
     let mut rows = Vec::new();
     let log = |m: &str| eprintln!("[bench] {m}");
@@ -372,6 +383,43 @@ fn varied(kind: RecordKind, i: usize, ids: &HashMap<String, String>) -> Result<R
 
 /// `n` example establishments, each its own `Store::add` (as `fieldcase add` would), named
 /// as scripts/bench-bundles always named them.
+fn home_queries(profile: &Path) -> Result<()> {
+    let pass =
+        std::env::var("FIELDCASE_PASSPHRASE").context("home-queries needs FIELDCASE_PASSPHRASE")?;
+    let t = Instant::now();
+    let store = Profile::open(profile, &Passphrase::new(pass))?;
+    println!(
+        "open (KDF, migrations): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let time = |name: &str, f: &dyn Fn() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        f()?;
+        let cold = t.elapsed().as_secs_f64() * 1e3;
+        let mut warm = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            f()?;
+            warm.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        warm.sort_by(f64::total_cmp);
+        println!(
+            "{name}: first {cold:.1} ms, median of 5 after {:.1} ms",
+            warm[2]
+        );
+        Ok(())
+    };
+    time("export_status", &|| {
+        store.export_status().map(|_| ()).map_err(Into::into)
+    })?;
+    time("counts", &|| store.counts().map(|_| ()).map_err(Into::into))?;
+    time("recent(8)", &|| {
+        store.recent(8).map(|_| ()).map_err(Into::into)
+    })?;
+    println!("load average (1 min): {:.2}", load_average());
+    Ok(())
+}
+
 fn add_establishments(profile: &Path, n: usize) -> Result<()> {
     let pass = std::env::var("FIELDCASE_PASSPHRASE")
         .context("add-establishments needs FIELDCASE_PASSPHRASE")?;
