@@ -371,6 +371,56 @@ fn export_status_follows_export_and_receipt() {
     assert!(acknowledged.last_receipt_at.is_some());
 }
 
+/// Revoking the office's key on a laptop withdraws what only that key's receipts acknowledged
+/// and is still here: purge keeps it, and it awaits export again. What was purged before stays
+/// purged (the office had said it holds it).
+#[test]
+fn revoking_the_office_key_withdraws_its_acknowledgments_of_what_is_still_here() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    let office_key = field
+        .trust_add(&office.device().signing_public_key.clone(), "office")
+        .unwrap();
+    let mut receipt_for = |field: &mut crate::store::Store, n: &str| {
+        let out = dir.path().join(format!("{n}.fcb"));
+        let sent = field
+            .export_bundle(&out, ExportOptions::default(), &mut no_progress())
+            .unwrap();
+        office.import_bundle(&out, &mut no_progress()).unwrap();
+        let receipt = odir.path().join(format!("{n}.json"));
+        office.write_receipt(sent.bundle_id, &receipt).unwrap();
+        field.import_receipt(&receipt).unwrap();
+    };
+    // One bundle acknowledged and purged; a second acknowledged, not purged yet.
+    field.add(example(RecordKind::Establishment)).unwrap();
+    receipt_for(&mut field, "1");
+    assert_eq!(field.purge_acknowledged().unwrap().revisions, 1);
+    field.add(example(RecordKind::Person)).unwrap();
+    receipt_for(&mut field, "2");
+    assert_eq!(field.export_status().unwrap().unacknowledged, 0);
+
+    field.trust_revoke(&office_key.key_id).unwrap();
+    let status = field.export_status().unwrap();
+    assert_eq!(
+        status.unacknowledged, 1,
+        "the person is no longer acknowledged"
+    );
+    assert_eq!(status.bundles_awaiting_receipt, 1);
+    assert_eq!(
+        field.purge_acknowledged().unwrap().revisions,
+        0,
+        "nothing more is purged"
+    );
+    let log = field.audit_entries().unwrap();
+    let revoked = log
+        .iter()
+        .rev()
+        .find(|e| e.action == "key_revoked")
+        .unwrap();
+    assert_eq!(revoked.detail["acknowledged_revisions_withdrawn"], 1);
+}
+
 /// An attachment whose bytes no longer match the SHA-256 captured with it stops the export
 /// (the check now runs on the age thread) and leaves no file behind.
 #[test]

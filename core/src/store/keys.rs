@@ -96,6 +96,48 @@ pub(crate) fn parse_identity(identity: &OfficeIdentity) -> Result<age::x25519::I
         .map_err(|e| Error::StoreDamaged(format!("the office key in the store: {e}")))
 }
 
+/// The bundles whose only receipts (by the audit chain's `receipt_imported` entries) were
+/// signed by keys now revoked, `key_id` among them.
+const BUNDLES_ONLY_REVOKED_VOUCH_FOR: &str = "
+    SELECT json_extract(a.detail, '$.bundle_id') FROM audit a
+    WHERE a.action = 'receipt_imported' AND json_extract(a.detail, '$.office_key') = ?1
+      AND NOT EXISTS (
+          SELECT 1 FROM audit b JOIN trusted_keys k ON k.key_id = json_extract(b.detail, '$.office_key')
+          WHERE b.action = 'receipt_imported' AND k.revoked_at IS NULL
+            AND json_extract(b.detail, '$.bundle_id') = json_extract(a.detail, '$.bundle_id'))";
+
+/// Withdraws the acknowledgments that only receipts signed by `key_id` (revoked in `tx`) made,
+/// for what is still on this device (purged revisions and files are gone already). Returns how
+/// many revisions and attachment files are no longer acknowledged. A bundle whose content was
+/// all purged stays acknowledged: there is nothing left here to send again.
+fn withdraw_acknowledgments_of(tx: &rusqlite::Transaction<'_>, key_id: &str) -> Result<(u64, u64)> {
+    let revisions = tx.execute(
+        &format!(
+            "DELETE FROM acknowledged WHERE bundle_id IN ({BUNDLES_ONLY_REVOKED_VOUCH_FOR})
+               AND revision_id IN (SELECT id FROM revisions WHERE purged IS NULL)"
+        ),
+        [key_id],
+    )?;
+    let attachments = tx.execute(
+        &format!(
+            "DELETE FROM acknowledged_attachments WHERE bundle_id IN ({BUNDLES_ONLY_REVOKED_VOUCH_FOR})
+               AND sha256 IN (SELECT sha256 FROM attachment_blobs)"
+        ),
+        [key_id],
+    )?;
+    tx.execute(
+        &format!(
+            "UPDATE bundles_out SET acknowledged_at = NULL
+             WHERE bundle_id IN ({BUNDLES_ONLY_REVOKED_VOUCH_FOR})
+               AND EXISTS (SELECT 1 FROM json_each(bundles_out.revision_ids) j
+                           WHERE j.value NOT IN (SELECT revision_id FROM acknowledged)
+                             AND j.value IN (SELECT id FROM revisions WHERE purged IS NULL))"
+        ),
+        [key_id],
+    )?;
+    Ok((revisions as u64, attachments as u64))
+}
+
 impl Store {
     /// Makes this profile an office: creates its age X25519 identity, kept in the encrypted
     /// store. Returns the recipient (`age1…`) field profiles encrypt bundles to.
@@ -290,11 +332,17 @@ impl Store {
             "UPDATE trusted_keys SET revoked_at = ?2 WHERE key_id = ?1",
             params![id, time_text(now)],
         )?;
+        // On a laptop, an office key revoked (lost, or found misused) no longer vouches for
+        // anything: what only its receipts acknowledged, and is still here, is no longer
+        // acknowledged, so purge keeps it and the next export carries it again.
+        let (revisions, attachments) = withdraw_acknowledgments_of(&tx, &id)?;
         self.audit_in(
             &tx,
             now,
             audit::Action::KeyRevoked,
-            json!({"key_id": id, "name": found.name}),
+            json!({"key_id": id, "name": found.name,
+                   "acknowledged_revisions_withdrawn": revisions,
+                   "acknowledged_attachments_withdrawn": attachments}),
         )?;
         tx.commit()?;
         trusted_by_key_id(&self.conn, &id)?

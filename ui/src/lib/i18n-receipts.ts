@@ -20,7 +20,8 @@ export const receiptsEn = {
   'receiptKeys.trustAdd': 'Trust this office',
   'receiptKeys.trustAdded': 'Office trusted.',
   'receiptKeys.trustNameMissing': 'Give the office a name.',
-  'receiptKeys.revokeConfirm': 'Revoke “{name}” for good? Its receipts will be refused, and it cannot be trusted again.',
+  'receiptKeys.revokeConfirm':
+    'Revoke “{name}” for good? Its receipts will be refused, and it cannot be trusted again. What only its receipts acknowledged, and is still on this laptop, stays here and is sent again with the next bundle.',
   'receiptOut.open': 'Write a receipt for the laptop…',
   'receiptOut.path': 'Save the receipt as',
   'receiptOut.pathHint': 'A full path; ~/ means your home folder. Take the file back to the laptop that sent the bundle.',
@@ -66,7 +67,8 @@ export const receiptsKm: Record<keyof typeof receiptsEn, string> = {
   'receiptKeys.trustAdd': 'ទុកចិត្តការិយាល័យនេះ',
   'receiptKeys.trustAdded': 'បានទុកចិត្តការិយាល័យ។',
   'receiptKeys.trustNameMissing': 'សូមដាក់ឈ្មោះឱ្យការិយាល័យ។',
-  'receiptKeys.revokeConfirm': 'ដកការទុកចិត្ត «{name}» ជាអចិន្ត្រៃយ៍ឬ? បង្កាន់ដៃរបស់វានឹងត្រូវបដិសេធ ហើយវាមិនអាចត្រូវបានទុកចិត្តម្ដងទៀតបានទេ។',
+  'receiptKeys.revokeConfirm':
+    'ដកការទុកចិត្ត «{name}» ជាអចិន្ត្រៃយ៍ឬ? បង្កាន់ដៃរបស់វានឹងត្រូវបដិសេធ ហើយវាមិនអាចត្រូវបានទុកចិត្តម្ដងទៀតបានទេ។ អ្វីដែលមានតែបង្កាន់ដៃរបស់វាទទួលស្គាល់ ហើយនៅលើកុំព្យូទ័រនេះនៅឡើយ នឹងនៅទីនេះ ហើយត្រូវផ្ញើម្ដងទៀតជាមួយកញ្ចប់បន្ទាប់។',
   'receiptOut.open': 'សរសេរបង្កាន់ដៃសម្រាប់កុំព្យូទ័រយួរដៃ…',
   'receiptOut.path': 'រក្សាទុកបង្កាន់ដៃជា',
   'receiptOut.pathHint': 'ផ្លូវពេញ ~/ មានន័យថាថតផ្ទះរបស់អ្នក។ យកឯកសារនេះទៅកុំព្យូទ័រដែលបានផ្ញើកញ្ចប់វិញ។',
