@@ -258,7 +258,7 @@ impl Store {
         )
         .map_err(|e| match e {
             Error::Bundle(BundleError::UntrustedSigner(id)) => refused(format!(
-                "it is signed by key {id}, which this profile does not trust; trust the office's key with `fieldcase trust add`"
+                "it is signed by key {id}, which this profile does not trust; trust the office's signing key first (in the app's Settings, or `fieldcase trust add`)"
             )),
             Error::Bundle(BundleError::RevokedSigner { key_id, name, .. }) => {
                 refused(format!("it is signed by key {key_id} ({name}), whose trust was revoked"))
