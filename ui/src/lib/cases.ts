@@ -4,6 +4,7 @@
 
 import { call, type RecordKind } from './backend'
 import type { ListPage } from './records'
+import { fileNamePart } from './transfer'
 import { parseCount } from './visit'
 
 /** The kinds a case links, in the order the form shows them. */
@@ -228,10 +229,5 @@ export function writeCaseSummary(
 
 /** The summary's suggested file name: the case code kept to letters, digits and dashes. */
 export function summaryFileName(code: string): string {
-  const safe = code
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{M}\p{N}-]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-  return `fieldcase-case-${safe || 'summary'}.pdf`
+  return `fieldcase-case-${fileNamePart(code, 60, 'summary')}.pdf`
 }

@@ -2,6 +2,7 @@
 // receipt file name the office screen suggests (tested in receipts.test.ts).
 
 import { call } from './backend'
+import { fileNamePart } from './transfer'
 
 /** What writing or reading a receipt did. */
 export interface ReceiptSummary {
@@ -44,10 +45,5 @@ export function purgeAcknowledged(): Promise<PurgeSummary> {
  * dashes (any script), so the file is easy to find and safe on every file system.
  */
 export function receiptFileName(device: string, sequence: number): string {
-  const safe = device
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-  return `fieldcase-receipt-${safe || 'device'}-${sequence}.json`
+  return `fieldcase-receipt-${fileNamePart(device, 40, 'device')}-${sequence}.json`
 }

@@ -104,3 +104,17 @@ export function gapNotes(gaps: {
   if (gaps.previous_mismatch) notes.push({ key: 'import.previousMismatch', params: {} })
   return notes
 }
+
+/**
+ * Part of a file name made from what a person typed (a device name, a case code): letters,
+ * digits and dashes of any script, never a folder, at most `max` characters; `fallback` when
+ * nothing is left.
+ */
+export function fileNamePart(text: string, max: number, fallback: string): string {
+  const safe = text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N}-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, max)
+  return safe || fallback
+}
