@@ -112,15 +112,15 @@ fn summary(
 }
 
 /// Writes the PDF straight to `out` (never through a temporary file), readable by its owner
-/// only when it is created.
+/// only when it is created; `force` writes over an existing file.
 fn write_pdf(out: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
+    if !force {
+        // A new file: owner-only, and removed again if the write fails half-way.
+        fieldcase_core::files::write_new(out, bytes)?;
+        return Ok(());
     }
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

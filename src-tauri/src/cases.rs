@@ -7,11 +7,11 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{closed, job, resolve_path, SessionState};
+use crate::commands::{closed, cursor, job, resolve_path, SessionState};
 use crate::error::{ApiError, Code};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::report::SummaryLanguage;
-use fieldcase_core::store::{CaseRef, CaseView, ListCursor, ListPage};
+use fieldcase_core::store::{CaseRef, CaseView, ListPage};
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, State};
@@ -27,13 +27,6 @@ const LINKS: [(&str, RecordKind); 4] = [
     ("visit_ids", RecordKind::Visit),
     ("establishment_ids", RecordKind::Establishment),
 ];
-
-fn cursor(after: Option<String>) -> Result<Option<ListCursor>, ApiError> {
-    Ok(after
-        .map(|a| a.parse::<ListCursor>())
-        .transpose()
-        .map_err(fieldcase_core::Error::from)?)
-}
 
 /// A case as the list shows it.
 #[derive(Debug, Clone, Serialize)]

@@ -17,7 +17,8 @@ use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::consent::ConsentPart;
 use fieldcase_core::store::media::AttachmentInfo;
 use fieldcase_core::store::{
-    ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, Resolution, Resolved, TrustedKey,
+    ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, ListCursor, Resolution, Resolved,
+    TrustedKey,
 };
 use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
 use fieldcase_core::{NewProfile, Passphrase, Profile, Store};
@@ -240,6 +241,14 @@ pub fn resolve_conflict(
 }
 
 /// Why there is no store to use: a job has it, or the profile is locked.
+/// A list cursor as the UI sends it back (the previous page's `next`; null for the first page).
+pub(crate) fn cursor(after: Option<String>) -> Result<Option<ListCursor>, ApiError> {
+    Ok(after
+        .map(|a| a.parse::<ListCursor>())
+        .transpose()
+        .map_err(fieldcase_core::Error::from)?)
+}
+
 pub(crate) fn closed(session: &Session) -> ApiError {
     if session.is_busy() {
         ApiError::busy()

@@ -6,9 +6,7 @@ use crate::commands::SessionState;
 use crate::error::ApiError;
 use crate::session::Session;
 use fieldcase_core::model::RecordKind;
-use fieldcase_core::store::{
-    ListCursor, ListPage, RecordHistory, RecordSummary, RecordView, SearchHit,
-};
+use fieldcase_core::store::{ListPage, RecordHistory, RecordSummary, RecordView, SearchHit};
 use serde::Serialize;
 use serde_json::Value;
 use tauri::State;
@@ -79,13 +77,7 @@ pub fn person_page(
     session: State<'_, SessionState>,
     after: Option<String>,
 ) -> Result<ListPage, ApiError> {
-    let cursor = match after {
-        Some(text) => Some(
-            text.parse::<ListCursor>()
-                .map_err(fieldcase_core::Error::from)?,
-        ),
-        None => None,
-    };
+    let cursor = crate::commands::cursor(after)?;
     Ok(session
         .with_store(|store| store.list_after(RecordKind::Person, PAGE, cursor.as_ref()))
         .ok_or_else(|| closed(&session))??)

@@ -4,11 +4,10 @@
 //! committed the same way an interview is. Each command is a few lines over
 //! the core; every name is also in `build.rs` and `capabilities/main.json`.
 
-use crate::commands::{closed, job, resolve_path, SessionState};
+use crate::commands::{closed, cursor, job, resolve_path, SessionState};
 use crate::error::{ApiError, Code};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::attachments::{guess_media, NewAttachment};
-use fieldcase_core::store::ListCursor;
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, State};
@@ -53,10 +52,7 @@ pub fn list_establishments(
     after: Option<String>,
     limit: u32,
 ) -> Result<EstablishmentPage, ApiError> {
-    let cursor = after
-        .map(|a| a.parse::<ListCursor>())
-        .transpose()
-        .map_err(fieldcase_core::Error::from)?;
+    let cursor = cursor(after)?;
     let limit = limit.clamp(1, MAX_PAGE);
     Ok(session
         .with_store_mut(
