@@ -16,6 +16,7 @@ mod records;
 mod reports;
 mod session;
 mod visits;
+mod webview;
 
 use session::{KdfChoice, Session};
 use std::sync::Arc;
@@ -35,6 +36,7 @@ fn is_app_url(url: &Url) -> bool {
 }
 
 fn main() {
+    webview::prepare_environment();
     let (kdf, kdf_note) = KdfChoice::from_env(std::env::var_os(session::KDF_ENV));
     if let Some(note) = kdf_note {
         eprintln!("fieldcase: {note}");
@@ -105,12 +107,14 @@ fn main() {
             )
             .ok_or("no folder for the profile: set FIELDCASE_PROFILE_DIR")?;
             app.manage::<commands::SessionState>(Arc::new(Session::new(dir, kdf)));
-            WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
-                .title("Fieldcase")
-                .inner_size(960.0, 720.0)
-                .min_inner_size(560.0, 480.0)
-                .on_navigation(is_app_url)
-                .build()?;
+            let window =
+                WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
+                    .title("Fieldcase")
+                    .inner_size(960.0, 720.0)
+                    .min_inner_size(560.0, 480.0)
+                    .on_navigation(is_app_url)
+                    .build()?;
+            webview::tune(&window);
             Ok(())
         })
         .run(tauri::generate_context!());

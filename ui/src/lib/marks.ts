@@ -11,6 +11,13 @@ export const MARK_UNLOCK_RETURNED = 'fieldcase:unlock-returned'
 export const MARK_HOME_READY = 'fieldcase:home-ready'
 /** Home (field laptop) also shows what awaits export, which it asks for last. */
 export const MARK_HOME_SENDING = 'fieldcase:home-sending'
+/** Each of Home's calls as it returns, so a slow Home can be taken apart. */
+export const markHomeStep = (step: 'mounted' | 'profile' | 'drafts' | 'counts' | 'recent') => mark(`fieldcase:home-${step}`)
+
+/** A mark now, where performance marks exist (not in every test environment). */
+export function mark(name: string): void {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name)
+}
 
 /** Marks `name` once the DOM has the latest state and the next frame has been painted;
  * resolves then, so a caller can wait for the screen before asking for slower things. */
