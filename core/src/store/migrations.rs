@@ -356,6 +356,14 @@ ALTER TABLE bundles_in ADD COLUMN device_name TEXT;
 -- revisions not purged
 CREATE INDEX IF NOT EXISTS revisions_unpurged ON revisions(id) WHERE purged IS NULL;
 "#,
+    // 8: Home's record counts from a small index. `records_by_kind` carries each record's
+    // time and id too (about 80 bytes an entry), so counting 100,000 records decrypted about
+    // 8 MB of index pages: 45-100 ms warm and about a second on the first unlock after a
+    // start. This one holds the kind of each live record and nothing else.
+    r#"
+-- live records by kind, for counting
+CREATE INDEX IF NOT EXISTS records_live_kind ON records(kind) WHERE deleted = 0;
+"#,
 ];
 
 /// The schema version this build writes.

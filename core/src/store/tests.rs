@@ -212,6 +212,41 @@ fn all_seven_examples_can_be_stored_in_order() {
     assert_eq!(counts.iter().map(|(_, n)| n).sum::<u64>(), 6);
 }
 
+/// Home's counts: deleted records are not counted, and the count reads migration 8's index of
+/// live kinds (never the records or the wider `records_by_kind`).
+#[test]
+fn counts_leave_out_deleted_records_and_read_only_the_kind_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = new_store(dir.path());
+    let kept = store.add(person_with("ស្រីពៅ")).unwrap();
+    let gone = store.add(person_with("Sokha")).unwrap();
+    store.delete(gone).unwrap();
+    let persons = |store: &Store| {
+        store
+            .counts()
+            .unwrap()
+            .into_iter()
+            .find(|(k, _)| *k == RecordKind::Person)
+            .map(|(_, n)| n)
+    };
+    assert_eq!(persons(&store), Some(1), "{kept:?}");
+    let plan: Vec<String> = store
+        .conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM records INDEXED BY records_live_kind WHERE kind = ?1 AND deleted = 0",
+        )
+        .unwrap()
+        .query_map(["person"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert!(
+        plan[0].contains("COVERING INDEX records_live_kind"),
+        "{plan:?}"
+    );
+}
+
 /// A disk that fills up during a migration (SQLite's page limit stands in for it): a
 /// `DiskFull` error, the store left at its old version with its old schema, and the
 /// migration succeeds once there is room. From every older version.
