@@ -11,6 +11,7 @@
 mod cases;
 mod commands;
 mod error;
+mod media;
 mod receipts;
 mod records;
 mod reports;
@@ -44,6 +45,19 @@ fn main() {
         // only its open and save dialogs; the chosen path comes back to the page as text and
         // goes to the app's own commands like a typed one (no file access for the page).
         .plugin(tauri_plugin_dialog::init())
+        // Videos and recordings played from the store a range at a time (see media.rs); only
+        // the main window's pages get answers, and only while unlocked.
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
+            let app = ctx.app_handle().clone();
+            let ours = ctx.webview_label() == MAIN_WINDOW;
+            tauri::async_runtime::spawn_blocking(move || {
+                let response = match app.try_state::<commands::SessionState>() {
+                    Some(session) if ours => media::respond(&session, &request),
+                    _ => media::locked(),
+                };
+                responder.respond(response);
+            });
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::create_profile,
