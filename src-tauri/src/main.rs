@@ -12,6 +12,7 @@ mod cases;
 mod commands;
 mod error;
 mod media;
+mod media_server;
 mod receipts;
 mod records;
 mod reports;
@@ -45,19 +46,6 @@ fn main() {
         // only its open and save dialogs; the chosen path comes back to the page as text and
         // goes to the app's own commands like a typed one (no file access for the page).
         .plugin(tauri_plugin_dialog::init())
-        // Videos and recordings played from the store a range at a time (see media.rs); only
-        // the main window's pages get answers, and only while unlocked.
-        .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
-            let app = ctx.app_handle().clone();
-            let ours = ctx.webview_label() == MAIN_WINDOW;
-            tauri::async_runtime::spawn_blocking(move || {
-                let response = match app.try_state::<commands::SessionState>() {
-                    Some(session) if ours => media::respond(&session, &request),
-                    _ => media::locked(),
-                };
-                responder.respond(response);
-            });
-        })
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::create_profile,
@@ -73,6 +61,7 @@ fn main() {
             commands::change_passphrase,
             commands::list_attachments,
             commands::attachment_bytes,
+            media_server::media_source,
             commands::list_persons,
             commands::add_person,
             commands::save_draft,
@@ -118,7 +107,10 @@ fn main() {
                 app.path().app_data_dir().ok(),
             )
             .ok_or("no folder for the profile: set FIELDCASE_PROFILE_DIR")?;
-            app.manage::<commands::SessionState>(Arc::new(Session::new(dir, kdf)));
+            let session: commands::SessionState = Arc::new(Session::new(dir, kdf));
+            // Videos and recordings are played from the store over the loopback (media.rs).
+            app.manage(media_server::MediaServer::start(session.clone())?);
+            app.manage::<commands::SessionState>(session);
             WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
                 .title("Fieldcase")
                 .inner_size(960.0, 720.0)
@@ -174,6 +166,7 @@ mod tests {
                 "allow-change-passphrase",
                 "allow-list-attachments",
                 "allow-attachment-bytes",
+                "allow-media-source",
                 "allow-list-persons",
                 "allow-add-person",
                 "allow-save-draft",

@@ -1,35 +1,39 @@
-//! The `fcmedia:` protocol: a video or recording played from the encrypted store a piece at
-//! a time, so a file of hundreds of megabytes is never whole in the window's memory (nor
-//! ever in a file).
+//! Videos and recordings played from the encrypted store a range at a time, so a file of
+//! hundreds of megabytes is never whole in the window's memory, nor ever in a file.
 //!
-//! The page asks for `fcmedia://localhost/<attachment id>` (Windows:
-//! `http://fcmedia.localhost/<id>`) as a `<video>` or `<audio>` source; WebKit's player
-//! asks for byte ranges, and each answer is at most [`RANGE_LIMIT`] bytes read and decrypted
-//! by the core ([`Store::attachment_ranges`], each 64 KiB chunk authenticated on its own;
-//! the SHA-256 of the whole is not checked on this path, see the core's `RangeReader`).
+//! WebKitGTK hands a `<video>`'s source to GStreamer, which reads only `http(s):` and `blob:`
+//! URLs: a custom URI scheme (Tauri's `register_uri_scheme_protocol`) is asked for a sniff of
+//! the first bytes and then refused ("FormatError", WebKit bug 146351). So the shell serves
+//! media over HTTP on the loopback interface instead ([`crate::media_server`]), and this module
+//! is what it answers, whatever carries it: [`answer`] decides from a request, and
+//! [`Serve::write_body`] streams the bytes, reading and decrypting 256 KiB at a time through
+//! the core ([`Store::attachment_ranges`], each 64 KiB chunk authenticated on its own; the
+//! SHA-256 of the whole is not checked on this path, see the core's `RangeReader`).
 //!
-//! It refuses: everything while the profile is locked (or an export or import has the store),
-//! and a range already read when a lock came meanwhile (403); a malformed or unknown id, an
+//! It refuses: everything while the profile is locked (or an export or import has the store)
+//! (403), and stops a body mid-way when a lock comes; a malformed or unknown id, an
 //! attachment deleted, purged or from another store, and anything but audio or video (404);
 //! a range it cannot satisfy (416); any method but GET and HEAD (405). Answers are never
 //! cached (`no-store`) and carry no error text.
 //!
 //! [`Store::attachment_ranges`]: fieldcase_core::Store::attachment_ranges
 
-use fieldcase_core::store::media::RANGE_LIMIT;
+use std::io::{self, Write};
+
+use fieldcase_core::store::media::AttachmentRanges;
 use fieldcase_core::Error;
 use tauri::http::{header, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use uuid::Uuid;
 
 use crate::session::Session;
 
-/// The scheme the page uses for media sources (allowed in the CSP's `media-src` only).
-pub const SCHEME: &str = "fcmedia";
+/// Bytes read, decrypted and written at a time while streaming a body.
+const PIECE: u64 = 256 * 1024;
 
 /// What a Range header asks for, against a file of a known size.
 #[derive(Debug, PartialEq, Eq)]
 enum Wanted {
-    /// No Range header: the file from its start.
+    /// No Range header: the whole file.
     Whole,
     /// Bytes `start..end` (end exclusive, within the file).
     Part(u64, u64),
@@ -70,18 +74,18 @@ fn wanted(range: Option<&str>, size: u64) -> Wanted {
     }
 }
 
-/// The attachment id in `fcmedia://localhost/<id>` or `http://fcmedia.localhost/<id>`.
+/// The attachment id in a path `/<id>` (a bare hyphenated UUID, nothing else).
 fn attachment_id(uri: &Uri) -> Option<Uuid> {
     let path = uri.path().strip_prefix('/')?;
     if path.len() != 36 {
-        return None; // a bare UUID, hyphenated: nothing else is asked for this way
+        return None;
     }
     Uuid::parse_str(path).ok()
 }
 
 /// An answer with no body (every refusal).
-fn refused(status: StatusCode) -> Response<Vec<u8>> {
-    let mut response = Response::new(Vec::new());
+pub fn refused(status: StatusCode) -> Response<()> {
+    let mut response = Response::new(());
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -89,72 +93,93 @@ fn refused(status: StatusCode) -> Response<Vec<u8>> {
     response
 }
 
-/// The answer to a page's request while no store can be consulted (locked at start-up).
-pub fn locked() -> Response<Vec<u8>> {
-    refused(StatusCode::FORBIDDEN)
+/// What to answer a request: a refusal, or bytes to stream.
+pub enum Answer {
+    /// Status and headers only.
+    Refused(Response<()>),
+    /// Status and headers, then (unless the request was HEAD) the body.
+    Serve(Serve),
 }
 
-/// Answers one request from the window's media player. Call it off the window's thread.
-pub fn respond(session: &Session, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+/// A body to stream: `start..end` of an opened attachment, while the session stays unlocked.
+pub struct Serve {
+    /// Status and headers to send first.
+    pub head: Response<()>,
+    /// `None` for HEAD: no body.
+    body: Option<(AttachmentRanges, u64, u64)>,
+    epoch: u64,
+}
+
+impl Serve {
+    /// Writes the body to `out` a piece at a time, each read and decrypted only when the last
+    /// was written (the socket's back-pressure sets the pace). Stops with an error, leaving
+    /// the body short, when the profile was locked since the answer was made or a chunk fails.
+    pub fn write_body(self, session: &Session, out: &mut impl Write) -> io::Result<()> {
+        let Some((mut opened, start, end)) = self.body else {
+            return Ok(());
+        };
+        let mut at = start;
+        while at < end {
+            if session.epoch() != self.epoch || !session.is_unlocked() {
+                return Err(io::Error::other("locked"));
+            }
+            let to = end.min(at + PIECE);
+            let piece = opened
+                .read(at, to)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            out.write_all(&piece)?;
+            at = to;
+        }
+        out.flush()
+    }
+}
+
+/// Decides what to answer a media request (its URI's path is `/<attachment id>`).
+pub fn answer<B>(session: &Session, request: &Request<B>) -> Answer {
     let head = match *request.method() {
         Method::GET => false,
         Method::HEAD => true,
-        _ => return refused(StatusCode::METHOD_NOT_ALLOWED),
+        _ => return Answer::Refused(refused(StatusCode::METHOD_NOT_ALLOWED)),
     };
     let epoch = session.epoch();
     if session.with_store(|_| ()).is_none() {
-        return refused(StatusCode::FORBIDDEN); // locked: nothing, not even "no such id"
+        // Locked: nothing, not even "no such id".
+        return Answer::Refused(refused(StatusCode::FORBIDDEN));
     }
     let Some(id) = attachment_id(request.uri()) else {
-        return refused(StatusCode::NOT_FOUND);
+        return Answer::Refused(refused(StatusCode::NOT_FOUND));
     };
     let opened = match session.with_store(|store| store.attachment_ranges(id)) {
-        None => return refused(StatusCode::FORBIDDEN),
-        Some(Err(Error::NotFound { .. })) => return refused(StatusCode::NOT_FOUND),
-        Some(Err(_)) => return refused(StatusCode::INTERNAL_SERVER_ERROR),
+        None => return Answer::Refused(refused(StatusCode::FORBIDDEN)),
+        Some(Err(Error::NotFound { .. })) => {
+            return Answer::Refused(refused(StatusCode::NOT_FOUND))
+        }
+        Some(Err(_)) => return Answer::Refused(refused(StatusCode::INTERNAL_SERVER_ERROR)),
         Some(Ok(opened)) => opened,
     };
-    let mut opened = opened;
     let playable = matches!(opened.media(), "audio" | "video")
         && (opened.media_type().starts_with("audio/") || opened.media_type().starts_with("video/"));
-    let Ok(content_type) = HeaderValue::from_str(opened.media_type()) else {
-        return refused(StatusCode::NOT_FOUND);
+    let content_type = match HeaderValue::from_str(opened.media_type()) {
+        Ok(v) if playable => v,
+        _ => return Answer::Refused(refused(StatusCode::NOT_FOUND)),
     };
-    if !playable {
-        return refused(StatusCode::NOT_FOUND);
-    }
     let size = opened.size();
     let range = request
         .headers()
         .get(header::RANGE)
         .map(|v| v.to_str().unwrap_or("malformed"));
     let (start, end, partial) = match wanted(range, size) {
-        // Small enough to send whole; otherwise the first piece, as for `bytes=0-`.
-        Wanted::Whole if size <= RANGE_LIMIT => (0, size, false),
-        Wanted::Whole => (0, RANGE_LIMIT, true),
-        Wanted::Part(a, b) => (a, b.min(a.saturating_add(RANGE_LIMIT)), true),
+        Wanted::Whole => (0, size, false),
+        Wanted::Part(a, b) => (a, b, true),
         Wanted::Unsatisfiable => {
             let mut response = refused(StatusCode::RANGE_NOT_SATISFIABLE);
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
                 response.headers_mut().insert(header::CONTENT_RANGE, v);
             }
-            return response;
+            return Answer::Refused(response);
         }
     };
-    let body = if head {
-        Vec::new()
-    } else {
-        match opened.read(start, end) {
-            Ok(bytes) => bytes.to_vec(), // the zeroizing buffer is wiped; the copy goes to WebKit
-            Err(_) => return refused(StatusCode::INTERNAL_SERVER_ERROR),
-        }
-    };
-    drop(opened);
-    // A lock while the range was read: nothing read before it leaves.
-    if session.epoch() != epoch || !session.is_unlocked() {
-        return refused(StatusCode::FORBIDDEN);
-    }
-    let mut response = Response::new(body);
+    let mut response = Response::new(());
     *response.status_mut() = if partial {
         StatusCode::PARTIAL_CONTENT
     } else {
@@ -188,7 +213,11 @@ pub fn respond(session: &Session, request: &Request<Vec<u8>>) -> Response<Vec<u8
             headers.insert(header::VARY, HeaderValue::from_static("Origin"));
         }
     }
-    response
+    Answer::Serve(Serve {
+        head: response,
+        body: (!head).then_some((opened, start, end)),
+        epoch,
+    })
 }
 
 #[cfg(test)]
@@ -237,19 +266,15 @@ mod tests {
     #[test]
     fn ids_come_from_the_path_alone() {
         let id = Uuid::now_v7();
-        for uri in [
-            format!("fcmedia://localhost/{id}"),
-            format!("http://fcmedia.localhost/{id}"),
-            format!("fcmedia://localhost/{id}?t=1"),
-        ] {
+        for uri in [format!("/{id}"), format!("/{id}?t=1")] {
             assert_eq!(attachment_id(&uri.parse().unwrap()), Some(id), "{uri}");
         }
         for uri in [
-            "fcmedia://localhost/".to_string(),
-            format!("fcmedia://localhost/{id}/x"),
-            format!("fcmedia://localhost/../{id}"),
-            format!("fcmedia://localhost/{}", id.simple()),
-            "fcmedia://localhost/not-a-uuid-not-a-uuid-not-a-uuid-xx".to_string(),
+            "/".to_string(),
+            format!("/{id}/x"),
+            format!("/../{id}"),
+            format!("/{}", id.simple()),
+            "/not-a-uuid-not-a-uuid-not-a-uuid-xx".to_string(),
         ] {
             assert_eq!(attachment_id(&uri.parse().unwrap()), None, "{uri}");
         }
@@ -293,6 +318,19 @@ mod tests {
         (dir, session, video_id, photo_id, video)
     }
 
+    /// The whole answer, body streamed into a Vec.
+    fn respond(session: &Session, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+        match answer(session, request) {
+            Answer::Refused(r) => r.map(|()| Vec::new()),
+            Answer::Serve(serve) => {
+                let head = serve.head.clone();
+                let mut body = Vec::new();
+                serve.write_body(session, &mut body).unwrap();
+                head.map(|()| body)
+            }
+        }
+    }
+
     fn get(session: &Session, uri: &str, range: Option<&str>) -> Response<Vec<u8>> {
         let mut request = Request::builder()
             .uri(uri)
@@ -313,7 +351,7 @@ mod tests {
     #[test]
     fn a_video_is_served_a_range_at_a_time() {
         let (_dir, session, id, _, video) = session_with_media();
-        let uri = format!("fcmedia://localhost/{id}");
+        let uri = format!("/{id}");
         let r = get(&session, &uri, Some("bytes=65530-65545"));
         assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
         assert_eq!(r.body(), &video[65_530..65_546]);
@@ -361,9 +399,11 @@ mod tests {
     }
 
     #[test]
-    fn a_large_file_is_served_at_most_a_mebibyte_at_a_time() {
+    fn a_large_file_streams_a_piece_at_a_time_and_a_lock_cuts_it_short() {
         let (_dir, session, _, _, _) = session_with_media();
-        let big = vec![7u8; 2 * RANGE_LIMIT as usize + 5];
+        let big: Vec<u8> = (0..(4 * PIECE + 5) as u32)
+            .map(|i| (i % 253) as u8)
+            .collect();
         let id = session
             .with_store_mut(|store| {
                 let place = store.add(example(RecordKind::Establishment)).unwrap();
@@ -381,36 +421,50 @@ mod tests {
                     .unwrap()
             })
             .unwrap();
-        let uri = format!("fcmedia://localhost/{id}");
-        let size = big.len();
-        for range in [None, Some("bytes=0-")] {
-            let r = get(&session, &uri, range);
-            assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT, "{range:?}");
-            assert_eq!(r.body().len() as u64, RANGE_LIMIT);
-            let want = format!("bytes 0-{}/{size}", RANGE_LIMIT - 1);
-            assert_eq!(header_of(&r, header::CONTENT_RANGE), want);
+        let uri = format!("/{id}");
+        let r = get(&session, &uri, Some("bytes=100-"));
+        assert_eq!(r.body(), &big[100..]);
+
+        /// Counts the writes, and locks the session after the first.
+        struct LockAfterOne<'a>(&'a Session, Vec<usize>);
+        impl Write for LockAfterOne<'_> {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.1.push(b.len());
+                self.0.lock();
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
         }
-        let r = get(&session, &uri, Some(&format!("bytes={}-", 2 * RANGE_LIMIT)));
-        assert_eq!(r.body().len(), 5);
+        let request = Request::builder().uri(&uri).body(()).unwrap();
+        let Answer::Serve(serve) = answer(&session, &request) else {
+            panic!("served")
+        };
+        assert_eq!(serve.head.status(), StatusCode::OK);
+        let mut out = LockAfterOne(&session, Vec::new());
+        assert!(
+            serve.write_body(&session, &mut out).is_err(),
+            "the lock stops the body"
+        );
+        assert_eq!(
+            out.1,
+            [PIECE as usize],
+            "one piece left before the lock, no more"
+        );
     }
 
     #[test]
     fn refusals_locked_unknown_not_media_and_bad_ranges() {
         let (_dir, session, id, photo, _) = session_with_media();
         let status = |uri: &str, range| get(&session, uri, range).status();
-        let uri = format!("fcmedia://localhost/{id}");
+        let uri = format!("/{id}");
         assert_eq!(
-            status(&format!("fcmedia://localhost/{}", Uuid::now_v7()), None),
+            status(&format!("/{}", Uuid::now_v7()), None),
             StatusCode::NOT_FOUND
         );
-        assert_eq!(
-            status("fcmedia://localhost/../../etc/passwd", None),
-            StatusCode::NOT_FOUND
-        );
-        assert_eq!(
-            status(&format!("fcmedia://localhost/{photo}"), None),
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(status("/../../etc/passwd", None), StatusCode::NOT_FOUND);
+        assert_eq!(status(&format!("/{photo}"), None), StatusCode::NOT_FOUND);
         let r = get(&session, &uri, Some("bytes=300000-"));
         assert_eq!(r.status(), StatusCode::RANGE_NOT_SATISFIABLE);
         assert_eq!(header_of(&r, header::CONTENT_RANGE), "bytes */300000");
@@ -452,10 +506,7 @@ mod tests {
                 gone
             })
             .unwrap();
-        assert_eq!(
-            status(&format!("fcmedia://localhost/{other}"), None),
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(status(&format!("/{other}"), None), StatusCode::NOT_FOUND);
         // Locked: everything is refused, known ids included.
         assert_eq!(status(&uri, Some("bytes=0-9")), StatusCode::PARTIAL_CONTENT);
         session.lock();
@@ -464,13 +515,7 @@ mod tests {
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "{range:?}");
             assert!(r.body().is_empty());
         }
-        assert_eq!(
-            status(&format!("fcmedia://localhost/{photo}"), None),
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            status("fcmedia://localhost/nonsense", None),
-            StatusCode::FORBIDDEN
-        );
+        assert_eq!(status(&format!("/{photo}"), None), StatusCode::FORBIDDEN);
+        assert_eq!(status("/nonsense", None), StatusCode::FORBIDDEN);
     }
 }
