@@ -1439,13 +1439,15 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
 
 
 VIDEO = ROOT / "tests" / "fixtures" / "street-160x120-vp8.webm"
+TONE = ROOT / "tests" / "fixtures" / "tone-1s-opus.ogg"
 
 
 def test_video_still_blurred_until_clicked(s: Session) -> None:
-    """A WebM attached to a visit (with the CLI): its record shows a still drawn from the video,
-    blurred, without any click; clicking clears it and gives a player with controls that has
-    not started; it plays, read from the store a range at a time, when asked. A file that cannot be decoded shows a
-    placeholder with its name and a plain sentence, not a broken element."""
+    """A WebM attached to a visit (with the CLI): its record shows a still drawn from the
+    video, blurred, without any click; Enter clears it and gives a player with controls that
+    has not started; asked to, it plays, read from the store a range at a time. A file that
+    cannot be decoded shows a placeholder with its name and a plain sentence, not a broken
+    element. A recording loads nothing and plays nothing by itself."""
     del s
     with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-video-") as tmp:
         tmp_path = Path(tmp)
@@ -1459,10 +1461,11 @@ def test_video_still_blurred_until_clicked(s: Session) -> None:
         visit_json = cli(profile, "example", "visit").replace("0195f3a0-0000-7000-8000-000000000010", place)
         (tmp_path / "visit.json").write_text(visit_json)
         visit = cli(profile, "add", "visit", "--file", str(tmp_path / "visit.json")).strip()
-        cli(profile, "attach", visit, str(VIDEO), "--description", "ផ្លូវមុខហាង, the street in front")
+        video_id = cli(profile, "attach", visit, str(VIDEO), "--description", "ផ្លូវមុខហាង, the street in front").strip()
         damaged = tmp_path / "damaged.webm"
         damaged.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 8)
-        cli(profile, "attach", visit, str(damaged))
+        damaged_id = cli(profile, "attach", visit, str(damaged)).strip()
+        tone_id = cli(profile, "attach", visit, str(TONE), "--description", "សំឡេង test tone").strip()
 
         with app(profile) as s:
             s.wait("#screen-unlock", timeout=30)
@@ -1473,7 +1476,7 @@ def test_video_still_blurred_until_clicked(s: Session) -> None:
             s.wait("#screen-record[data-kind='visit']")
             items = s.find_all("#media li[data-media='video']")
             check(len(items) == 2, f"two videos listed: {len(items)}")
-            item = "#media li[data-media='video']:first-of-type"
+            item = f"#media li[data-id='{video_id}']"
             s.wait(f"{item} .still[data-still='drawn']", timeout=30)
             frame = s.execute(
                 "const c = document.querySelector(arguments[0]);"
@@ -1489,7 +1492,7 @@ def test_video_still_blurred_until_clicked(s: Session) -> None:
             check("blur" in frame["filter"], f"the still is blurred: {frame}")
             check(frame["videos"] == 0, "no player before the click")
             check(VIDEO.name in s.wait(item).text, "the file name is shown")
-            broken = "#media li[data-media='video']:last-of-type"
+            broken = f"#media li[data-id='{damaged_id}']"
             note = s.wait(f"{broken} .unplayable", timeout=30).text
             check("damaged.webm" in note and "cannot play" in note, f"a plain placeholder: {note!r}")
             check(not s.find_all(f"{broken} video") and not s.find_all(f"{broken} canvas"), "no broken element")
@@ -1529,6 +1532,27 @@ def test_video_still_blurred_until_clicked(s: Session) -> None:
                     t = s.execute("return document.querySelector(arguments[0]).currentTime", f"{item} video")
                     raise AssertionError(f"the video did not play to its end (at {t} s)")
                 time.sleep(0.1)
+            # A recording: a player that has loaded nothing and plays nothing until asked;
+            # asked for its metadata, it reads them from the store.
+            tone = f"#media li[data-id='{tone_id}'] audio"
+            audio = s.execute(
+                "const a = document.querySelector(arguments[0]);"
+                "return {paused: a.paused, autoplay: a.autoplay, controls: a.controls, preload: a.preload,"
+                " ready: a.readyState, src: a.currentSrc || a.src}",
+                tone,
+            )
+            check(audio["paused"] and not audio["autoplay"] and audio["controls"], f"the recording waits: {audio}")
+            check(audio["preload"] == "none" and audio["ready"] == 0, f"nothing of it loaded yet: {audio}")
+            check(audio["src"].startswith("http://127.0.0.1:"), f"from the shell's media server: {audio}")
+            s.execute("const a = document.querySelector(arguments[0]); a.preload = 'metadata'; a.load()", tone)
+            deadline = time.monotonic() + 20
+            while s.execute("return document.querySelector(arguments[0]).readyState", tone) < 1:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the recording's metadata never came")
+                time.sleep(0.1)
+            length = s.execute("return document.querySelector(arguments[0]).duration", tone)
+            check(0.9 < length < 1.2, f"its length is read from the store: {length}")
+            check(s.execute("return document.querySelector(arguments[0]).paused", tone), "and it still does not play")
             set_lang(s, "km")
             check(KHMER.search(s.wait(f"{broken} .unplayable").text) is not None, "the placeholder is Khmer")
             s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
