@@ -109,7 +109,12 @@ fn main() {
             .ok_or("no folder for the profile: set FIELDCASE_PROFILE_DIR")?;
             let session: commands::SessionState = Arc::new(Session::new(dir, kdf));
             // Videos and recordings are played from the store over the loopback (media.rs).
-            app.manage(media_server::MediaServer::start(session.clone())?);
+            // Without it the app still works; those say they cannot play here.
+            let server = media_server::MediaServer::start(session.clone());
+            if let Err(e) = &server {
+                eprintln!("fieldcase: videos and recordings cannot play: {e}");
+            }
+            app.manage(server.ok());
             app.manage::<commands::SessionState>(session);
             WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
                 .title("Fieldcase")

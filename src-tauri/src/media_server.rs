@@ -21,7 +21,7 @@ use rand::RngCore;
 use tauri::http::{header, Request, Response, StatusCode};
 
 use crate::commands::{closed, SessionState};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::media::{self, Answer};
 use crate::session::Session;
 
@@ -82,15 +82,21 @@ impl MediaServer {
 
 /// Where the window's media player reads a video or recording: the server's address with its
 /// secret (`http://127.0.0.1:<port>/<secret>`); a source is that, `/`, and the attachment id.
-/// Only while unlocked.
+/// Only while unlocked; not found when the server could not start.
 #[tauri::command]
 pub fn media_source(
     session: tauri::State<'_, SessionState>,
-    server: tauri::State<'_, MediaServer>,
+    server: tauri::State<'_, Option<MediaServer>>,
 ) -> Result<String, ApiError> {
-    session
-        .with_store(|_| server.base().to_string())
-        .ok_or_else(|| closed(&session))
+    let base = session
+        .with_store(|_| server.as_ref().map(|s| s.base().to_string()))
+        .ok_or_else(|| closed(&session))?;
+    base.ok_or_else(|| {
+        ApiError::new(
+            Code::NotFound,
+            "videos and recordings cannot play on this computer (the media server did not start)",
+        )
+    })
 }
 
 /// What a request head says: method, path (with the secret) and headers.
