@@ -1438,6 +1438,25 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
         check(photo.read_bytes()[:64] not in data, "the stored attachment is not plaintext")
 
 
+def media_get(url: str, range_: str = "", host: str = "") -> tuple[int, bytes]:
+    """A GET to the app's loopback media server, as another program on this machine would
+    make it: (status, body)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    headers = {"Range": range_} if range_ else {}
+    if host:
+        headers["Host"] = host
+    try:
+        conn.request("GET", parts.path, headers=headers)
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    finally:
+        conn.close()
+
+
 VIDEO = ROOT / "tests" / "fixtures" / "street-160x120-vp8.webm"
 TONE = ROOT / "tests" / "fixtures" / "tone-1s-opus.ogg"
 
@@ -1522,6 +1541,12 @@ def test_video_still_blurred_until_clicked(s: Session) -> None:
             check(0.9 < player["duration"] < 1.1, f"its length is read from the store: {player}")
             time.sleep(0.5)
             check(s.execute("return document.querySelector(arguments[0]).paused", f"{item} video"), "still paused a moment later")
+            src = player["src"]
+            check(media_get(src, "bytes=100-199") == (206, VIDEO.read_bytes()[100:200]), "the server reads ranges")
+            base, _, _ = src.rpartition("/")
+            check(media_get(f"{base[: base.rindex('/')]}/{'0' * 64}/{video_id}")[0] == 404, "no secret, nothing")
+            check(media_get(src, host="localhost")[0] == 403, "another Host is refused")
+            check(media_get(f"{base}/{damaged_id}x")[0] == 404, "a malformed id is unknown")
             s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
             shot(s, "record-video-clear-en")
             # Asked to, it plays to the end from the store.
@@ -1557,6 +1582,10 @@ def test_video_still_blurred_until_clicked(s: Session) -> None:
             check(KHMER.search(s.wait(f"{broken} .unplayable").text) is not None, "the placeholder is Khmer")
             s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
             shot(s, "record-video-km")
+            # Locked (the panic key), the server answers nothing, however it is asked.
+            s.press(ESCAPE, ESCAPE, pause_ms=100)
+            s.wait("#screen-unlock", timeout=5)
+            check(media_get(src)[0] == 403 and media_get(src, "bytes=0-9")[0] == 403, "nothing while locked")
 
 
 def test_visit_draft_survives_a_kill(s: Session) -> None:
