@@ -18,7 +18,9 @@
 #   FIELDCASE_PROFILE_DIR profile folder for `run` (default: the platform data folder)
 #
 # Needs (Debian): libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libssl-dev
-# build-essential pkg-config; for e2e also xvfb xauth webkit2gtk-driver; node >= 20.19.
+# build-essential pkg-config; for e2e also xvfb xauth webkit2gtk-driver; node >= 20.19. Playing
+# video needs GStreamer's plugins: -base and -good come with WebKitGTK (the e2e fixtures are WebM
+# and Ogg); gstreamer1.0-libav adds phones' H.264 MP4 (scripts/setup installs all three).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

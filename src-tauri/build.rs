@@ -30,6 +30,7 @@ fn main() {
             "change_passphrase",
             "list_attachments",
             "attachment_bytes",
+            "media_source",
             "list_persons",
             "add_person",
             "save_draft",

@@ -11,6 +11,8 @@
 mod cases;
 mod commands;
 mod error;
+mod media;
+mod media_server;
 mod receipts;
 mod records;
 mod reports;
@@ -61,6 +63,7 @@ fn main() {
             commands::change_passphrase,
             commands::list_attachments,
             commands::attachment_bytes,
+            media_server::media_source,
             commands::list_persons,
             commands::add_person,
             commands::save_draft,
@@ -106,7 +109,15 @@ fn main() {
                 app.path().app_data_dir().ok(),
             )
             .ok_or("no folder for the profile: set FIELDCASE_PROFILE_DIR")?;
-            app.manage::<commands::SessionState>(Arc::new(Session::new(dir, kdf)));
+            let session: commands::SessionState = Arc::new(Session::new(dir, kdf));
+            // Videos and recordings are played from the store over the loopback (media.rs).
+            // Without it the app still works; those say they cannot play here.
+            let server = media_server::MediaServer::start(session.clone());
+            if let Err(e) = &server {
+                eprintln!("fieldcase: videos and recordings cannot play: {e}");
+            }
+            app.manage(server.ok());
+            app.manage::<commands::SessionState>(session);
             let window =
                 WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
                     .title("Fieldcase")
@@ -164,6 +175,7 @@ mod tests {
                 "allow-change-passphrase",
                 "allow-list-attachments",
                 "allow-attachment-bytes",
+                "allow-media-source",
                 "allow-list-persons",
                 "allow-add-person",
                 "allow-save-draft",

@@ -1438,6 +1438,156 @@ def test_establishment_and_visit_with_attachment(s: Session) -> None:
         check(photo.read_bytes()[:64] not in data, "the stored attachment is not plaintext")
 
 
+def media_get(url: str, range_: str = "", host: str = "") -> tuple[int, bytes]:
+    """A GET to the app's loopback media server, as another program on this machine would
+    make it: (status, body)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    headers = {"Range": range_} if range_ else {}
+    if host:
+        headers["Host"] = host
+    try:
+        conn.request("GET", parts.path, headers=headers)
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    finally:
+        conn.close()
+
+
+VIDEO = ROOT / "tests" / "fixtures" / "street-160x120-vp8.webm"
+TONE = ROOT / "tests" / "fixtures" / "tone-1s-opus.ogg"
+
+
+def test_video_still_blurred_until_clicked(s: Session) -> None:
+    """A WebM attached to a visit (with the CLI): its record shows a still drawn from the
+    video, blurred, without any click; Enter clears it and gives a player with controls that
+    has not started; asked to, it plays, read from the store a range at a time. A file that
+    cannot be decoded shows a placeholder with its name and a plain sentence, not a broken
+    element. A recording loads nothing and plays nothing by itself."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-video-") as tmp:
+        tmp_path = Path(tmp)
+        profile = tmp_path / "field"
+        with app(profile) as first:
+            set_lang(first, "en")
+            create_profile(first)
+        wait_profile_free(profile)
+        (tmp_path / "place.json").write_text(cli(profile, "example", "establishment"))
+        place = cli(profile, "add", "establishment", "--file", str(tmp_path / "place.json")).strip()
+        visit_json = cli(profile, "example", "visit").replace("0195f3a0-0000-7000-8000-000000000010", place)
+        (tmp_path / "visit.json").write_text(visit_json)
+        visit = cli(profile, "add", "visit", "--file", str(tmp_path / "visit.json")).strip()
+        video_id = cli(profile, "attach", visit, str(VIDEO), "--description", "ផ្លូវមុខហាង, the street in front").strip()
+        damaged = tmp_path / "damaged.webm"
+        damaged.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 8)
+        damaged_id = cli(profile, "attach", visit, str(damaged)).strip()
+        tone_id = cli(profile, "attach", visit, str(TONE), "--description", "សំឡេង test tone").strip()
+
+        with app(profile) as s:
+            s.wait("#screen-unlock", timeout=30)
+            set_lang(s, "en")
+            unlock(s, PASSPHRASE)
+            s.wait("#screen-home", timeout=30)
+            s.wait(f"#recent-work li[data-id='{visit}'] .open-recent").click()
+            s.wait("#screen-record[data-kind='visit']")
+            items = s.find_all("#media li[data-media='video']")
+            check(len(items) == 2, f"two videos listed: {len(items)}")
+            item = f"#media li[data-id='{video_id}']"
+            s.wait(f"{item} .still[data-still='drawn']", timeout=30)
+            frame = s.execute(
+                "const c = document.querySelector(arguments[0]);"
+                "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                "const colours = new Set();"
+                "for (let i = 0; i < d.length; i += 4 * 97) colours.add((d[i] >> 5) + ',' + (d[i + 1] >> 5) + ',' + (d[i + 2] >> 5));"
+                "return {w: c.width, h: c.height, colours: colours.size,"
+                " filter: getComputedStyle(c).filter, videos: document.querySelectorAll('#media video').length}",
+                f"{item} canvas",
+            )
+            check(frame["w"] == 160 and frame["h"] == 120, f"the still has the video's size: {frame}")
+            check(frame["colours"] >= 4, f"a real frame was drawn (colour bars), not a blank: {frame}")
+            check("blur" in frame["filter"], f"the still is blurred: {frame}")
+            check(frame["videos"] == 0, "no player before the click")
+            check(VIDEO.name in s.wait(item).text, "the file name is shown")
+            broken = f"#media li[data-id='{damaged_id}']"
+            note = s.wait(f"{broken} .unplayable", timeout=30).text
+            check("damaged.webm" in note and "cannot play" in note, f"a plain placeholder: {note!r}")
+            check(not s.find_all(f"{broken} video") and not s.find_all(f"{broken} canvas"), "no broken element")
+            s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
+            shot(s, "record-video-blurred-en")
+
+            # The keyboard reveals it: focus the still, press Enter.
+            s.execute("document.querySelector(arguments[0]).focus()", f"{item} .still")
+            s.press(ENTER)
+            s.wait(f"{item} video.player")
+            deadline = time.monotonic() + 20
+            while s.execute("return document.querySelector(arguments[0]).readyState", f"{item} video") < 1:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the player never read the video's metadata")
+                time.sleep(0.1)
+            player = s.execute(
+                "const v = document.querySelector(arguments[0]);"
+                "return {paused: v.paused, autoplay: v.autoplay, controls: v.controls, time: v.currentTime,"
+                " src: v.currentSrc, filter: getComputedStyle(v).filter, focused: document.activeElement === v,"
+                " duration: v.duration}",
+                f"{item} video",
+            )
+            check(player["paused"] and not player["autoplay"] and player["time"] == 0, f"it did not play by itself: {player}")
+            check(player["controls"] and player["focused"], f"controls, and the focus on the player: {player}")
+            check(player["filter"] == "none", f"clear once clicked: {player}")
+            check(player["src"].startswith("http://127.0.0.1:"), f"read from the shell's media server: {player}")
+            check(0.9 < player["duration"] < 1.1, f"its length is read from the store: {player}")
+            time.sleep(0.5)
+            check(s.execute("return document.querySelector(arguments[0]).paused", f"{item} video"), "still paused a moment later")
+            src = player["src"]
+            check(media_get(src, "bytes=100-199") == (206, VIDEO.read_bytes()[100:200]), "the server reads ranges")
+            base, _, _ = src.rpartition("/")
+            check(media_get(f"{base[: base.rindex('/')]}/{'0' * 64}/{video_id}")[0] == 404, "no secret, nothing")
+            check(media_get(src, host="localhost")[0] == 403, "another Host is refused")
+            check(media_get(f"{base}/{damaged_id}x")[0] == 404, "a malformed id is unknown")
+            s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
+            shot(s, "record-video-clear-en")
+            # Asked to, it plays to the end from the store.
+            s.execute("document.querySelector(arguments[0]).play()", f"{item} video")
+            deadline = time.monotonic() + 20
+            while not s.execute("return document.querySelector(arguments[0]).ended", f"{item} video"):
+                if time.monotonic() > deadline:
+                    t = s.execute("return document.querySelector(arguments[0]).currentTime", f"{item} video")
+                    raise AssertionError(f"the video did not play to its end (at {t} s)")
+                time.sleep(0.1)
+            # A recording: a player that has loaded nothing and plays nothing until asked;
+            # asked for its metadata, it reads them from the store.
+            tone = f"#media li[data-id='{tone_id}'] audio"
+            audio = s.execute(
+                "const a = document.querySelector(arguments[0]);"
+                "return {paused: a.paused, autoplay: a.autoplay, controls: a.controls, preload: a.preload,"
+                " ready: a.readyState, src: a.currentSrc || a.src}",
+                tone,
+            )
+            check(audio["paused"] and not audio["autoplay"] and audio["controls"], f"the recording waits: {audio}")
+            check(audio["preload"] == "none" and audio["ready"] == 0, f"nothing of it loaded yet: {audio}")
+            check(audio["src"].startswith("http://127.0.0.1:"), f"from the shell's media server: {audio}")
+            s.execute("const a = document.querySelector(arguments[0]); a.preload = 'metadata'; a.load()", tone)
+            deadline = time.monotonic() + 20
+            while s.execute("return document.querySelector(arguments[0]).readyState", tone) < 1:
+                if time.monotonic() > deadline:
+                    raise AssertionError("the recording's metadata never came")
+                time.sleep(0.1)
+            length = s.execute("return document.querySelector(arguments[0]).duration", tone)
+            check(0.9 < length < 1.2, f"its length is read from the store: {length}")
+            check(s.execute("return document.querySelector(arguments[0]).paused", tone), "and it still does not play")
+            set_lang(s, "km")
+            check(KHMER.search(s.wait(f"{broken} .unplayable").text) is not None, "the placeholder is Khmer")
+            s.execute("document.activeElement.blur(); document.getElementById('media').scrollIntoView()")
+            shot(s, "record-video-km")
+            # Locked (the panic key), the server answers nothing, however it is asked.
+            s.press(ESCAPE, ESCAPE, pause_ms=100)
+            s.wait("#screen-unlock", timeout=5)
+            check(media_get(src)[0] == 403 and media_get(src, "bytes=0-9")[0] == 403, "nothing while locked")
+
+
 def test_visit_draft_survives_a_kill(s: Session) -> None:
     """Counts typed, 6 s, SIGKILL; start again, resume the visit from Home: counts and
     totals are back."""
@@ -1799,6 +1949,7 @@ TESTS = [
     test_office_reports,
     test_search_history_and_identity_reveal,
     test_establishment_and_visit_with_attachment,
+    test_video_still_blurred_until_clicked,
     test_visit_draft_survives_a_kill,
     test_establishment_list_pages,
     test_case_links_records,
@@ -1838,6 +1989,7 @@ def main() -> int:
                     test_office_reports,
                     test_search_history_and_identity_reveal,
                     test_establishment_and_visit_with_attachment,
+                    test_video_still_blurred_until_clicked,
                     test_visit_draft_survives_a_kill,
                     test_establishment_list_pages,
                 ):

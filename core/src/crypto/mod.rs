@@ -25,4 +25,4 @@ pub mod signing;
 pub mod stream;
 
 pub use keyslot::{KdfParams, KeySlots};
-pub use stream::{subkey, DecryptingReader, EncryptingWriter};
+pub use stream::{sealed_len, subkey, DecryptingReader, EncryptingWriter, RangeReader};

@@ -23,10 +23,23 @@
 //! chunk change that chunk's length and so fail too.
 //!
 //! The key is a per-purpose key from [`subkey`], never the data key itself.
+//!
+//! # Ranged reads
+//!
+//! Each chunk's nonce is the file's prefix, the chunk's position and the
+//! "last" flag, so any chunk can be opened alone: [`RangeReader`] decrypts
+//! only the chunks a byte range covers (a video played a piece at a time).
+//! What it hands out was sealed under this file's key at exactly that place,
+//! and the file's length must be the one its recorded plaintext size gives,
+//! so a cut, lengthened, reordered or spliced file is still refused. What it
+//! cannot check is the SHA-256 of the whole, which needs every byte: see
+//! [`RangeReader`].
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use chacha20poly1305::aead::stream::{DecryptorBE32, EncryptorBE32};
+use chacha20poly1305::aead::stream::{
+    DecryptorBE32, EncryptorBE32, NewStream, StreamBE32, StreamPrimitive,
+};
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -324,6 +337,144 @@ impl<R: Read> Read for DecryptingReader<R> {
                 }
             }
         }
+    }
+}
+
+/// The length of the file [`EncryptingWriter`] makes from `plain_len` bytes: the header, the
+/// bytes, and one tag per chunk (the last chunk, always shorter than a full one, may be empty).
+pub fn sealed_len(plain_len: u64) -> u64 {
+    HEADER_LEN as u64 + plain_len + (plain_len / CHUNK_LEN as u64 + 1) * TAG_LEN as u64
+}
+
+/// Random access to an attachment written by [`EncryptingWriter`]: [`read_range`] reads and
+/// decrypts only the chunks the range covers, one at a time.
+///
+/// Every chunk is authenticated before any of its bytes are handed out, with its position
+/// and (for the last chunk) the "last" flag in its nonce, under the key of this one file;
+/// and [`new`] refuses a file whose length is not what `plain_len` gives. So bytes from a
+/// ranged read are the bytes sealed at that place in this file, or an error: a changed,
+/// moved, cut or appended chunk, another file's chunk, or a wrong key all fail.
+///
+/// What a ranged read cannot promise is that the whole matches the SHA-256 taken at
+/// capture: that needs every byte, and is checked by reading it whole
+/// ([`DecryptingReader`] through the store's attachment reader). Only a writer holding the
+/// key could seal bytes that differ from those hashed, so a ranged read trusts the key
+/// instead of the hash.
+///
+/// [`read_range`]: RangeReader::read_range
+/// [`new`]: RangeReader::new
+pub struct RangeReader<R: Read + Seek> {
+    inner: R,
+    header: [u8; HEADER_LEN],
+    stream: StreamBE32<XChaCha20Poly1305>,
+    plain_len: u64,
+}
+
+impl<R: Read + Seek> RangeReader<R> {
+    /// Opens `inner` for ranged reads under `key`, expecting `plain_len` plaintext bytes
+    /// (the size recorded when it was written). A foreign header is an [`Error::Io`] of kind
+    /// [`io::ErrorKind::InvalidData`], as in [`DecryptingReader::new`]; so is a file whose
+    /// length does not match `plain_len`, or one too long for the format.
+    pub fn new(mut inner: R, key: &[u8; 32], plain_len: u64) -> Result<Self> {
+        let context = "reading the encrypted attachment header";
+        let mut header = [0u8; HEADER_LEN];
+        inner
+            .seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io(context, e))?;
+        inner.read_exact(&mut header).map_err(|e| {
+            if e.kind() == io::ErrorKind::UnexpectedEof {
+                Error::io(context, damaged())
+            } else {
+                Error::io(context, e)
+            }
+        })?;
+        if &header[..MAGIC.len()] != MAGIC {
+            return Err(Error::io(
+                context,
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "not a Fieldcase encrypted attachment (unknown header)",
+                ),
+            ));
+        }
+        let file_len = inner
+            .seek(SeekFrom::End(0))
+            .map_err(|e| Error::io("measuring the encrypted attachment", e))?;
+        let last = plain_len / CHUNK_LEN as u64;
+        if file_len != sealed_len(plain_len) || last > u64::from(u32::MAX) {
+            return Err(Error::io(context, damaged()));
+        }
+        let mut prefix = [0u8; NONCE_PREFIX_LEN];
+        prefix.copy_from_slice(&header[MAGIC.len()..]);
+        let aead = XChaCha20Poly1305::new(key.into());
+        Ok(RangeReader {
+            inner,
+            header,
+            stream: StreamBE32::from_aead(aead, &prefix.into()),
+            plain_len,
+        })
+    }
+
+    /// The plaintext size.
+    pub fn len(&self) -> u64 {
+        self.plain_len
+    }
+
+    /// Whether there are no plaintext bytes at all.
+    pub fn is_empty(&self) -> bool {
+        self.plain_len == 0
+    }
+
+    /// The plaintext bytes `start..end` (`end` exclusive and at most [`len`](Self::len)).
+    /// A range outside the file is an [`io::ErrorKind::InvalidInput`] error; a chunk that fails
+    /// authentication an [`io::ErrorKind::InvalidData`] one, and then nothing is handed out.
+    /// Holds one chunk besides the result (both zeroized when dropped).
+    pub fn read_range(&mut self, start: u64, end: u64) -> io::Result<Zeroizing<Vec<u8>>> {
+        if start > end || end > self.plain_len {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "bytes {start}..{end} are outside the attachment's {} bytes",
+                    self.plain_len
+                ),
+            ));
+        }
+        let want = usize::try_from(end - start)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "range too large"))?;
+        let mut out = Zeroizing::new(Vec::with_capacity(want));
+        if want == 0 {
+            return Ok(out);
+        }
+        let chunk = CHUNK_LEN as u64;
+        let last = self.plain_len / chunk;
+        let mut buf = Zeroizing::new(Vec::with_capacity(SEALED_CHUNK_LEN));
+        for index in start / chunk..=(end - 1) / chunk {
+            let plain_start = index * chunk;
+            let plain = if index == last {
+                self.plain_len - plain_start
+            } else {
+                chunk
+            };
+            let sealed = usize::try_from(plain).unwrap_or(CHUNK_LEN) + TAG_LEN;
+            let offset = HEADER_LEN as u64 + index * SEALED_CHUNK_LEN as u64;
+            self.inner.seek(SeekFrom::Start(offset))?;
+            buf.clear();
+            buf.resize(sealed, 0);
+            self.inner
+                .read_exact(&mut buf)
+                .map_err(|e| match e.kind() {
+                    io::ErrorKind::UnexpectedEof => damaged(),
+                    _ => e,
+                })?;
+            let position = u32::try_from(index).map_err(|_| damaged())?;
+            self.stream
+                .decrypt_in_place(position, index == last, &self.header, &mut *buf)
+                .map_err(|_| damaged())?;
+            let from = usize::try_from(start.max(plain_start) - plain_start).unwrap_or(0);
+            let to = usize::try_from(end.min(plain_start + plain) - plain_start).unwrap_or(0);
+            out.extend_from_slice(&buf[from..to]);
+        }
+        Ok(out)
     }
 }
 
@@ -631,6 +782,139 @@ mod tests {
         assert_eq!(
             hex::encode(*subkey(&key, "info", &salt)),
             "2f016ed50d358562e49c8ffe9f9d6ec6cc922a5db63ac43bf90041f42b0fdb81"
+        );
+    }
+
+    fn ranges(file: &[u8], len: u64) -> RangeReader<io::Cursor<&[u8]>> {
+        RangeReader::new(io::Cursor::new(file), &KEY, len).unwrap()
+    }
+
+    #[test]
+    fn a_range_reads_the_same_bytes_as_the_whole_across_chunk_edges() {
+        for len in [0usize, 1, 65_535, 65_536, 65_537, 3 * 65_536 + 5] {
+            let data = plaintext(len);
+            let file = encrypt(&data, &KEY);
+            assert_eq!(file.len() as u64, sealed_len(len as u64), "size {len}");
+            let mut r = ranges(&file, len as u64);
+            assert_eq!(r.len(), len as u64);
+            let edges = [
+                0,
+                1,
+                65_535,
+                65_536,
+                65_537,
+                131_072,
+                len.saturating_sub(1),
+                len,
+            ];
+            for &a in &edges {
+                for &b in &edges {
+                    if a <= b && b <= len {
+                        let got = r.read_range(a as u64, b as u64).unwrap();
+                        assert_eq!(&got[..], &data[a..b], "size {len}, bytes {a}..{b}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_range_outside_the_file_is_refused() {
+        let data = plaintext(1000);
+        let file = encrypt(&data, &KEY);
+        let mut r = ranges(&file, 1000);
+        for (a, b) in [(0, 1001), (1001, 1002), (10, 5), (u64::MAX - 1, u64::MAX)] {
+            let e = r.read_range(a, b).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{a}..{b}");
+        }
+        assert!(r.read_range(1000, 1000).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_range_over_a_changed_chunk_is_refused_and_others_still_read() {
+        let data = plaintext(3 * CHUNK_LEN + 5);
+        let mut file = encrypt(&data, &KEY);
+        // A byte in the second chunk.
+        file[HEADER_LEN + SEALED_CHUNK_LEN + 100] ^= 1;
+        let mut r = ranges(&file, data.len() as u64);
+        let e = r
+            .read_range(CHUNK_LEN as u64, CHUNK_LEN as u64 + 10)
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        // A range that spans it fails whole: nothing of the first chunk comes out either.
+        assert!(r.read_range(10, 2 * CHUNK_LEN as u64).is_err());
+        assert_eq!(&r.read_range(0, 10).unwrap()[..], &data[..10]);
+        let tail = 2 * CHUNK_LEN;
+        assert_eq!(
+            &r.read_range(tail as u64, data.len() as u64).unwrap()[..],
+            &data[tail..]
+        );
+    }
+
+    #[test]
+    fn swapped_chunks_and_another_files_chunk_are_refused_in_ranges() {
+        let data = plaintext(3 * CHUNK_LEN + 5);
+        let file = encrypt(&data, &KEY);
+        let (a, b) = (HEADER_LEN, HEADER_LEN + SEALED_CHUNK_LEN);
+        let mut swapped = file.clone();
+        swapped[a..b].copy_from_slice(&file[b..b + SEALED_CHUNK_LEN]);
+        swapped[b..b + SEALED_CHUNK_LEN].copy_from_slice(&file[a..b]);
+        let mut r = ranges(&swapped, data.len() as u64);
+        assert!(r.read_range(0, 1).is_err(), "chunk 1 at position 0");
+        assert!(r
+            .read_range(CHUNK_LEN as u64, CHUNK_LEN as u64 + 1)
+            .is_err());
+
+        // The same plaintext sealed again (a fresh nonce): its chunk does not fit this file.
+        let other = encrypt(&data, &KEY);
+        let mut spliced = file.clone();
+        spliced[a..b].copy_from_slice(&other[a..b]);
+        assert!(ranges(&spliced, data.len() as u64)
+            .read_range(0, 1)
+            .is_err());
+
+        // A full middle chunk cannot pass as the last one, nor the reverse.
+        let mut r = ranges(&file, data.len() as u64);
+        assert!(r
+            .read_range(3 * CHUNK_LEN as u64, data.len() as u64)
+            .is_ok());
+    }
+
+    fn open(bytes: &[u8], len: u64) -> Result<RangeReader<io::Cursor<&[u8]>>> {
+        RangeReader::new(io::Cursor::new(bytes), &KEY, len)
+    }
+
+    #[test]
+    fn a_file_whose_length_is_not_the_recorded_size_is_refused() {
+        let data = plaintext(2 * CHUNK_LEN + 7);
+        let file = encrypt(&data, &KEY);
+        let len = data.len() as u64;
+        assert!(open(&file, len).is_ok());
+        // Cut at a chunk boundary: the last chunk is gone, the rest would authenticate.
+        let cut = &file[..HEADER_LEN + 2 * SEALED_CHUNK_LEN];
+        assert!(open(cut, len).is_err());
+        // No recorded size fits a file cut at a chunk boundary (its last chunk is full).
+        for guess in 2 * CHUNK_LEN as u64 - 64..2 * CHUNK_LEN as u64 + 64 {
+            assert!(open(cut, guess).is_err(), "{guess}");
+        }
+        let mut longer = file.clone();
+        longer.push(0);
+        assert!(open(&longer, len).is_err());
+        assert!(open(&file, len + 1).is_err());
+        assert!(open(&file[..10], len).is_err(), "a short header");
+        let mut foreign = file.clone();
+        foreign[0] = b'X';
+        assert!(open(&foreign, len).is_err());
+    }
+
+    #[test]
+    fn a_wrong_key_is_refused_in_ranges() {
+        let data = plaintext(100);
+        let file = encrypt(&data, &KEY);
+        let mut r = RangeReader::new(io::Cursor::new(&file[..]), &[8u8; 32], 100).unwrap();
+        assert_eq!(
+            r.read_range(0, 1).unwrap_err().kind(),
+            io::ErrorKind::InvalidData
         );
     }
 }

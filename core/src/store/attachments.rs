@@ -193,11 +193,11 @@ impl Read for AttachmentReader {
     }
 }
 
-fn blob_key(key: &DataKey, blob: &str) -> zeroize::Zeroizing<[u8; 32]> {
+pub(crate) fn blob_key(key: &DataKey, blob: &str) -> zeroize::Zeroizing<[u8; 32]> {
     subkey(key, PURPOSE, blob.as_bytes())
 }
 
-fn attachments_dir(store_dir: &Path) -> PathBuf {
+pub(crate) fn attachments_dir(store_dir: &Path) -> PathBuf {
     store_dir.join(layout::ATTACHMENTS)
 }
 

@@ -29,8 +29,8 @@ export const consentEn = {
   'media.kind.video': 'video',
   'media.kind.document': 'document',
   'media.clickToSee': 'Blurred: click to see',
-  'media.loadVideo': 'Load the video (it stays blurred until clicked, and never plays by itself)',
-  'media.loadAudio': 'Load the recording (it never plays by itself)',
+  'media.preparing': 'Preparing a blurred preview…',
+  'media.cannotPlay': 'This laptop cannot play this kind of video. It is kept in the store unchanged; the office can open it.',
   'media.notHere': 'Its bytes are not on this laptop (sent to the office and purged here).',
 } as const
 
@@ -62,7 +62,7 @@ export const consentKm: Record<ConsentKey, string> = {
   'media.kind.video': 'វីដេអូ',
   'media.kind.document': 'ឯកសារ',
   'media.clickToSee': 'ព្រិល៖ ចុចដើម្បីមើល',
-  'media.loadVideo': 'បើកវីដេអូ (វានៅព្រិលរហូតដល់ចុច ហើយមិនចាក់ដោយខ្លួនឯងទេ)',
-  'media.loadAudio': 'បើកការថតសំឡេង (វាមិនចាក់ដោយខ្លួនឯងទេ)',
+  'media.preparing': 'កំពុងរៀបចំរូបមើលជាមុនដែលព្រិល…',
+  'media.cannotPlay': 'កុំព្យូទ័រនេះមិនអាចចាក់វីដេអូប្រភេទនេះបានទេ។ វានៅក្នុងឃ្លាំងទិន្នន័យដដែល មិនផ្លាស់ប្តូរ ហើយការិយាល័យអាចបើកវាបាន។',
   'media.notHere': 'ទិន្នន័យរបស់វាមិននៅលើកុំព្យូទ័រនេះទេ (បានផ្ញើទៅការិយាល័យ ហើយលុបចេញពីទីនេះ)។',
 }
