@@ -5,13 +5,14 @@ import {
   fieldLabel,
   fieldOf,
   isEmpty,
+  localLabel,
   newestFirst,
   plain,
   rows,
   shorten,
   type HistoryEntry,
 } from './records'
-import { tables } from './i18n'
+import { tables, translate, type Key, type Params } from './i18n'
 
 const yesNo: [string, string] = ['yes', 'no']
 const en = (k: string) => (tables.en as Record<string, string>)[`field.${k}`] ?? null
@@ -103,5 +104,33 @@ describe('history entries', () => {
     const list = [entry({ revision: '1' }), entry({ revision: '2' })]
     expect(newestFirst(list).map((e) => e.revision)).toEqual(['2', '1'])
     expect(list[0].revision).toBe('1')
+  })
+})
+
+describe("the core's labels in the screen's language", () => {
+  const km = (key: Key, params?: Params) => translate('km', key, params)
+  const en = (key: Key, params?: Params) => translate('en', key, params)
+
+  it('puts the kind and code words of interviews, visits and referrals in Khmer', () => {
+    expect(localLabel('interview', 'Interview · 2026-03-20 · police station', km)).toBe(
+      'បទសម្ភាសន៍ · 2026-03-20 · ប៉ុស្តិ៍ប៉ូលិស',
+    )
+    expect(localLabel('visit', 'Visit · 2026-03-21 · prevalence count', km, true)).toBe(
+      '2026-03-21 · ការរាប់ចំនួនដើម្បីសិក្សាអត្រា',
+    )
+    expect(localLabel('referral', 'Legal aid', km)).toBe('ជំនួយផ្លូវច្បាប់')
+  })
+
+  it('keeps names, unknown codes and anything else as the core wrote them', () => {
+    expect(localLabel('person', 'ស្រីពៅ-07', km)).toBe('ស្រីពៅ-07')
+    expect(localLabel('establishment', 'Golden Star KTV', km, true)).toBe('Golden Star KTV')
+    expect(localLabel('interview', 'Interview · 2026-03-20 · boat', km)).toBe('បទសម្ភាសន៍ · 2026-03-20 · boat')
+    expect(localLabel('visit', 'Interview · 2026-03-20 · shelter', km)).toBe('Interview · 2026-03-20 · shelter')
+    expect(localLabel('referral', 'Something new', en)).toBe('Something new')
+  })
+
+  it('reads the same in English, with the code words written out', () => {
+    expect(localLabel('interview', 'Interview · 2026-03-20 · shelter', en)).toBe('Interview · 2026-03-20 · Shelter')
+    expect(localLabel('interview', 'Interview · 2026-03-20 · shelter', en, true)).toBe('2026-03-20 · Shelter')
   })
 })

@@ -4,7 +4,7 @@
 // Nothing here is stored anywhere: results live only in the open screen.
 
 import { call, type RecordKind } from './backend'
-import type { Key } from './i18n'
+import { tables, type Key, type Params } from './i18n'
 
 /** A search result: never identity. */
 export interface SearchHit {
@@ -205,6 +205,41 @@ const CORE_KIND_NAMES: Record<RecordKind, string> = {
 export function bareLabel(kind: RecordKind, label: string): string {
   const prefix = `${CORE_KIND_NAMES[kind]} · `
   return label.startsWith(prefix) && label.length > prefix.length ? label.slice(prefix.length) : label
+}
+
+/** The words of a code as the core's labels write them (`police station`), back to its code. */
+function codeOf(words: string): string {
+  return words.trim().toLowerCase().replace(/ /g, '_')
+}
+
+/** `prefix.code` in the screen's language, if the tables have it; else the core's words. */
+function codeWord(tr: (key: Key, params?: Params) => string, prefix: string, words: string): string {
+  const key = `${prefix}.${codeOf(words)}`
+  return key in tables.en ? tr(key as Key) : words
+}
+
+/**
+ * A record's label in the screen's language. The core makes labels in English
+ * (`Interview · 2026-03-20 · shelter`, `Visit · 2026-03-20 · prevalence count`,
+ * `Legal aid`); their kind and code words are put in the screen's language, the
+ * date and names stay as they are, and any other label is shown as it came.
+ * `bare` leaves out the kind, for screens that show it themselves.
+ */
+export function localLabel(
+  kind: RecordKind,
+  label: string,
+  tr: (key: Key, params?: Params) => string,
+  bare = false,
+): string {
+  if (kind === 'interview' || kind === 'visit') {
+    const m = /^(\S+) · (\d{4}-\d{2}-\d{2}) · (.+)$/.exec(label)
+    if (m && m[1] === CORE_KIND_NAMES[kind]) {
+      const rest = `${m[2]} · ${codeWord(tr, kind === 'interview' ? 'ivPlace' : 'purpose', m[3])}`
+      return bare ? rest : `${tr(oneKey(kind))} · ${rest}`
+    }
+  }
+  if (kind === 'referral') return codeWord(tr, 'service', label)
+  return bare ? bareLabel(kind, label) : label
 }
 
 /** Cuts a long text for a history line, on a character (not a UTF-16 unit) boundary. */
