@@ -14,6 +14,7 @@ import { visitsEn, visitsKm } from './i18n-visits'
 import { casesEn, casesKm } from './i18n-cases'
 import { receiptsEn, receiptsKm } from './i18n-receipts'
 import { reportsEn, reportsKm } from './i18n-reports'
+import { codesEn, codesKm } from './i18n-codes'
 
 export const LANGS = ['en', 'km'] as const
 export type Lang = (typeof LANGS)[number]
@@ -361,6 +362,7 @@ const en = {
   ...receiptsEn,
   // Reports (and the Conflicts screen's field names): their own file.
   ...reportsEn,
+  ...codesEn,
 } as const
 
 export type Key = keyof typeof en
@@ -702,6 +704,7 @@ const km: Record<Key, string> = {
   ...casesKm,
   ...receiptsKm,
   ...reportsKm,
+  ...codesKm,
 }
 
 export const tables: Record<Lang, Record<Key, string>> = { en, km }

@@ -69,7 +69,7 @@ describe('showing a record plainly', () => {
     const km = (k: string) => (tables.km as Record<string, string>)[k] ?? null
     expect(plain(['deception'], yesNo, '-', 'ilo_indicators', km)).toBe(tables.km['ilo.deception'])
     expect(plain([{ role: 'guardian', name_or_code: 'M' }], yesNo, '-', 'people_present', km)).toBe(
-      `role: ${tables.km['role.guardian']}, name or code: M`,
+      `${tables.km['field.role']}: ${tables.km['role.guardian']}, ${tables.km['field.name_or_code']}: M`,
     )
     expect(plain('survivor', yesNo, '-', 'role', km)).toBe('survivor')
     expect(fieldOf('/people_present/1/role')).toBe('role')
@@ -132,5 +132,33 @@ describe("the core's labels in the screen's language", () => {
   it('reads the same in English, with the code words written out', () => {
     expect(localLabel('interview', 'Interview · 2026-03-20 · shelter', en)).toBe('Interview · 2026-03-20 · Shelter')
     expect(localLabel('interview', 'Interview · 2026-03-20 · shelter', en, true)).toBe('2026-03-20 · Shelter')
+  })
+})
+
+describe("a record's code values in the screen's language", () => {
+  const lookupIn = (lang: 'en' | 'km') => (key: string) => {
+    const text = translate(lang, key as Key)
+    return text === key ? null : text
+  }
+  const yn: [string, string] = ['yes', 'no']
+
+  it('translates the interview codes a record page shows', () => {
+    const km = lookupIn('km')
+    expect(plain('police_station', yn, '-', 'place', km, 'interview')).toBe('ប៉ុស្តិ៍ប៉ូលិស')
+    expect(plain('survivor_asked_to_stop', yn, '-', 'stop_reason', km)).toBe('ជនរងគ្រោះស្នើសុំឱ្យឈប់')
+    expect(plain(['debt_bondage', 'withholds_documents'], yn, '-', 'methods_of_control', km)).toBe(
+      'ការជាប់បំណុល; រក្សាទុកឯកសារ',
+    )
+    expect(plain({ name_or_code: 'SW-02', role: 'interviewer' }, yn, '-', 'present', km)).toBe(
+      'ឈ្មោះ ឬលេខកូដ: SW-02, តួនាទី: អ្នកសម្ភាសន៍',
+    )
+  })
+
+  it('tells apart fields two kinds share, and keeps codes no table has as words', () => {
+    const en = lookupIn('en')
+    expect(plain('closed', yn, '-', 'status', en, 'establishment')).toBe('Closed for good')
+    expect(plain('closed', yn, '-', 'status', en, 'case')).toBe('Closed')
+    expect(plain({ role: 'owner' }, yn, '-', 'people', en)).toBe('Role: Owner')
+    expect(plain('brand_new_code', yn, '-', 'stop_reason', en)).toBe('brand new code')
   })
 })

@@ -138,18 +138,41 @@ export function fieldLabel(path: string, label: (key: string) => string | null):
   )
 }
 
-/** Which translation table a field's codes are in (`ilo.deception`, `role.guardian`…). */
-const CODE_TABLES: Record<string, string> = {
-  ilo_indicators: 'ilo',
-  role: 'role',
-  language: 'language',
-  languages: 'language',
+/**
+ * Which translation tables a field's codes are in (`ilo.deception`, `role.guardian`…),
+ * tried in order; `kind:field` names a field of one kind of record where two kinds use
+ * the same name for different codes (an establishment's status and a case's).
+ */
+const CODE_TABLES: Record<string, string[]> = {
+  ilo_indicators: ['ilo'],
+  role: ['role', 'estRole'],
+  language: ['language'],
+  languages: ['language'],
+  place: ['ivPlace'],
+  stop_reason: ['stopReason'],
+  interviewer_gender_preferred: ['genderPref'],
+  peace_phase: ['peacePhase'],
+  exploitation_types: ['exploitation'],
+  sex_exploitation_types: ['sexExploitation'],
+  methods_of_control: ['control'],
+  methods: ['recruitment'],
+  recruiter_role: ['recruiterRole'],
+  perpetrator_roles: ['perpetratorRole'],
+  need: ['service'],
+  service: ['service'],
+  sex: ['sex'],
+  basis: ['ageBasis'],
+  purpose: ['purpose'],
+  type: ['estType'],
+  media: ['media.kind'],
+  'establishment:status': ['estStatus'],
+  'case:status': ['caseStatus'],
 }
 
-/** The translation key for a code held in `field`, if that field's codes are translated. */
-export function codeKey(field: string, code: string): string | null {
-  const table = CODE_TABLES[field]
-  return table ? `${table}.${code}` : null
+/** The translation keys a code held in `field` (of a record of `kind`) may have, in order. */
+export function codeKeys(field: string, code: string, kind = ''): string[] {
+  const tables = CODE_TABLES[`${kind}:${field}`] ?? CODE_TABLES[field] ?? []
+  return tables.map((table) => `${table}.${code}`)
 }
 
 /** The field a pointer names: its last part that is not a list position. */
@@ -161,7 +184,8 @@ export function fieldOf(path: string): string {
 /**
  * A value as one line of plain text: `yesNo` gives the words for booleans, `nothing`
  * for an empty value; a code is translated through `lookup` (a translation, or null)
- * where its field's codes are, else written as words; times are shown locally.
+ * where its field's codes are (`kind` picks among fields two kinds share), else written
+ * as words; an object's part names too (`field.<name>`); times are shown locally.
  */
 export function plain(
   v: unknown,
@@ -169,24 +193,26 @@ export function plain(
   nothing: string,
   field = '',
   lookup: (key: string) => string | null = () => null,
+  kind = '',
 ): string {
   if (v === null || v === undefined || v === '') return nothing
   if (typeof v === 'boolean') return v ? yesNo[0] : yesNo[1]
   if (typeof v === 'string') {
-    const key = codeKey(field, v)
-    const translated = key ? lookup(key) : null
-    if (translated) return translated
+    for (const key of codeKeys(field, v, kind)) {
+      const translated = lookup(key)
+      if (translated) return translated
+    }
     if (/^[a-z0-9]+(_[a-z0-9]+)+$/.test(v)) return words(v)
     return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v) ? timeOf(v) : v
   }
   if (typeof v === 'number') return String(v)
   if (Array.isArray(v)) {
-    const items = v.filter((x) => !isEmpty(x)).map((x) => plain(x, yesNo, nothing, field, lookup))
+    const items = v.filter((x) => !isEmpty(x)).map((x) => plain(x, yesNo, nothing, field, lookup, kind))
     return items.length ? items.join('; ') : nothing
   }
   const parts = Object.entries(v as Record<string, unknown>)
     .filter(([, x]) => !isEmpty(x))
-    .map(([k, x]) => `${words(k)}: ${plain(x, yesNo, nothing, k, lookup)}`)
+    .map(([k, x]) => `${lookup(`field.${k}`) ?? words(k)}: ${plain(x, yesNo, nothing, k, lookup)}`)
   return parts.length ? parts.join(', ') : nothing
 }
 
