@@ -145,23 +145,25 @@ pub async fn write_partner_csv(
     }
     job(&session, move |store| {
         // Computed (and logged) before the file is created, so a refusal leaves no file.
-        let mut text = Vec::new();
+        // Wiped when dropped; the copies a growing Vec leaves behind are not (the size is not
+        // known beforehand), which is why it starts at 1 MiB.
+        let mut text = zeroize::Zeroizing::new(Vec::with_capacity(1 << 20));
         let (rows, left_out) = match planned {
             Planned::Prevalence(q) => {
-                report::prevalence(store, &q)?.write_csv(&mut text)?;
+                report::prevalence(store, &q)?.write_csv(&mut *text)?;
                 (None, None)
             }
             Planned::Casework(q) => {
-                report::casework(store, &q)?.write_csv(&mut text)?;
+                report::casework(store, &q)?.write_csv(&mut *text)?;
                 (None, None)
             }
             Planned::Records(kind, include_identities) => {
                 let export = report::partner_export(store, kind, include_identities)?;
-                export.write_csv(&mut text)?;
+                export.write_csv(&mut *text)?;
                 (Some(export.rows.len() as u64), Some(export.left_out))
             }
         };
-        fieldcase_core::files::write_new(&out, &text)?;
+        fieldcase_core::files::write_new(&out, &text[..])?;
         Ok(CsvWritten {
             bytes: text.len() as u64,
             path: out,
