@@ -226,6 +226,35 @@ pub struct DecryptingReader<R: Read> {
     pos: usize,
 }
 
+/// What a header that cannot be read is said to be doing.
+const HEADER_CONTEXT: &str = "reading the encrypted attachment header";
+
+/// Reads an encrypted attachment's header from `inner` and checks its magic; returns the
+/// header and its nonce prefix. A short or foreign header is an [`Error::Io`] whose source
+/// has kind [`io::ErrorKind::InvalidData`].
+fn read_header(inner: &mut impl Read) -> Result<([u8; HEADER_LEN], [u8; NONCE_PREFIX_LEN])> {
+    let mut header = [0u8; HEADER_LEN];
+    inner.read_exact(&mut header).map_err(|e| {
+        if e.kind() == io::ErrorKind::UnexpectedEof {
+            Error::io(HEADER_CONTEXT, damaged())
+        } else {
+            Error::io(HEADER_CONTEXT, e)
+        }
+    })?;
+    if &header[..MAGIC.len()] != MAGIC {
+        return Err(Error::io(
+            HEADER_CONTEXT,
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "not a Fieldcase encrypted attachment (unknown header)",
+            ),
+        ));
+    }
+    let mut prefix = [0u8; NONCE_PREFIX_LEN];
+    prefix.copy_from_slice(&header[MAGIC.len()..]);
+    Ok((header, prefix))
+}
+
 impl<R: Read> DecryptingReader<R> {
     /// Reads and checks the header of an encrypted attachment in `inner`, to
     /// be decrypted with `key` (see [`subkey`]).
@@ -233,26 +262,7 @@ impl<R: Read> DecryptingReader<R> {
     /// A short or foreign header is an [`Error::Io`] whose source has kind
     /// [`io::ErrorKind::InvalidData`].
     pub fn new(mut inner: R, key: &[u8; 32]) -> Result<Self> {
-        let context = "reading the encrypted attachment header";
-        let mut header = [0u8; HEADER_LEN];
-        inner.read_exact(&mut header).map_err(|e| {
-            if e.kind() == io::ErrorKind::UnexpectedEof {
-                Error::io(context, damaged())
-            } else {
-                Error::io(context, e)
-            }
-        })?;
-        if &header[..MAGIC.len()] != MAGIC {
-            return Err(Error::io(
-                context,
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "not a Fieldcase encrypted attachment (unknown header)",
-                ),
-            ));
-        }
-        let mut prefix = [0u8; NONCE_PREFIX_LEN];
-        prefix.copy_from_slice(&header[MAGIC.len()..]);
+        let (header, prefix) = read_header(&mut inner)?;
         let aead = XChaCha20Poly1305::new(key.into());
         Ok(DecryptingReader {
             inner,
@@ -376,36 +386,17 @@ impl<R: Read + Seek> RangeReader<R> {
     /// [`io::ErrorKind::InvalidData`], as in [`DecryptingReader::new`]; so is a file whose
     /// length does not match `plain_len`, or one too long for the format.
     pub fn new(mut inner: R, key: &[u8; 32], plain_len: u64) -> Result<Self> {
-        let context = "reading the encrypted attachment header";
-        let mut header = [0u8; HEADER_LEN];
         inner
             .seek(SeekFrom::Start(0))
-            .map_err(|e| Error::io(context, e))?;
-        inner.read_exact(&mut header).map_err(|e| {
-            if e.kind() == io::ErrorKind::UnexpectedEof {
-                Error::io(context, damaged())
-            } else {
-                Error::io(context, e)
-            }
-        })?;
-        if &header[..MAGIC.len()] != MAGIC {
-            return Err(Error::io(
-                context,
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "not a Fieldcase encrypted attachment (unknown header)",
-                ),
-            ));
-        }
+            .map_err(|e| Error::io(HEADER_CONTEXT, e))?;
+        let (header, prefix) = read_header(&mut inner)?;
         let file_len = inner
             .seek(SeekFrom::End(0))
             .map_err(|e| Error::io("measuring the encrypted attachment", e))?;
         let last = plain_len / CHUNK_LEN as u64;
         if file_len != sealed_len(plain_len) || last > u64::from(u32::MAX) {
-            return Err(Error::io(context, damaged()));
+            return Err(Error::io(HEADER_CONTEXT, damaged()));
         }
-        let mut prefix = [0u8; NONCE_PREFIX_LEN];
-        prefix.copy_from_slice(&header[MAGIC.len()..]);
         let aead = XChaCha20Poly1305::new(key.into());
         Ok(RangeReader {
             inner,

@@ -193,6 +193,15 @@ impl Read for AttachmentReader {
     }
 }
 
+/// Opens attachment `id`'s blob file `blob` in the profile `dir`; a missing file is
+/// [`Error::AttachmentDamaged`].
+pub(crate) fn open_blob(dir: &Path, id: Uuid, blob: &str) -> Result<File> {
+    File::open(attachments_dir(dir).join(blob)).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => Error::AttachmentDamaged(format!("{id} (its file is missing)")),
+        _ => Error::io(format!("opening attachment {id}"), e),
+    })
+}
+
 pub(crate) fn blob_key(key: &DataKey, blob: &str) -> zeroize::Zeroizing<[u8; 32]> {
     subkey(key, PURPOSE, blob.as_bytes())
 }
@@ -359,13 +368,7 @@ impl Store {
                 id: id.to_string(),
             });
         };
-        let path = attachments_dir(&self.dir).join(&blob);
-        let file = File::open(&path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => {
-                Error::AttachmentDamaged(format!("{id} (its file is missing)"))
-            }
-            _ => Error::io(format!("opening attachment {id}"), e),
-        })?;
+        let file = open_blob(&self.dir, id, &blob)?;
         let key = blob_key(&self.key, &blob);
         let inner = DecryptingReader::new(BufReader::with_capacity(CHUNK + 16, file), &key)
             .map_err(|_| Error::AttachmentDamaged(id.to_string()))?;

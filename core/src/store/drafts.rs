@@ -255,12 +255,7 @@ impl Store {
             if person_of(&body) != Some(person_id) {
                 continue;
             }
-            let text = |k: &str| {
-                body.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let text = |k: &str| super::text_field(&body, k);
             out.push(EarlierStatement {
                 id: Uuid::parse_str(&id).map_err(|e| Error::StoreDamaged(e.to_string()))?,
                 started_at: text("started_at"),

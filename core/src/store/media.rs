@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::RangeReader;
 use crate::error::{Error, Result, ValidationError};
-use crate::store::attachments::{attachments_dir, blob_key};
+use crate::store::attachments::{blob_key, open_blob};
 use crate::store::Store;
 
 /// The most bytes [`Store::attachment_bytes`] hands to a screen (64 MiB).
@@ -144,12 +144,7 @@ impl Store {
             }
             let body: serde_json::Value = serde_json::from_str(&body)
                 .map_err(|e| Error::StoreDamaged(format!("attachment {id}: {e}")))?;
-            let text = |k: &str| {
-                body.get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
+            let text = |k: &str| super::text_field(&body, k);
             out.push(AttachmentInfo {
                 id: id
                     .parse()
@@ -190,21 +185,10 @@ impl Store {
         };
         let body: serde_json::Value = serde_json::from_str(&body)
             .map_err(|e| Error::StoreDamaged(format!("attachment {id}: {e}")))?;
-        let text = |k: &str| {
-            body.get(k)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
+        let text = |k: &str| super::text_field(&body, k);
         let size = u64::try_from(size)
             .map_err(|_| Error::StoreDamaged(format!("attachment {id}: a negative size")))?;
-        let path = attachments_dir(&self.dir).join(&blob);
-        let file = File::open(&path).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => {
-                Error::AttachmentDamaged(format!("{id} (its file is missing)"))
-            }
-            _ => Error::io(format!("opening attachment {id}"), e),
-        })?;
+        let file = open_blob(&self.dir, id, &blob)?;
         let reader =
             RangeReader::new(file, &blob_key(&self.key, &blob), size).map_err(|e| match e {
                 Error::Io { ref source, .. } if source.kind() != io::ErrorKind::InvalidData => e,
@@ -249,7 +233,7 @@ mod tests {
 
     use super::*;
     use crate::model::{example, MediaKind, RecordKind};
-    use crate::store::attachments::NewAttachment;
+    use crate::store::attachments::{attachments_dir, NewAttachment};
     use crate::store::tests::temp_store;
 
     #[test]

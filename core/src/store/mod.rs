@@ -104,6 +104,14 @@ pub mod layout {
     pub const UNLOCK_FAILURES: &str = "unlock-failures";
 }
 
+/// A string field of a record body, or "" when it is absent or not a string.
+pub(crate) fn text_field(body: &Value, key: &str) -> String {
+    body.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// Opens the database file with a key and the security settings. Never creates the file
 /// unless `create`.
 pub(crate) fn open_connection(
