@@ -541,6 +541,7 @@ fn write_blob(
     let file = crate::profile::owner_only(OpenOptions::new().write(true).create_new(true))
         .open(path)
         .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+    let mut early = EarlySync::start(&file).map_err(|e| Error::io("writing the attachment", e))?;
     let file_key = blob_key(key, blob);
     // Straight to the file: the writer already hands over whole 64 KiB sealed chunks, so a
     // BufWriter would only add a copy of every byte.
@@ -567,8 +568,12 @@ fn write_blob(
             .write_all(&buf[..n])
             .map_err(|e| Error::io("writing the attachment", e))?;
         size += n as u64;
+        early.wrote(n);
     }
     let file = writer.finish()?;
+    early
+        .finish()
+        .map_err(|e| Error::io("writing the attachment", e))?;
     file.sync_all()
         .map_err(|e| Error::io("writing the attachment", e))?;
     let sha256 = match &mut hasher {
@@ -578,6 +583,69 @@ fn write_blob(
         None => String::new(),
     };
     Ok((size, sha256))
+}
+
+/// Syncs a blob file on a thread of its own every [`EarlySync::EVERY`] bytes while it is
+/// written, so the disk writes it alongside the encryption and the final sync, which the
+/// blob must pass before it counts, has little left to wait for (it took about 0.4 s for
+/// 1 GiB at the end). The final `sync_all` is still made, and an error of an early sync is
+/// returned by [`EarlySync::finish`] (the early syncs share the file's description, so the
+/// kernel would report a write-back error to them and not again to the final sync).
+struct EarlySync {
+    tx: Option<mpsc::SyncSender<()>>,
+    handle: Option<thread::JoinHandle<io::Result<()>>>,
+    since: usize,
+}
+
+impl EarlySync {
+    const EVERY: usize = 32 * 1024 * 1024;
+
+    fn start(file: &File) -> io::Result<Self> {
+        let file = file.try_clone()?;
+        let (tx, rx) = mpsc::sync_channel::<()>(1);
+        let handle = thread::Builder::new()
+            .name("fieldcase-sync".into())
+            .spawn(move || {
+                for () in rx {
+                    file.sync_data()?;
+                }
+                Ok(())
+            })?;
+        Ok(EarlySync {
+            tx: Some(tx),
+            handle: Some(handle),
+            since: 0,
+        })
+    }
+
+    /// `n` more bytes were written: asks for a sync every `EVERY` bytes (skipped if one is
+    /// still running; the thread having stopped on an error shows at `finish`).
+    fn wrote(&mut self, n: usize) {
+        self.since += n;
+        if self.since >= Self::EVERY {
+            self.since = 0;
+            if let Some(tx) = &self.tx {
+                let _ = tx.try_send(());
+            }
+        }
+    }
+
+    /// Waits for the sync running, if any; returns the first early sync's error.
+    fn finish(&mut self) -> io::Result<()> {
+        self.tx = None;
+        match self.handle.take() {
+            Some(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the syncing thread failed"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for EarlySync {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
 }
 
 pub(crate) fn sync_dir(dir: &Path) -> Result<()> {

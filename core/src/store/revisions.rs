@@ -787,10 +787,7 @@ pub(crate) fn apply_foreign_held(
     rev: &Revision,
     search: &mut PendingIndexes,
 ) -> Result<bool> {
-    let known: bool = tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)")?
-        .query_row([rev.id.to_string()], |r| r.get(0))?;
-    if known {
+    if is_known(tx, rev)? {
         return Ok(false);
     }
     if !rev.hash_is_valid() {
@@ -813,6 +810,32 @@ pub(crate) fn apply_foreign_held(
             record.with_identity(identity.clone())?;
         }
     }
+    apply_new(tx, rev, search)
+}
+
+/// [`apply_foreign_held`] for a revision the bundle reader has already checked alone
+/// (`bundle::read::check_revision`: its hash, tombstone shape, body and identity against the
+/// schema), so those checks are not made twice; what needs the store (already here, the
+/// record's kind) is still checked.
+pub(crate) fn apply_checked_held(
+    tx: &Transaction<'_>,
+    rev: &Revision,
+    search: &mut PendingIndexes,
+) -> Result<bool> {
+    if is_known(tx, rev)? {
+        return Ok(false);
+    }
+    apply_new(tx, rev, search)
+}
+
+fn is_known(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)")?
+        .query_row([rev.id.to_string()], |r| r.get(0))?)
+}
+
+/// Adds a revision not yet here, whose hash and body have been checked.
+fn apply_new(tx: &Transaction<'_>, rev: &Revision, search: &mut PendingIndexes) -> Result<bool> {
     let existing_kind: Option<String> = tx
         .prepare_cached("SELECT kind FROM records WHERE id = ?1")?
         .query_row([rev.record_id.to_string()], |r| r.get(0))
@@ -827,16 +850,19 @@ pub(crate) fn apply_foreign_held(
         }
     }
     insert(tx, rev)?;
-    // Label and search text come from the newest head, whichever revision that is.
+    // Label and search text come from the newest head, whichever revision that is (most
+    // often the one just added, which is not read back).
     let newest = heads(tx, rev.record_id)?.first().copied();
+    let read_back;
     let head = match newest {
-        Some(id) => revision(tx, id)?,
+        Some(id) if id == rev.id => Some(rev),
+        Some(id) => {
+            read_back = revision(tx, id)?;
+            read_back.as_ref()
+        }
         None => None,
     };
-    let (label, text, deleted) = match head
-        .as_ref()
-        .and_then(|h| h.body.clone().map(|b| (h.kind, b)))
-    {
+    let (label, text, deleted) = match head.and_then(|h| h.body.clone().map(|b| (h.kind, b))) {
         Some((kind, body)) => {
             let record = Record::from_value(kind, body)?;
             (record.label(), Some(record.search_text()), false)
