@@ -325,6 +325,9 @@ struct Applied {
     all: Vec<Uuid>,
     conflicts: Vec<Uuid>,
     gaps: Gaps,
+    /// For each of the bundle's attachments, the records that lack its file (worked out once
+    /// the revisions are in; nothing changes them before the commit).
+    waiting: Vec<(String, Vec<String>)>,
 }
 
 /// The store's side of an import, on a thread of its own: one transaction, fed by the
@@ -368,7 +371,7 @@ impl StoreSide<'_> {
                 ToStore::Commit => {
                     let o = opened.as_deref().ok_or_else(other_side_stopped)?;
                     let a = applied.take().ok_or_else(other_side_stopped)?;
-                    let attachments_stored = self.link_blobs(&tx, &o.manifest, &stored)?;
+                    let attachments_stored = self.link_blobs(&tx, &a.waiting, &stored)?;
                     let m = &o.manifest;
                     let summary = ImportSummary {
                         bundle_id: m.bundle_id,
@@ -413,6 +416,9 @@ impl StoreSide<'_> {
         }
         drop(revs);
         search.flush(tx)?;
+        // FTS5 writes out the index entries it holds in memory at a savepoint, or else at
+        // the commit: now, while the reading thread still has the attachments to go.
+        tx.execute_batch("SAVEPOINT search_out; RELEASE search_out;")?;
         let gaps = gaps(tx, opened)?;
         // Each record's row holds its count of heads, written as its last revision went in.
         let mut conflicts = Vec::new();
@@ -425,6 +431,12 @@ impl StoreSide<'_> {
                 }
             }
         }
+        let waiting = opened
+            .manifest
+            .attachments
+            .iter()
+            .map(|a| Ok((a.sha256.clone(), waiting_for(tx, &a.sha256)?)))
+            .collect::<Result<_>>()?;
         let applied = Applied {
             added: n_added,
             known,
@@ -432,6 +444,7 @@ impl StoreSide<'_> {
             all,
             conflicts,
             gaps,
+            waiting,
         };
         if applied.gaps.already_imported {
             return Ok(applied);
@@ -481,6 +494,9 @@ impl StoreSide<'_> {
                    "added": applied.added, "known": applied.known,
                    "conflicts": applied.conflicts.len(), "missing": applied.gaps.missing}),
         )?;
+        // The pages written so far go to the write-ahead log now (encrypted, and not
+        // committed: a rollback or a crash drops them), not all at the commit.
+        tx.cache_flush()?;
         Ok(applied)
     }
 
@@ -490,27 +506,22 @@ impl StoreSide<'_> {
     fn link_blobs(
         &self,
         tx: &Transaction<'_>,
-        manifest: &super::Manifest,
+        waiting: &[(String, Vec<String>)],
         stored: &[StoredBlob],
     ) -> Result<u64> {
         let mut linked = 0u64;
-        for entry in &manifest.attachments {
-            let waiting = waiting_for(tx, &entry.sha256)?;
+        for (sha256, waiting) in waiting {
             let Some((first, others)) = waiting.split_first() else {
                 continue;
             };
             // The reading thread stored every attachment some record was to lack (worked out
             // before the revisions went in); a record waiting for one it did not store would
             // be a mistake here, and is refused rather than committed without its file.
-            let blob = stored
-                .iter()
-                .find(|b| b.sha256 == entry.sha256)
-                .ok_or_else(|| {
-                    Error::StoreDamaged(format!(
-                        "attachment {} was not stored for record {first}",
-                        entry.sha256
-                    ))
-                })?;
+            let blob = stored.iter().find(|b| &b.sha256 == sha256).ok_or_else(|| {
+                Error::StoreDamaged(format!(
+                    "attachment {sha256} was not stored for record {first}"
+                ))
+            })?;
             record_blob(tx, first, &blob.blob, blob.size, &blob.sha256)?;
             linked += 1;
             for record_id in others {
