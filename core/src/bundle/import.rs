@@ -344,7 +344,29 @@ struct StoreSide<'a> {
 }
 
 impl StoreSide<'_> {
+    /// SQLite's page cache while an import's transaction is open, in KiB (the connection's
+    /// own setting is put back after). With the default 2 MiB, pages of the tables and
+    /// indexes the import writes were evicted and read back (decrypted and checked again)
+    /// and dirty pages spilled to the log more than once: for 10,000 records, 22,900 page
+    /// reads and 33,700 page writes, against 10,800 and 24,100 with 16 MiB.
+    const CACHE_KIB: i64 = 16 * 1024;
+
     fn run(
+        &self,
+        conn: &mut Connection,
+        from_reader: Receiver<ToStore>,
+        needed_to_reader: SyncSender<BTreeSet<String>>,
+    ) -> Result<Option<ImportSummary>> {
+        let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.execute_batch(&format!("PRAGMA cache_size = -{}", Self::CACHE_KIB))?;
+        let result = self.run_in_transaction(conn, from_reader, needed_to_reader);
+        // Only a setting of speed: after a commit, failing to put it back must not turn the
+        // import into an error (its blobs would be removed).
+        let _ = conn.execute_batch(&format!("PRAGMA cache_size = {cache}"));
+        result
+    }
+
+    fn run_in_transaction(
         &self,
         conn: &mut Connection,
         from_reader: Receiver<ToStore>,

@@ -594,6 +594,13 @@ pub(crate) fn write_local_noted(
 }
 
 pub(super) fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
+    insert_rows(tx, rev, false)
+}
+
+/// [`insert`]; `first_of_record` says that no revision of the record is here yet (it has no
+/// row in `records`, which every revision and head references), so it has no heads to
+/// replace and no revision naming this one as a parent: the new revision is its one head.
+fn insert_rows(tx: &Transaction<'_>, rev: &Revision, first_of_record: bool) -> Result<()> {
     let text = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
     let created = time_text(rev.created_at);
     tx.prepare_cached(
@@ -621,6 +628,11 @@ pub(super) fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
             rev.body_hash,
         ],
     )?;
+    if first_of_record {
+        tx.prepare_cached("INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)")?
+            .execute(params![rev.record_id.to_string(), rev.id.to_string()])?;
+        return Ok(());
+    }
     for parent in &rev.parents {
         tx.prepare_cached("DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2")?
             .execute(params![rev.record_id.to_string(), parent.to_string()])?;
@@ -643,7 +655,7 @@ fn update_record_row(
     label: &str,
     text: Option<&str>,
 ) -> Result<()> {
-    let rowid = update_record_fields(tx, rev, label)?;
+    let rowid = update_record_fields(tx, rev, label, None)?;
     search::index(tx, rowid, if rev.deleted { None } else { text })?;
     // The report facts follow the heads and the deleted flag just written.
     facts::refresh(tx, rev.kind, &rev.record_id.to_string())?;
@@ -719,12 +731,23 @@ impl PendingIndexes {
     }
 }
 
-/// Updates a record's row (time, heads, deleted, label); returns its rowid.
-fn update_record_fields(tx: &Transaction<'_>, rev: &Revision, label: &str) -> Result<i64> {
+/// Updates a record's row (time, heads, deleted, label); returns its rowid. `heads` is its
+/// count of heads if the caller knows it, else it is counted.
+fn update_record_fields(
+    tx: &Transaction<'_>,
+    rev: &Revision,
+    label: &str,
+    heads: Option<i64>,
+) -> Result<i64> {
     let id = rev.record_id.to_string();
-    let heads: i64 = tx
-        .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
-        .query_row([&id], |r| r.get(0))?;
+    let heads: i64 = match heads {
+        Some(n) => n,
+        None => tx
+            .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
+            .query_row([&id], |r| r.get(0))?,
+    };
+    // Not `RETURNING rowid`: SQLite buffers what RETURNING returns in an ephemeral table, and
+    // its allocations (each an mlock under cipher_memory_security) cost more than this SELECT.
     tx.prepare_cached(
         "UPDATE records SET updated_at = max(updated_at, ?2), heads = ?3, deleted = ?4,
              label = CASE WHEN ?4 THEN label ELSE ?5 END
@@ -840,7 +863,7 @@ fn apply_new(tx: &Transaction<'_>, rev: &Revision, search: &mut PendingIndexes) 
         .prepare_cached("SELECT kind FROM records WHERE id = ?1")?
         .query_row([rev.record_id.to_string()], |r| r.get(0))
         .optional()?;
-    if let Some(kind) = existing_kind {
+    if let Some(kind) = &existing_kind {
         if kind != rev.kind.as_str() {
             return Err(ValidationError::new(
                 "revision.kind",
@@ -849,10 +872,15 @@ fn apply_new(tx: &Transaction<'_>, rev: &Revision, search: &mut PendingIndexes) 
             .into());
         }
     }
-    insert(tx, rev)?;
+    let first_of_record = existing_kind.is_none();
+    insert_rows(tx, rev, first_of_record)?;
     // Label and search text come from the newest head, whichever revision that is (most
     // often the one just added, which is not read back).
-    let newest = heads(tx, rev.record_id)?.first().copied();
+    let newest = if first_of_record {
+        Some(rev.id)
+    } else {
+        heads(tx, rev.record_id)?.first().copied()
+    };
     let read_back;
     let head = match newest {
         Some(id) if id == rev.id => Some(rev),
@@ -871,7 +899,7 @@ fn apply_new(tx: &Transaction<'_>, rev: &Revision, search: &mut PendingIndexes) 
     };
     let mut shown = rev.clone();
     shown.deleted = deleted;
-    let rowid = update_record_fields(tx, &shown, &label)?;
+    let rowid = update_record_fields(tx, &shown, &label, first_of_record.then_some(1))?;
     // The report facts follow the heads and the deleted flag just written, at the flush.
     search.push(
         tx,

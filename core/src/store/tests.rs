@@ -468,7 +468,9 @@ fn the_write_paths_cached_statements_are_not_reprepared_per_call() {
     drop(field_seen);
     let office_seen = on_office.lock().unwrap();
     let heads = office_seen.get("SELECT h.revision_id FROM heads h JOIN revisions r ON r.id = h.revision_id WHERE h.record_id = ?1 ORDER BY r.created_at DESC, r.seq DESC");
-    assert!(heads.is_some_and(|(_, runs)| *runs >= 25), "{heads:?}");
+    // Looked up for each revision of a record already here (the 5 edits; a record's first
+    // revision is its one head without asking).
+    assert!(heads.is_some_and(|(_, runs)| *runs >= 5), "{heads:?}");
     drop(office_seen);
 
     // And it would see them re-prepared without the guarantee.
