@@ -677,7 +677,9 @@ fn update_record_row(
 /// the transaction commits.
 #[derive(Default)]
 pub(crate) struct PendingIndexes {
-    entries: Vec<(i64, Option<zeroize::Zeroizing<String>>)>,
+    /// Rowid, text (none for a deleted record), and whether the record is new in this
+    /// transaction (so it has no entry to replace yet).
+    entries: Vec<(i64, Option<zeroize::Zeroizing<String>>, bool)>,
     bytes: usize,
     facts: std::collections::BTreeSet<(RecordKind, String)>,
 }
@@ -686,6 +688,8 @@ impl PendingIndexes {
     /// Text held before it is written out.
     const MAX_BYTES: usize = 8 * 1024 * 1024;
 
+    /// Holds a record's search text (`fresh`: its first revision, so its row in `records` is
+    /// new and it has no entry in the index yet) and notes its facts for refreshing.
     fn push(
         &mut self,
         tx: &Transaction<'_>,
@@ -693,10 +697,14 @@ impl PendingIndexes {
         text: Option<&str>,
         kind: RecordKind,
         record_id: Uuid,
+        fresh: bool,
     ) -> Result<()> {
         self.bytes += text.map_or(0, str::len);
-        self.entries
-            .push((rowid, text.map(|t| zeroize::Zeroizing::new(t.to_string()))));
+        self.entries.push((
+            rowid,
+            text.map(|t| zeroize::Zeroizing::new(t.to_string())),
+            fresh,
+        ));
         self.facts.insert((kind, record_id.to_string()));
         // Each is written out on its own measure: an early search flush would only make FTS5
         // write more, smaller segments.
@@ -710,8 +718,14 @@ impl PendingIndexes {
     }
 
     fn flush_search(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        for (rowid, text) in self.entries.drain(..) {
-            search::index(tx, rowid, text.as_ref().map(|t| t.as_str()))?;
+        for (rowid, text, fresh) in self.entries.drain(..) {
+            let text = text.as_ref().map(|t| t.as_str());
+            if fresh {
+                // Nothing to delete first (an FTS5 delete opens the index all the same).
+                search::index_new(tx, rowid, text)?;
+            } else {
+                search::index(tx, rowid, text)?;
+            }
         }
         self.bytes = 0;
         Ok(())
@@ -907,6 +921,7 @@ fn apply_new(tx: &Transaction<'_>, rev: &Revision, search: &mut PendingIndexes) 
         if deleted { None } else { text.as_deref() },
         shown.kind,
         shown.record_id,
+        first_of_record,
     )?;
     Ok(true)
 }
