@@ -3,6 +3,13 @@
 //! of the plaintext reaches disk unencrypted) and commits only after the last check,
 //! including age's final chunk. A failure, or a kill -9, leaves the store as it was; blob
 //! files written for attachments are removed (or swept at the next unlock).
+//!
+//! An import runs on four threads: age's decrypts, this one reads the tar and checks it, a
+//! store thread holds the transaction and applies the revisions while this one writes the
+//! attachments' blobs (encrypted, on a sealing thread of their own: see
+//! `store::attachments::store_blob`). The revisions come before the attachments in the
+//! bundle, so the two overlap; the store thread commits only when told that every check
+//! passed, and drops the transaction otherwise.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
