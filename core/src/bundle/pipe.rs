@@ -377,9 +377,10 @@ impl Read for PlainFromThread<'_, '_> {
             }
             match self.from_thread.recv() {
                 Ok(FromReader::Data(buf, done, eof)) => {
-                    let mut used = std::mem::replace(&mut self.buf, buf);
+                    // Handed back whole (not cleared): the thread fills it again without
+                    // zeroing it first. What it held is overwritten, and wiped when dropped.
+                    let used = std::mem::replace(&mut self.buf, buf);
                     self.pos = 0;
-                    used.clear();
                     let _ = self.spare.try_send(used);
                     self.report(done, eof);
                 }

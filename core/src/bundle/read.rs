@@ -37,8 +37,9 @@ pub struct Opened {
 pub trait Sink {
     /// The signed parts checked out.
     fn opened(&mut self, opened: &Opened) -> Result<()>;
-    /// One checked revision.
-    fn revision(&mut self, rev: &Revision) -> Result<()>;
+    /// Every revision of the bundle, each checked alone, in the order of `records.jsonl`;
+    /// given once, before the first attachment.
+    fn revisions(&mut self, revs: Vec<Revision>) -> Result<()>;
     /// One attachment's bytes; its hash is checked after this returns (the sink must be ready
     /// to throw away what it wrote if the whole read fails).
     fn attachment(&mut self, sha256: &str, size: u64, bytes: &mut dyn Read) -> Result<()>;
@@ -52,7 +53,7 @@ impl Sink for Discard {
     fn opened(&mut self, _: &Opened) -> Result<()> {
         Ok(())
     }
-    fn revision(&mut self, _: &Revision) -> Result<()> {
+    fn revisions(&mut self, _: Vec<Revision>) -> Result<()> {
         Ok(())
     }
     fn attachment(&mut self, _: &str, _: u64, bytes: &mut dyn Read) -> Result<()> {
@@ -286,11 +287,8 @@ pub fn read_bundle<R: Read>(
         }
         seen.insert(name);
         let revisions = check_records(&records, manifest)?;
-        for rev in &revisions {
-            sink.revision(rev)?;
-        }
-        drop(revisions);
         drop(records);
+        sink.revisions(revisions)?;
 
         // 5…: attachments/<sha256>, in manifest order.
         let mut index = 0usize;

@@ -457,3 +457,79 @@ fn an_attachment_that_differs_from_its_hash_stops_the_export() {
     }
     assert!(!out.exists(), "nothing is left at the bundle's path");
 }
+
+/// The revisions go into the store on a thread of their own while the attachment's blob is
+/// written: a revision the store refuses (here a record the office already holds as another
+/// kind) still stops the whole import with its own error, and the blob written meanwhile is
+/// removed.
+#[test]
+fn a_revision_the_store_refuses_stops_the_import_and_its_blob_is_removed() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    let place = field.add(example(RecordKind::Establishment)).unwrap();
+    let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 239) as u8).collect();
+    field
+        .attach(
+            NewAttachment {
+                record_id: place,
+                media: MediaKind::Document,
+                file_name: "បញ្ជី.pdf".into(),
+                media_type: "application/pdf".into(),
+                description: None,
+            },
+            &mut Cursor::new(bytes),
+        )
+        .unwrap();
+    let out = dir.path().join("clash.fcb");
+    field
+        .export_bundle(&out, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    office
+        .conn
+        .execute(
+            "INSERT INTO records (id, kind, label, created_at, updated_at, deleted, heads)
+             VALUES (?1, 'person', '', '2026-01-01', '2026-01-01', 0, 0)",
+            [place.to_string()],
+        )
+        .unwrap();
+    let revisions = |s: &crate::Store| -> i64 {
+        s.conn
+            .query_row("SELECT count(*) FROM revisions", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = revisions(&office);
+    let blobs = || -> Vec<String> {
+        let folder = odir
+            .path()
+            .join("p")
+            .join(crate::store::layout::ATTACHMENTS);
+        std::fs::read_dir(folder)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match office.import_bundle(&out, &mut no_progress()) {
+        Err(Error::Invalid(v)) => assert!(v.to_string().contains("is a person"), "{v}"),
+        other => panic!("expected the record's kind refused, got {other:?}"),
+    }
+    assert_eq!(revisions(&office), before);
+    assert_eq!(blobs(), Vec::<String>::new(), "no blob file left");
+
+    // Once the clash is gone the same bundle imports, and importing it again writes no blob.
+    office
+        .conn
+        .execute("DELETE FROM records WHERE id = ?1", [place.to_string()])
+        .unwrap();
+    let first = office.import_bundle(&out, &mut no_progress()).unwrap();
+    assert_eq!(first.attachments_stored, 1);
+    let kept = blobs();
+    assert_eq!(kept.len(), 1);
+    let again = office.import_bundle(&out, &mut no_progress()).unwrap();
+    assert!(again.gaps.already_imported);
+    assert_eq!(again.attachments_stored, 0);
+    assert_eq!(blobs(), kept);
+}

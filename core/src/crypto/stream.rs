@@ -56,7 +56,7 @@ const NONCE_PREFIX_LEN: usize = 19;
 /// Length of the header: magic and nonce prefix.
 const HEADER_LEN: usize = MAGIC.len() + NONCE_PREFIX_LEN;
 /// Plaintext bytes in every chunk but the last.
-const CHUNK_LEN: usize = 64 * 1024;
+pub(crate) const CHUNK_LEN: usize = 64 * 1024;
 /// Poly1305 tag length.
 const TAG_LEN: usize = 16;
 /// Ciphertext bytes of every chunk but the last.
@@ -150,6 +150,23 @@ impl<W: Write> EncryptingWriter<W> {
             .map_err(|e| Error::io(context, e))?;
         self.inner.flush().map_err(|e| Error::io(context, e))?;
         Ok(self.inner)
+    }
+
+    /// Writes `chunk` as [`Write::write_all`] would, but a whole chunk's worth of plaintext
+    /// with nothing buffered before it is sealed in place in `chunk` (which then holds the
+    /// sealed chunk) and written, without a copy into the writer's buffer. The output is the
+    /// same either way. `chunk` should have room for the tag (`CHUNK_LEN + 16` bytes).
+    pub fn write_chunk(&mut self, chunk: &mut Vec<u8>) -> io::Result<()> {
+        if chunk.len() != CHUNK_LEN || !self.buf.is_empty() {
+            return self.write_all(chunk);
+        }
+        let mut encryptor = self.encryptor.take().ok_or_else(poisoned)?;
+        encryptor
+            .encrypt_next_in_place(&self.header, chunk)
+            .map_err(|_| io::Error::other("attachment too large for its stream format"))?;
+        self.inner.write_all(chunk)?;
+        self.encryptor = Some(encryptor);
+        Ok(())
     }
 
     /// Seals the full chunk in `buf` as a middle chunk and writes it.
@@ -472,6 +489,45 @@ impl<R: Read + Seek> RangeReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whole chunks sealed in place and bytes written as they come make the same file.
+    #[test]
+    fn chunks_sealed_in_place_make_the_same_file_as_writes() {
+        for len in [
+            0,
+            10,
+            CHUNK_LEN,
+            CHUNK_LEN + 1,
+            3 * CHUNK_LEN,
+            3 * CHUNK_LEN + 77,
+        ] {
+            let plain: Vec<u8> = (0..len).map(|i| (i % 253) as u8).collect();
+            let mut by_writes = EncryptingWriter::new(Vec::new(), &[9u8; 32]).unwrap();
+            let header = by_writes.header;
+            by_writes.write_all(&plain).unwrap();
+            let by_writes = by_writes.finish().unwrap();
+            let mut by_chunks = EncryptingWriter::new(Vec::new(), &[9u8; 32]).unwrap();
+            by_chunks.header = header; // the same nonce prefix, to compare the bytes
+            by_chunks.inner = header.to_vec();
+            let prefix: [u8; NONCE_PREFIX_LEN] = header[MAGIC.len()..].try_into().unwrap();
+            by_chunks.encryptor = Some(EncryptorBE32::from_aead(
+                XChaCha20Poly1305::new((&[9u8; 32]).into()),
+                &prefix.into(),
+            ));
+            for part in plain.chunks(CHUNK_LEN) {
+                let mut chunk = Vec::with_capacity(SEALED_CHUNK_LEN);
+                chunk.extend_from_slice(part);
+                by_chunks.write_chunk(&mut chunk).unwrap();
+            }
+            assert_eq!(by_chunks.finish().unwrap(), by_writes, "{len} bytes");
+            let mut back = Vec::new();
+            DecryptingReader::new(&by_writes[..], &[9u8; 32])
+                .unwrap()
+                .read_to_end(&mut back)
+                .unwrap();
+            assert_eq!(back, plain);
+        }
+    }
 
     const KEY: [u8; 32] = [7u8; 32];
 

@@ -594,6 +594,13 @@ pub(crate) fn write_local_noted(
 }
 
 pub(super) fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
+    insert_rows(tx, rev, false)
+}
+
+/// [`insert`]; `first_of_record` says that no revision of the record is here yet (it has no
+/// row in `records`, which every revision and head references), so it has no heads to
+/// replace and no revision naming this one as a parent: the new revision is its one head.
+fn insert_rows(tx: &Transaction<'_>, rev: &Revision, first_of_record: bool) -> Result<()> {
     let text = |v: &Option<Value>| v.as_ref().map(|v| v.to_string());
     let created = time_text(rev.created_at);
     tx.prepare_cached(
@@ -621,6 +628,11 @@ pub(super) fn insert(tx: &Transaction<'_>, rev: &Revision) -> Result<()> {
             rev.body_hash,
         ],
     )?;
+    if first_of_record {
+        tx.prepare_cached("INSERT OR IGNORE INTO heads (record_id, revision_id) VALUES (?1, ?2)")?
+            .execute(params![rev.record_id.to_string(), rev.id.to_string()])?;
+        return Ok(());
+    }
     for parent in &rev.parents {
         tx.prepare_cached("DELETE FROM heads WHERE record_id = ?1 AND revision_id = ?2")?
             .execute(params![rev.record_id.to_string(), parent.to_string()])?;
@@ -643,7 +655,7 @@ fn update_record_row(
     label: &str,
     text: Option<&str>,
 ) -> Result<()> {
-    let rowid = update_record_fields(tx, rev, label)?;
+    let rowid = update_record_fields(tx, rev, label, None)?;
     search::index(tx, rowid, if rev.deleted { None } else { text })?;
     // The report facts follow the heads and the deleted flag just written.
     facts::refresh(tx, rev.kind, &rev.record_id.to_string())?;
@@ -665,7 +677,9 @@ fn update_record_row(
 /// the transaction commits.
 #[derive(Default)]
 pub(crate) struct PendingIndexes {
-    entries: Vec<(i64, Option<zeroize::Zeroizing<String>>)>,
+    /// Rowid, text (none for a deleted record), and whether the record is new in this
+    /// transaction (so it has no entry to replace yet).
+    entries: Vec<(i64, Option<zeroize::Zeroizing<String>>, bool)>,
     bytes: usize,
     facts: std::collections::BTreeSet<(RecordKind, String)>,
 }
@@ -674,6 +688,8 @@ impl PendingIndexes {
     /// Text held before it is written out.
     const MAX_BYTES: usize = 8 * 1024 * 1024;
 
+    /// Holds a record's search text (`fresh`: its first revision, so its row in `records` is
+    /// new and it has no entry in the index yet) and notes its facts for refreshing.
     fn push(
         &mut self,
         tx: &Transaction<'_>,
@@ -681,10 +697,14 @@ impl PendingIndexes {
         text: Option<&str>,
         kind: RecordKind,
         record_id: Uuid,
+        fresh: bool,
     ) -> Result<()> {
         self.bytes += text.map_or(0, str::len);
-        self.entries
-            .push((rowid, text.map(|t| zeroize::Zeroizing::new(t.to_string()))));
+        self.entries.push((
+            rowid,
+            text.map(|t| zeroize::Zeroizing::new(t.to_string())),
+            fresh,
+        ));
         self.facts.insert((kind, record_id.to_string()));
         // Each is written out on its own measure: an early search flush would only make FTS5
         // write more, smaller segments.
@@ -698,8 +718,14 @@ impl PendingIndexes {
     }
 
     fn flush_search(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        for (rowid, text) in self.entries.drain(..) {
-            search::index(tx, rowid, text.as_ref().map(|t| t.as_str()))?;
+        for (rowid, text, fresh) in self.entries.drain(..) {
+            let text = text.as_ref().map(|t| t.as_str());
+            if fresh {
+                // Nothing to delete first (an FTS5 delete opens the index all the same).
+                search::index_new(tx, rowid, text)?;
+            } else {
+                search::index(tx, rowid, text)?;
+            }
         }
         self.bytes = 0;
         Ok(())
@@ -719,12 +745,23 @@ impl PendingIndexes {
     }
 }
 
-/// Updates a record's row (time, heads, deleted, label); returns its rowid.
-fn update_record_fields(tx: &Transaction<'_>, rev: &Revision, label: &str) -> Result<i64> {
+/// Updates a record's row (time, heads, deleted, label); returns its rowid. `heads` is its
+/// count of heads if the caller knows it, else it is counted.
+fn update_record_fields(
+    tx: &Transaction<'_>,
+    rev: &Revision,
+    label: &str,
+    heads: Option<i64>,
+) -> Result<i64> {
     let id = rev.record_id.to_string();
-    let heads: i64 = tx
-        .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
-        .query_row([&id], |r| r.get(0))?;
+    let heads: i64 = match heads {
+        Some(n) => n,
+        None => tx
+            .prepare_cached("SELECT count(*) FROM heads WHERE record_id = ?1")?
+            .query_row([&id], |r| r.get(0))?,
+    };
+    // Not `RETURNING rowid`: SQLite buffers what RETURNING returns in an ephemeral table, and
+    // its allocations (each an mlock under cipher_memory_security) cost more than this SELECT.
     tx.prepare_cached(
         "UPDATE records SET updated_at = max(updated_at, ?2), heads = ?3, deleted = ?4,
              label = CASE WHEN ?4 THEN label ELSE ?5 END
@@ -787,10 +824,7 @@ pub(crate) fn apply_foreign_held(
     rev: &Revision,
     search: &mut PendingIndexes,
 ) -> Result<bool> {
-    let known: bool = tx
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)")?
-        .query_row([rev.id.to_string()], |r| r.get(0))?;
-    if known {
+    if is_known(tx, rev)? {
         return Ok(false);
     }
     if !rev.hash_is_valid() {
@@ -813,11 +847,37 @@ pub(crate) fn apply_foreign_held(
             record.with_identity(identity.clone())?;
         }
     }
+    apply_new(tx, rev, search)
+}
+
+/// [`apply_foreign_held`] for a revision the bundle reader has already checked alone
+/// (`bundle::read::check_revision`: its hash, tombstone shape, body and identity against the
+/// schema), so those checks are not made twice; what needs the store (already here, the
+/// record's kind) is still checked.
+pub(crate) fn apply_checked_held(
+    tx: &Transaction<'_>,
+    rev: &Revision,
+    search: &mut PendingIndexes,
+) -> Result<bool> {
+    if is_known(tx, rev)? {
+        return Ok(false);
+    }
+    apply_new(tx, rev, search)
+}
+
+fn is_known(tx: &Transaction<'_>, rev: &Revision) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM revisions WHERE id = ?1)")?
+        .query_row([rev.id.to_string()], |r| r.get(0))?)
+}
+
+/// Adds a revision not yet here, whose hash and body have been checked.
+fn apply_new(tx: &Transaction<'_>, rev: &Revision, search: &mut PendingIndexes) -> Result<bool> {
     let existing_kind: Option<String> = tx
         .prepare_cached("SELECT kind FROM records WHERE id = ?1")?
         .query_row([rev.record_id.to_string()], |r| r.get(0))
         .optional()?;
-    if let Some(kind) = existing_kind {
+    if let Some(kind) = &existing_kind {
         if kind != rev.kind.as_str() {
             return Err(ValidationError::new(
                 "revision.kind",
@@ -826,17 +886,25 @@ pub(crate) fn apply_foreign_held(
             .into());
         }
     }
-    insert(tx, rev)?;
-    // Label and search text come from the newest head, whichever revision that is.
-    let newest = heads(tx, rev.record_id)?.first().copied();
+    let first_of_record = existing_kind.is_none();
+    insert_rows(tx, rev, first_of_record)?;
+    // Label and search text come from the newest head, whichever revision that is (most
+    // often the one just added, which is not read back).
+    let newest = if first_of_record {
+        Some(rev.id)
+    } else {
+        heads(tx, rev.record_id)?.first().copied()
+    };
+    let read_back;
     let head = match newest {
-        Some(id) => revision(tx, id)?,
+        Some(id) if id == rev.id => Some(rev),
+        Some(id) => {
+            read_back = revision(tx, id)?;
+            read_back.as_ref()
+        }
         None => None,
     };
-    let (label, text, deleted) = match head
-        .as_ref()
-        .and_then(|h| h.body.clone().map(|b| (h.kind, b)))
-    {
+    let (label, text, deleted) = match head.and_then(|h| h.body.clone().map(|b| (h.kind, b))) {
         Some((kind, body)) => {
             let record = Record::from_value(kind, body)?;
             (record.label(), Some(record.search_text()), false)
@@ -845,7 +913,7 @@ pub(crate) fn apply_foreign_held(
     };
     let mut shown = rev.clone();
     shown.deleted = deleted;
-    let rowid = update_record_fields(tx, &shown, &label)?;
+    let rowid = update_record_fields(tx, &shown, &label, first_of_record.then_some(1))?;
     // The report facts follow the heads and the deleted flag just written, at the flush.
     search.push(
         tx,
@@ -853,6 +921,7 @@ pub(crate) fn apply_foreign_held(
         if deleted { None } else { text.as_deref() },
         shown.kind,
         shown.record_id,
+        first_of_record,
     )?;
     Ok(true)
 }

@@ -38,6 +38,16 @@ pub(crate) fn index(tx: &Transaction<'_>, rowid: i64, text: Option<&str>) -> Res
     Ok(())
 }
 
+/// [`index`] for a record whose row in `records` was just made (a rowid never used before,
+/// as records are never deleted): it has no entry to replace.
+pub(crate) fn index_new(tx: &Transaction<'_>, rowid: i64, text: Option<&str>) -> Result<()> {
+    if let Some(text) = text {
+        tx.prepare_cached("INSERT INTO search (rowid, text) VALUES (?1, ?2)")?
+            .execute(params![rowid, text])?;
+    }
+    Ok(())
+}
+
 /// Finds records whose text contains `query` (case-insensitive), a page at a time.
 pub fn search(conn: &Connection, query: &str, limit: u32, offset: u32) -> Result<Vec<SearchHit>> {
     let query = query.trim();
