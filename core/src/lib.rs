@@ -18,6 +18,7 @@ pub mod profile;
 pub mod report;
 pub mod secret;
 pub mod store;
+mod sync;
 
 pub use error::{Error, Result};
 pub use profile::{NewProfile, Profile};

@@ -19,6 +19,7 @@ use super::{pipe, Progress, ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
 use crate::store::{audit, migrations, revisions, revisions::time_text, Store};
+use crate::sync::SyncingFile;
 
 /// What to put in a bundle.
 #[derive(Debug, Clone, Copy, Default)]
@@ -270,6 +271,8 @@ impl Store {
                 recipients.iter().map(|r| r as &dyn age::Recipient),
             )
             .map_err(|e| Error::Crypto(format!("encrypting the bundle: {e}")))?;
+            // Synced as it is written, so the final sync has little left (crate::sync).
+            let file = SyncingFile::new(file).map_err(werr)?;
             let sealed = encryptor
                 .wrap_output(BufWriter::with_capacity(256 * 1024, file))
                 .map_err(werr)?;
@@ -280,9 +283,7 @@ impl Store {
                 let thread = scope.spawn(|| {
                     pipe::write_on_thread(end, sealed, |sealed| {
                         let buffered = sealed.finish()?;
-                        let file = buffered.into_inner().map_err(|e| e.into_error())?;
-                        file.sync_all()?;
-                        Ok(file)
+                        buffered.into_inner().map_err(|e| e.into_error())?.finish()
                     })
                 });
                 // Returns (dropping `plaintext`, which stops the thread) before the join.

@@ -26,6 +26,7 @@ use crate::error::{Error, Result, ValidationError};
 use crate::model::{MediaKind, Record, RecordKind};
 use crate::secret::DataKey;
 use crate::store::{audit, layout, revisions, Store};
+use crate::sync::EarlySync;
 
 const PURPOSE: &str = "fieldcase attachment v1";
 const CHUNK: usize = 64 * 1024;
@@ -655,69 +656,6 @@ fn seal_chunks(
         let _ = spare.try_send(chunk);
     }
     Ok((writer, early))
-}
-
-/// Syncs a blob file on a thread of its own every [`EarlySync::EVERY`] bytes while it is
-/// written, so the disk writes it alongside the encryption and the final sync, which the
-/// blob must pass before it counts, has little left to wait for (it took about 0.4 s for
-/// 1 GiB at the end). The final `sync_all` is still made, and an error of an early sync is
-/// returned by [`EarlySync::finish`] (the early syncs share the file's description, so the
-/// kernel would report a write-back error to them and not again to the final sync).
-struct EarlySync {
-    tx: Option<mpsc::SyncSender<()>>,
-    handle: Option<thread::JoinHandle<io::Result<()>>>,
-    since: usize,
-}
-
-impl EarlySync {
-    const EVERY: usize = 32 * 1024 * 1024;
-
-    fn start(file: &File) -> io::Result<Self> {
-        let file = file.try_clone()?;
-        let (tx, rx) = mpsc::sync_channel::<()>(1);
-        let handle = thread::Builder::new()
-            .name("fieldcase-sync".into())
-            .spawn(move || {
-                for () in rx {
-                    file.sync_data()?;
-                }
-                Ok(())
-            })?;
-        Ok(EarlySync {
-            tx: Some(tx),
-            handle: Some(handle),
-            since: 0,
-        })
-    }
-
-    /// `n` more bytes were written: asks for a sync every `EVERY` bytes (skipped if one is
-    /// still running; the thread having stopped on an error shows at `finish`).
-    fn wrote(&mut self, n: usize) {
-        self.since += n;
-        if self.since >= Self::EVERY {
-            self.since = 0;
-            if let Some(tx) = &self.tx {
-                let _ = tx.try_send(());
-            }
-        }
-    }
-
-    /// Waits for the sync running, if any; returns the first early sync's error.
-    fn finish(&mut self) -> io::Result<()> {
-        self.tx = None;
-        match self.handle.take() {
-            Some(h) => h
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("the syncing thread failed"))),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for EarlySync {
-    fn drop(&mut self) {
-        let _ = self.finish();
-    }
 }
 
 pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
