@@ -327,6 +327,77 @@ impl<R: Read> DecryptingReader<R> {
     }
 }
 
+impl<R: Read> DecryptingReader<R> {
+    /// [`Self::next_chunk`], but into `out` (exactly [`SEALED_CHUNK_LEN`] bytes) instead of
+    /// the reader's own buffer; returns how many plaintext bytes `out` now starts with. On
+    /// any failure `out` holds no plaintext (the tag is checked before anything is opened).
+    fn next_chunk_into(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let ReadState::Reading(mut decryptor) =
+            std::mem::replace(&mut self.state, ReadState::Broken)
+        else {
+            return Ok(0);
+        };
+        let filled = read_full(&mut self.inner, out)?;
+        let mut chunk = SliceBuffer {
+            slice: out,
+            len: filled,
+        };
+        if filled == SEALED_CHUNK_LEN {
+            if decryptor
+                .decrypt_next_in_place(&self.header, &mut chunk)
+                .is_ok()
+            {
+                self.state = ReadState::Reading(decryptor);
+                return Ok(chunk.len);
+            }
+        } else if decryptor
+            .decrypt_last_in_place(&self.header, &mut chunk)
+            .is_ok()
+        {
+            self.state = ReadState::Done;
+            return Ok(chunk.len);
+        }
+        self.state = ReadState::Damaged;
+        Err(damaged())
+    }
+}
+
+/// The first `len` bytes of a caller's buffer, as the buffer AEAD opens in place (it only
+/// ever shortens it, by the tag).
+struct SliceBuffer<'a> {
+    slice: &'a mut [u8],
+    len: usize,
+}
+
+impl AsRef<[u8]> for SliceBuffer<'_> {
+    fn as_ref(&self) -> &[u8] {
+        &self.slice[..self.len]
+    }
+}
+
+impl AsMut<[u8]> for SliceBuffer<'_> {
+    fn as_mut(&mut self) -> &mut [u8] {
+        &mut self.slice[..self.len]
+    }
+}
+
+impl chacha20poly1305::aead::Buffer for SliceBuffer<'_> {
+    fn extend_from_slice(&mut self, other: &[u8]) -> chacha20poly1305::aead::Result<()> {
+        let end = self.len + other.len();
+        let room = self
+            .slice
+            .get_mut(self.len..end)
+            .ok_or(chacha20poly1305::aead::Error)?;
+        room.copy_from_slice(other);
+        self.len = end;
+        Ok(())
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+}
+
 /// Reads until `buf` is full or `inner` ends; returns how many bytes were read.
 fn read_full<R: Read>(inner: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
@@ -354,6 +425,10 @@ impl<R: Read> Read for DecryptingReader<R> {
                 return Ok(n);
             }
             match self.state {
+                // Room for a whole sealed chunk: read and open it right there (one copy fewer).
+                ReadState::Reading(_) if out.len() >= SEALED_CHUNK_LEN => {
+                    return self.next_chunk_into(&mut out[..SEALED_CHUNK_LEN])
+                }
                 ReadState::Reading(_) => self.next_chunk()?,
                 ReadState::Done => return Ok(0),
                 ReadState::Damaged => return Err(damaged()),
@@ -568,6 +643,63 @@ mod tests {
             Ok(_) => panic!("{what}: damaged file was accepted"),
             Err(e) => assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{what}: {e}"),
         }
+    }
+
+    /// Reads `file` with buffers of `size` bytes at a time (a large one takes the path that
+    /// opens whole chunks in the caller's buffer).
+    fn decrypt_by(file: &[u8], key: &[u8; 32], size: usize) -> io::Result<Vec<u8>> {
+        let mut r =
+            DecryptingReader::new(file, key).map_err(|e| io::Error::other(e.to_string()))?;
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; size];
+        loop {
+            let n = r.read(&mut buf)?;
+            if n == 0 {
+                return Ok(out);
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn chunks_opened_in_the_callers_buffer_read_the_same_and_refuse_the_same() {
+        let plain = plaintext(3 * CHUNK_LEN + 4321);
+        let file = encrypt(&plain, &KEY);
+        for size in [
+            SEALED_CHUNK_LEN,
+            SEALED_CHUNK_LEN + 1,
+            256 * 1024,
+            100,
+            CHUNK_LEN,
+        ] {
+            assert_eq!(
+                decrypt_by(&file, &KEY, size).unwrap(),
+                plain,
+                "reads of {size}"
+            );
+            for at in [
+                HEADER_LEN + 10,
+                HEADER_LEN + SEALED_CHUNK_LEN + 5,
+                file.len() - 3,
+            ] {
+                let mut bad = file.clone();
+                bad[at] ^= 1;
+                assert_damaged(
+                    decrypt_by(&bad, &KEY, size),
+                    &format!("byte {at}, reads of {size}"),
+                );
+            }
+            assert_damaged(
+                decrypt_by(&file[..file.len() - TAG_LEN], &KEY, size),
+                &format!("cut, reads of {size}"),
+            );
+        }
+        // A whole number of chunks ends with an empty sealed last chunk.
+        let even = plaintext(2 * CHUNK_LEN);
+        assert_eq!(
+            decrypt_by(&encrypt(&even, &KEY), &KEY, 256 * 1024).unwrap(),
+            even
+        );
     }
 
     #[test]
