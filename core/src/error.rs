@@ -193,7 +193,7 @@ pub enum BundleError {
         kind: String,
     },
     /// Signed by a key this profile does not trust.
-    #[error("the bundle is signed by key {0}, which this office does not trust; nothing was imported. If you know the device, trust it with `fieldcase trust add`")]
+    #[error("the bundle is signed by key {0}, which this office does not trust; nothing was imported. If you know the device, trust its key (in the app's Settings, or `fieldcase trust add`)")]
     UntrustedSigner(String),
     /// Signed by a key whose trust was revoked.
     #[error("the bundle is signed by key {key_id} ({name}), whose trust was revoked on {revoked_at}; nothing was imported")]

@@ -52,7 +52,7 @@ pub fn parse_public_key(text: &str) -> Result<minisign::PublicKey> {
         .unwrap_or("");
     minisign::PublicKey::from_base64(line).map_err(|e| {
         Error::Keys(format!(
-            "not a minisign public key (the base64 line `fieldcase keys show` prints): {e}"
+            "not a minisign public key (the base64 line the laptop's Settings shows as its signing key, or `fieldcase keys show` prints): {e}"
         ))
     })
 }

@@ -212,7 +212,7 @@ impl Store {
             return Err(ValidationError::new(
                 "id",
                 format!(
-                    "attachment {id} is {} MB, too large to show here; write it to a file with `fieldcase attachment get`",
+                    "attachment {id} is {} MB, too large to show here; it is kept in the store unchanged, and the office or `fieldcase attachment get` can write it to a file",
                     size / 1_000_000
                 ),
             )
