@@ -8,12 +8,11 @@ use std::sync::mpsc;
 use std::thread;
 
 /// Syncs a file on a thread of its own every [`EarlySync::EVERY`] bytes while it is
-/// written, so the disk writes it alongside the encryption and the final sync, which the
-/// file must pass before it counts (a blob, a bundle), has little left to wait for (it took about 0.4 s for
-/// 1 GiB at the end). The final `sync_all` is still made, and an error of an early sync is
+/// written, so the disk writes it alongside the encryption and the final sync has little
+/// left to wait for. The final `sync_all` is still made, and an error of an early sync is
 /// returned by [`EarlySync::finish`] (the early syncs share the file's description, so the
 /// kernel would report a write-back error to them and not again to the final sync).
-pub(crate) struct EarlySync {
+struct EarlySync {
     tx: Option<mpsc::SyncSender<()>>,
     handle: Option<thread::JoinHandle<io::Result<()>>>,
     since: usize,
@@ -22,7 +21,7 @@ pub(crate) struct EarlySync {
 impl EarlySync {
     const EVERY: usize = 32 * 1024 * 1024;
 
-    pub(crate) fn start(file: &File) -> io::Result<Self> {
+    fn start(file: &File) -> io::Result<Self> {
         let file = file.try_clone()?;
         let (tx, rx) = mpsc::sync_channel::<()>(1);
         let handle = thread::Builder::new()
@@ -42,7 +41,7 @@ impl EarlySync {
 
     /// `n` more bytes were written: asks for a sync every `EVERY` bytes (skipped if one is
     /// still running; the thread having stopped on an error shows at `finish`).
-    pub(crate) fn wrote(&mut self, n: usize) {
+    fn wrote(&mut self, n: usize) {
         self.since += n;
         if self.since >= Self::EVERY {
             self.since = 0;
@@ -53,7 +52,7 @@ impl EarlySync {
     }
 
     /// Waits for the sync running, if any; returns the first early sync's error.
-    pub(crate) fn finish(&mut self) -> io::Result<()> {
+    fn finish(&mut self) -> io::Result<()> {
         self.tx = None;
         match self.handle.take() {
             Some(h) => h

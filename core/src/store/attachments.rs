@@ -26,7 +26,7 @@ use crate::error::{Error, Result, ValidationError};
 use crate::model::{MediaKind, Record, RecordKind};
 use crate::secret::DataKey;
 use crate::store::{audit, layout, revisions, Store};
-use crate::sync::EarlySync;
+use crate::sync::SyncingFile;
 
 const PURPOSE: &str = "fieldcase attachment v1";
 const CHUNK: usize = 64 * 1024;
@@ -556,7 +556,8 @@ fn write_blob(
     let file = crate::profile::owner_only(OpenOptions::new().write(true).create_new(true))
         .open(path)
         .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
-    let early = EarlySync::start(&file).map_err(|e| Error::io("writing the attachment", e))?;
+    // Synced as it is written (crate::sync), so the final sync has little left.
+    let file = SyncingFile::new(file).map_err(|e| Error::io("writing the attachment", e))?;
     let file_key = blob_key(key, blob);
     // Straight to the file: the writer hands over whole 64 KiB sealed chunks, so a
     // BufWriter would only add a copy of every byte.
@@ -571,7 +572,7 @@ fn write_blob(
     thread::scope(|scope| {
         let sealer = thread::Builder::new()
             .name("fieldcase-seal".into())
-            .spawn_scoped(scope, move || seal_chunks(writer, early, chunks, spare_tx))
+            .spawn_scoped(scope, move || seal_chunks(writer, chunks, spare_tx))
             .map_err(|e| Error::io("starting the attachment's writing thread", e))?;
         let read = (|| -> Result<u64> {
             let mut size = 0u64;
@@ -618,12 +619,9 @@ fn write_blob(
             ))
         });
         let size = read?;
-        let (writer, mut early) = sealed?;
-        let file = writer.finish()?;
-        early
+        sealed?
+            .finish()?
             .finish()
-            .map_err(|e| Error::io("writing the attachment", e))?;
-        file.sync_all()
             .map_err(|e| Error::io("writing the attachment", e))?;
         let sha256 = match &mut hasher {
             Some(h) => h
@@ -640,22 +638,19 @@ fn write_blob(
 /// the writer unfinished when the reading side is done; the reading side finishes it if all
 /// went well.
 fn seal_chunks(
-    mut writer: EncryptingWriter<File>,
-    mut early: EarlySync,
+    mut writer: EncryptingWriter<SyncingFile>,
     chunks: mpsc::Receiver<Chunk>,
     spare: mpsc::SyncSender<Chunk>,
-) -> Result<(EncryptingWriter<File>, EarlySync)> {
+) -> Result<EncryptingWriter<SyncingFile>> {
     for mut chunk in chunks {
-        let n = chunk.len();
         writer
             .write_chunk(&mut chunk)
             .map_err(|e| Error::io("writing the attachment", e))?;
-        early.wrote(n);
         // Back at a chunk's length (the tag cut off), so refilling it zeroes nothing.
         chunk.truncate(CHUNK_LEN);
         let _ = spare.try_send(chunk);
     }
-    Ok((writer, early))
+    Ok(writer)
 }
 
 pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
