@@ -7,14 +7,14 @@
 
 use std::path::PathBuf;
 
-use crate::commands::{closed, cursor, job, resolve_path, SessionState};
+use crate::commands::{closed, cursor, job, user_path, SessionState};
 use crate::error::{ApiError, Code};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::report::SummaryLanguage;
 use fieldcase_core::store::{CaseRef, CaseView, ListPage};
 use serde::Serialize;
 use serde_json::Value;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use uuid::Uuid;
 
 /// The largest page the lists ask for.
@@ -248,7 +248,7 @@ pub async fn write_case_summary(
     include_identities: bool,
     language: String,
 ) -> Result<SummaryWritten, ApiError> {
-    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let out = user_path(&app, &path)?;
     let language: SummaryLanguage = language.parse().map_err(fieldcase_core::Error::from)?;
     if out.exists() {
         return Err(ApiError::new(

@@ -465,6 +465,11 @@ pub fn home_folder(app: AppHandle) -> Result<String, ApiError> {
         .map_err(|_| ApiError::new(Code::FileError, "this system reports no home folder"))
 }
 
+/// [`resolve_path`] with this user's home folder.
+pub fn user_path(app: &tauri::AppHandle, typed: &str) -> Result<PathBuf, ApiError> {
+    resolve_path(typed, app.path().home_dir().ok().as_deref())
+}
+
 /// A path typed by a person: `~/…` is under `home`; anything else must be absolute
 /// (a relative path would land wherever the app happened to start).
 pub fn resolve_path(typed: &str, home: Option<&Path>) -> Result<PathBuf, ApiError> {
@@ -584,7 +589,7 @@ pub async fn export_bundle(
     all: bool,
     on_progress: Channel<Progress>,
 ) -> Result<ExportSummary, ApiError> {
-    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let out = user_path(&app, &path)?;
     let mut throttle = Throttle::new(on_progress);
     job(&session, move |store| {
         store.export_bundle(&out, ExportOptions { all }, &mut |p| throttle.report(p))
@@ -600,7 +605,7 @@ pub async fn import_bundle(
     path: String,
     on_progress: Channel<Progress>,
 ) -> Result<ImportSummary, ApiError> {
-    let file = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let file = user_path(&app, &path)?;
     let mut throttle = Throttle::new(on_progress);
     job(&session, move |store| {
         store.import_bundle(&file, &mut |p| throttle.report(p))

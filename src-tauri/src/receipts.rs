@@ -4,10 +4,10 @@
 //! leaving stubs. Thin like `commands.rs`: each command calls the core once, off the window's
 //! thread. Every name here is also in `build.rs`, `main.rs` and `capabilities/main.json`.
 
-use crate::commands::{job, resolve_path, SessionState};
+use crate::commands::{job, user_path, SessionState};
 use crate::error::ApiError;
 use fieldcase_core::bundle::{PurgeSummary, ReceiptSummary};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use uuid::Uuid;
 
 /// Office: writes a signed receipt for the imported bundle `bundle_id` to `path` (which must
@@ -19,7 +19,7 @@ pub async fn write_receipt(
     bundle_id: Uuid,
     path: String,
 ) -> Result<ReceiptSummary, ApiError> {
-    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let out = user_path(&app, &path)?;
     job(&session, move |store| store.write_receipt(bundle_id, &out)).await
 }
 
@@ -32,7 +32,7 @@ pub async fn import_receipt(
     session: State<'_, SessionState>,
     path: String,
 ) -> Result<ReceiptSummary, ApiError> {
-    let file = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let file = user_path(&app, &path)?;
     job(&session, move |store| store.import_receipt(&file)).await
 }
 

@@ -9,7 +9,7 @@
 //! window's thread, with the store to itself (a report over a big store takes a moment).
 //! Every name here is also in `build.rs` and `capabilities/main.json`.
 
-use crate::commands::{job, resolve_path, SessionState};
+use crate::commands::{job, user_path, SessionState};
 use crate::error::{ApiError, Code};
 use chrono::NaiveDate;
 use fieldcase_core::model::RecordKind;
@@ -18,7 +18,7 @@ use fieldcase_core::report::{
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 
 /// What the UI asks a report for: the CLI's options. Dates are `YYYY-MM-DD` (UTC) or absent.
 #[derive(Debug, Clone, Deserialize)]
@@ -128,7 +128,7 @@ pub async fn write_partner_csv(
     path: String,
     csv: PartnerCsv,
 ) -> Result<CsvWritten, ApiError> {
-    let out = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let out = user_path(&app, &path)?;
     let planned = match csv {
         PartnerCsv::Prevalence { options } => Planned::Prevalence(options.query()?),
         PartnerCsv::Casework { options } => Planned::Casework(options.query()?),

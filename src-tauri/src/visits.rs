@@ -4,13 +4,13 @@
 //! committed the same way an interview is. Each command is a few lines over
 //! the core; every name is also in `build.rs` and `capabilities/main.json`.
 
-use crate::commands::{closed, cursor, job, resolve_path, SessionState};
+use crate::commands::{closed, cursor, job, user_path, SessionState};
 use crate::error::{ApiError, Code};
 use fieldcase_core::model::{Record, RecordKind};
 use fieldcase_core::store::attachments::{guess_media, NewAttachment};
 use serde::Serialize;
 use serde_json::Value;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use uuid::Uuid;
 
 /// The largest page the establishment list asks for.
@@ -163,7 +163,7 @@ pub async fn attach_file(
     path: String,
     description: Option<String>,
 ) -> Result<AttachmentInfo, ApiError> {
-    let file = resolve_path(&path, app.path().home_dir().ok().as_deref())?;
+    let file = user_path(&app, &path)?;
     let file_name = file
         .file_name()
         .and_then(|n| n.to_str())

@@ -4,6 +4,19 @@
 // Khmer is a first draft for a native speaker to review, like the rest.
 
 export const codesEn = {
+  // also the words inside the core's labels (lib/records.ts localLabel)
+  'ivPlace.shelter': 'Shelter',
+  'ivPlace.office': 'Office',
+  'ivPlace.police_station': 'Police station',
+  'ivPlace.other': 'Elsewhere',
+  'service.shelter': 'Shelter',
+  'service.medical': 'Medical care',
+  'service.psychosocial': 'Psychosocial support',
+  'service.legal_aid': 'Legal aid',
+  'service.repatriation': 'Repatriation',
+  'service.family_tracing': 'Family tracing',
+  'service.other': 'Other service',
+
   'stopReason.completed': 'Completed',
   'stopReason.survivor_asked_to_stop': 'The survivor asked to stop',
   'stopReason.distress': 'Distress',
@@ -116,6 +129,18 @@ export const codesEn = {
 } as const
 
 export const codesKm: Record<keyof typeof codesEn, string> = {
+  'ivPlace.shelter': 'មណ្ឌលស្នាក់នៅ',
+  'ivPlace.office': 'ការិយាល័យ',
+  'ivPlace.police_station': 'ប៉ុស្តិ៍ប៉ូលិស',
+  'ivPlace.other': 'កន្លែងផ្សេងទៀត',
+  'service.shelter': 'កន្លែងស្នាក់នៅ',
+  'service.medical': 'ការថែទាំវេជ្ជសាស្ត្រ',
+  'service.psychosocial': 'ការគាំទ្រផ្លូវចិត្តសង្គម',
+  'service.legal_aid': 'ជំនួយផ្លូវច្បាប់',
+  'service.repatriation': 'ការធ្វើមាតុភូមិនិវត្តន៍',
+  'service.family_tracing': 'ការស្វែងរកក្រុមគ្រួសារ',
+  'service.other': 'សេវាផ្សេងទៀត',
+
   'stopReason.completed': 'បានបញ្ចប់',
   'stopReason.survivor_asked_to_stop': 'ជនរងគ្រោះស្នើសុំឱ្យឈប់',
   'stopReason.distress': 'ភាពតានតឹងផ្លូវចិត្ត',

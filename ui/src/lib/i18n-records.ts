@@ -124,19 +124,6 @@ export const recordsEn = {
   'one.case': 'Case',
   'one.referral': 'Referral',
   'one.attachment': 'Attachment',
-
-  // Code words inside the core's labels (lib/records.ts localLabel)
-  'ivPlace.shelter': 'Shelter',
-  'ivPlace.office': 'Office',
-  'ivPlace.police_station': 'Police station',
-  'ivPlace.other': 'Elsewhere',
-  'service.shelter': 'Shelter',
-  'service.medical': 'Medical care',
-  'service.psychosocial': 'Psychosocial support',
-  'service.legal_aid': 'Legal aid',
-  'service.repatriation': 'Repatriation',
-  'service.family_tracing': 'Family tracing',
-  'service.other': 'Other service',
 } as const
 
 export type RecordsKey = keyof typeof recordsEn
@@ -261,16 +248,4 @@ export const recordsKm: Record<RecordsKey, string> = {
   'one.case': 'សំណុំរឿង',
   'one.referral': 'ការបញ្ជូនបន្ត',
   'one.attachment': 'ឯកសារភ្ជាប់',
-
-  'ivPlace.shelter': 'មណ្ឌលស្នាក់នៅ',
-  'ivPlace.office': 'ការិយាល័យ',
-  'ivPlace.police_station': 'ប៉ុស្តិ៍ប៉ូលិស',
-  'ivPlace.other': 'កន្លែងផ្សេងទៀត',
-  'service.shelter': 'កន្លែងស្នាក់នៅ',
-  'service.medical': 'ការថែទាំវេជ្ជសាស្ត្រ',
-  'service.psychosocial': 'ការគាំទ្រផ្លូវចិត្តសង្គម',
-  'service.legal_aid': 'ជំនួយផ្លូវច្បាប់',
-  'service.repatriation': 'ការធ្វើមាតុភូមិនិវត្តន៍',
-  'service.family_tracing': 'ការស្វែងរកក្រុមគ្រួសារ',
-  'service.other': 'សេវាផ្សេងទៀត',
 }
