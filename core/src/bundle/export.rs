@@ -296,10 +296,7 @@ impl Store {
             let file = match (built, sealed) {
                 (Ok(()), Ok(Some(file))) => file,
                 // The writing thread's error is the cause of the tar's "writer stopped".
-                (_, Err(pipe::WriteFailed::Damaged(what))) => {
-                    return Err(Error::AttachmentDamaged(what))
-                }
-                (_, Err(pipe::WriteFailed::Io(e))) => return Err(werr(e)),
+                (_, Err(e)) => return Err(werr(e)),
                 (Err(e), Ok(_)) => return Err(e),
                 (Ok(()), Ok(None)) => {
                     return Err(werr(io::Error::other("the bundle writer stopped")))
@@ -394,9 +391,9 @@ impl Store {
                 .map_err(werr)?;
         }
         for b in parts.blobs {
-            // The store decrypts here; the SHA-256 and size check runs on the age thread.
+            // The store decrypts and checks the SHA-256 and size here, beside age's thread.
             let mut reader = self.attachment_reader(b.attachment_id)?;
-            let expected = reader.check_elsewhere();
+            reader.check_inline();
             let name = format!("{}{}", manifest::ATTACHMENTS_DIR, b.sha256);
             // What tar::Builder::append writes (header, bytes, zeros to 512), with the bytes
             // read straight into the channel's buffer.
@@ -404,19 +401,25 @@ impl Store {
             counting
                 .write_all(header(&name, b.size, mtime)?.as_bytes())
                 .map_err(werr)?;
-            counting.inner.begin_check().map_err(werr)?;
             let mut copied = 0u64;
             loop {
                 let n = match counting.inner.fill_from(&mut reader).map_err(werr)? {
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => return Err(Error::AttachmentDamaged(e.to_string())),
+                    Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                        return Err(Error::AttachmentDamaged(b.attachment_id.to_string()))
+                    }
+                    Err(e) => {
+                        return Err(Error::io(
+                            format!("reading attachment {}", b.attachment_id),
+                            e,
+                        ))
+                    }
                 };
                 counting.count(n);
                 copied += n as u64;
             }
-            counting.inner.end_check(expected).map_err(werr)?;
             let padding = (512 - copied % 512) % 512;
             counting
                 .write_all(&[0u8; 512][..padding as usize])

@@ -18,12 +18,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::read::StreamState;
 use super::{Progress, ProgressFn, Stage};
-use crate::store::attachments::Expected;
 
 /// Bytes handed over per message.
 pub(super) const CHUNK: usize = 256 * 1024;
@@ -43,20 +41,8 @@ fn take_buffer(spare: &Receiver<Buf>) -> Buf {
 
 enum ToWriter {
     Data(Buf),
-    /// The bytes from here to the next `Check` are an attachment: hash them.
-    Begin,
-    /// The attachment's bytes end here and must be these.
-    Check(Expected),
     /// All written: finish the output.
     Finish,
-}
-
-/// Why the writing thread stopped.
-pub(super) enum WriteFailed {
-    /// Writing (or finishing) the output failed.
-    Io(io::Error),
-    /// An attachment's bytes were not those captured (the message to give).
-    Damaged(String),
 }
 
 /// The error a [`Plaintext`] writer returns once the writing thread has stopped; the
@@ -91,18 +77,6 @@ impl Plaintext {
             self.send()?;
         }
         self.to_thread.send(message).map_err(|_| writer_stopped())
-    }
-
-    /// The bytes written from here on, up to [`Plaintext::end_check`], are an attachment's;
-    /// the writing thread takes their SHA-256.
-    pub(super) fn begin_check(&mut self) -> io::Result<()> {
-        self.send_filled_and(ToWriter::Begin)
-    }
-
-    /// The attachment's bytes end here; the writing thread stops with
-    /// [`WriteFailed::Damaged`] unless they are `expected`.
-    pub(super) fn end_check(&mut self, expected: Expected) -> io::Result<()> {
-        self.send_filled_and(ToWriter::Check(expected))
     }
 
     /// Reads from `source` straight into the buffer (one copy fewer than `io::copy`). The
@@ -165,37 +139,22 @@ pub(super) fn plaintext_channel() -> (Plaintext, WriterEnd) {
     )
 }
 
-/// Writes every buffer the caller sends into `out`, checking each attachment's SHA-256 and
-/// size between `Begin` and `Check`; when the caller says it is done, hands `out` to `finish`
-/// and returns what that returns (`Some`). Returns `Ok(None)` if the caller dropped its end
-/// without finishing (it failed: `out` is abandoned unfinished), and the first write error or
-/// attachment that differs otherwise (the caller's next send then fails).
+/// Writes every buffer the caller sends into `out`; when the caller says it is done, hands
+/// `out` to `finish` and returns what that returns (`Some`). Returns `Ok(None)` if the caller
+/// dropped its end without finishing (it failed: `out` is abandoned unfinished), and the
+/// first write error otherwise (the caller's next send then fails).
 pub(super) fn write_on_thread<W: Write, T>(
     end: WriterEnd,
     mut out: W,
     finish: impl FnOnce(W) -> io::Result<T>,
-) -> Result<Option<T>, WriteFailed> {
-    let mut hashing: Option<(Sha256, u64)> = None;
+) -> io::Result<Option<T>> {
     loop {
         match end.from_caller.recv() {
             Ok(ToWriter::Data(buf)) => {
-                if let Some((hasher, seen)) = hashing.as_mut() {
-                    hasher.update(&buf[..]);
-                    *seen += buf.len() as u64;
-                }
-                out.write_all(&buf).map_err(WriteFailed::Io)?;
+                out.write_all(&buf)?;
                 let _ = end.spare.try_send(buf);
             }
-            Ok(ToWriter::Begin) => hashing = Some((Sha256::new(), 0)),
-            Ok(ToWriter::Check(expected)) => {
-                let matches = hashing.take().is_some_and(|(hasher, seen)| {
-                    seen == expected.size && hex::encode(hasher.finalize()) == expected.sha256
-                });
-                if !matches {
-                    return Err(WriteFailed::Damaged(expected.damaged));
-                }
-            }
-            Ok(ToWriter::Finish) => return finish(out).map(Some).map_err(WriteFailed::Io),
+            Ok(ToWriter::Finish) => return finish(out).map(Some),
             Err(_) => return Ok(None),
         }
     }

@@ -17,9 +17,11 @@
 //!   types that zeroize (the `minisign` crate verifies; it never holds the
 //!   secret).
 //!
-//! Everything here is a thin layer over audited crates (RustCrypto, age,
-//! ed25519-dalek); nothing implements a primitive.
+//! Everything here is a thin layer over audited libraries (RustCrypto, age,
+//! ed25519-dalek, and OpenSSL's ChaCha20-Poly1305 for attachment chunks, in
+//! `chunk`); nothing implements a primitive.
 
+mod chunk;
 pub mod keyslot;
 pub mod signing;
 pub mod stream;

@@ -24,6 +24,10 @@
 //!
 //! The key is a per-purpose key from [`subkey`], never the data key itself.
 //!
+//! The chunks are sealed and opened by `super::chunk` (OpenSSL's ChaCha20-Poly1305 under
+//! XChaCha20's subkey), which makes exactly the bytes `chacha20poly1305`'s `EncryptorBE32`
+//! does; files written before it read the same.
+//!
 //! # Ranged reads
 //!
 //! Each chunk's nonce is the file's prefix, the chunk's position and the
@@ -37,28 +41,21 @@
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use chacha20poly1305::aead::stream::{
-    DecryptorBE32, EncryptorBE32, NewStream, StreamBE32, StreamPrimitive,
-};
-use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use hkdf::Hkdf;
 use rand::RngCore;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use super::chunk::{ChunkCipher, ChunkFailure, NONCE_PREFIX_LEN, TAG_LEN};
 use crate::error::{Error, Result};
 use crate::secret::DataKey;
 
 /// Magic bytes that open every encrypted attachment file.
 const MAGIC: &[u8; 8] = b"FCATT1\0\0";
-/// XChaCha20's 24-byte nonce minus the 5 bytes STREAM uses (counter and flag).
-const NONCE_PREFIX_LEN: usize = 19;
 /// Length of the header: magic and nonce prefix.
 const HEADER_LEN: usize = MAGIC.len() + NONCE_PREFIX_LEN;
 /// Plaintext bytes in every chunk but the last.
 pub(crate) const CHUNK_LEN: usize = 64 * 1024;
-/// Poly1305 tag length.
-const TAG_LEN: usize = 16;
 /// Ciphertext bytes of every chunk but the last.
 const SEALED_CHUNK_LEN: usize = CHUNK_LEN + TAG_LEN;
 
@@ -86,6 +83,23 @@ fn damaged() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, DAMAGED)
 }
 
+/// The reader's error for a chunk that did not open: "damaged" unless the cipher library
+/// itself failed.
+fn not_opened(failure: ChunkFailure) -> io::Error {
+    match failure {
+        ChunkFailure::Unauthentic | ChunkFailure::TooLong => damaged(),
+        ChunkFailure::Library(e) => io::Error::other(format!("opening an attachment chunk: {e}")),
+    }
+}
+
+/// The writer's error for a chunk that could not be sealed.
+fn not_sealed(failure: ChunkFailure) -> io::Error {
+    match failure {
+        ChunkFailure::TooLong => io::Error::other("attachment too large for its stream format"),
+        other => io::Error::other(format!("sealing an attachment chunk: {other}")),
+    }
+}
+
 /// Encrypts an attachment into `W` as it is written.
 ///
 /// Writes the header at once, then one sealed chunk each time 64 KiB of
@@ -103,7 +117,7 @@ pub struct EncryptingWriter<W: Write> {
     inner: W,
     header: [u8; HEADER_LEN],
     /// `None` once a write failed: the output is then unusable.
-    encryptor: Option<EncryptorBE32<XChaCha20Poly1305>>,
+    encryptor: Option<ChunkCipher>,
     /// Plaintext of the chunk being filled; sealed in place (capacity
     /// `SEALED_CHUNK_LEN`, so the tag never reallocates it).
     buf: Zeroizing<Vec<u8>>,
@@ -122,11 +136,12 @@ impl<W: Write> EncryptingWriter<W> {
         inner
             .write_all(&header)
             .map_err(|e| Error::io("writing the encrypted attachment header", e))?;
-        let aead = XChaCha20Poly1305::new(key.into());
+        let cipher = ChunkCipher::sealing(key, &prefix)
+            .map_err(|e| Error::Crypto(format!("starting the attachment cipher: {e}")))?;
         Ok(EncryptingWriter {
             inner,
             header,
-            encryptor: Some(EncryptorBE32::from_aead(aead, &prefix.into())),
+            encryptor: Some(cipher),
             buf: Zeroizing::new(Vec::with_capacity(SEALED_CHUNK_LEN)),
         })
     }
@@ -136,15 +151,16 @@ impl<W: Write> EncryptingWriter<W> {
     /// Without this call the output is invalid (see the type's docs).
     pub fn finish(mut self) -> Result<W> {
         let context = "finishing the encrypted attachment";
-        let encryptor = self.encryptor.take().ok_or_else(|| {
+        let mut encryptor = self.encryptor.take().ok_or_else(|| {
             Error::io(
                 context,
                 io::Error::other("an earlier write failed; the output is incomplete"),
             )
         })?;
-        encryptor
-            .encrypt_last_in_place(&self.header, &mut *self.buf)
-            .map_err(|_| Error::Crypto("sealing the last attachment chunk failed".into()))?;
+        let tag = encryptor
+            .seal_last(&self.header, &mut self.buf)
+            .map_err(|e| Error::Crypto(format!("sealing the last attachment chunk: {e}")))?;
+        self.buf.extend_from_slice(&tag);
         self.inner
             .write_all(&self.buf)
             .map_err(|e| Error::io(context, e))?;
@@ -161,9 +177,10 @@ impl<W: Write> EncryptingWriter<W> {
             return self.write_all(chunk);
         }
         let mut encryptor = self.encryptor.take().ok_or_else(poisoned)?;
-        encryptor
-            .encrypt_next_in_place(&self.header, chunk)
-            .map_err(|_| io::Error::other("attachment too large for its stream format"))?;
+        let tag = encryptor
+            .seal_next(&self.header, chunk)
+            .map_err(not_sealed)?;
+        chunk.extend_from_slice(&tag);
         self.inner.write_all(chunk)?;
         self.encryptor = Some(encryptor);
         Ok(())
@@ -172,9 +189,10 @@ impl<W: Write> EncryptingWriter<W> {
     /// Seals the full chunk in `buf` as a middle chunk and writes it.
     fn seal_chunk(&mut self) -> io::Result<()> {
         let mut encryptor = self.encryptor.take().ok_or_else(poisoned)?;
-        encryptor
-            .encrypt_next_in_place(&self.header, &mut *self.buf)
-            .map_err(|_| io::Error::other("attachment too large for its stream format"))?;
+        let tag = encryptor
+            .seal_next(&self.header, &mut self.buf)
+            .map_err(not_sealed)?;
+        self.buf.extend_from_slice(&tag);
         self.inner.write_all(&self.buf)?;
         self.buf.clear();
         self.encryptor = Some(encryptor);
@@ -212,7 +230,7 @@ impl<W: Write> Write for EncryptingWriter<W> {
 /// Where a [`DecryptingReader`] stands.
 enum ReadState {
     /// More chunks to come.
-    Reading(DecryptorBE32<XChaCha20Poly1305>),
+    Reading(ChunkCipher),
     /// The last chunk was authenticated; what remains in `buf` is all there is.
     Done,
     /// A chunk failed authentication, or the file ended early or ran on.
@@ -280,11 +298,12 @@ impl<R: Read> DecryptingReader<R> {
     /// [`io::ErrorKind::InvalidData`].
     pub fn new(mut inner: R, key: &[u8; 32]) -> Result<Self> {
         let (header, prefix) = read_header(&mut inner)?;
-        let aead = XChaCha20Poly1305::new(key.into());
+        let cipher = ChunkCipher::opening(key, &prefix)
+            .map_err(|e| Error::Crypto(format!("starting the attachment cipher: {e}")))?;
         Ok(DecryptingReader {
             inner,
             header,
-            state: ReadState::Reading(DecryptorBE32::from_aead(aead, &prefix.into())),
+            state: ReadState::Reading(cipher),
             buf: Zeroizing::new(Vec::with_capacity(SEALED_CHUNK_LEN)),
             pos: 0,
         })
@@ -292,7 +311,8 @@ impl<R: Read> DecryptingReader<R> {
 
     /// Reads and authenticates the next chunk into `buf`.
     fn next_chunk(&mut self) -> io::Result<()> {
-        let ReadState::Reading(decryptor) = std::mem::replace(&mut self.state, ReadState::Broken)
+        let ReadState::Reading(mut decryptor) =
+            std::mem::replace(&mut self.state, ReadState::Broken)
         else {
             return Ok(());
         };
@@ -302,28 +322,30 @@ impl<R: Read> DecryptingReader<R> {
         let filled = read_full(&mut self.inner, &mut self.buf)?;
         self.buf.truncate(filled);
 
-        if filled == SEALED_CHUNK_LEN {
-            // A full-size chunk is always a middle chunk.
-            let mut decryptor = decryptor;
-            if decryptor
-                .decrypt_next_in_place(&self.header, &mut *self.buf)
-                .is_ok()
-            {
-                self.state = ReadState::Reading(decryptor);
-                return Ok(());
+        // A full-size chunk is always a middle chunk; a short one (even an empty one) must be
+        // the sealed last chunk (`filled < SEALED_CHUNK_LEN` means `inner` is at its end).
+        let middle = filled == SEALED_CHUNK_LEN;
+        let opened = if middle {
+            decryptor.open_next(&self.header, &mut self.buf)
+        } else {
+            decryptor.open_last(&self.header, &mut self.buf)
+        };
+        match opened {
+            Ok(len) => {
+                self.buf.truncate(len);
+                self.state = if middle {
+                    ReadState::Reading(decryptor)
+                } else {
+                    ReadState::Done
+                };
+                Ok(())
             }
-        } else if decryptor
-            .decrypt_last_in_place(&self.header, &mut *self.buf)
-            .is_ok()
-        {
-            // A short chunk (even an empty one) must be the sealed last chunk;
-            // `filled < SEALED_CHUNK_LEN` means `inner` is at its end.
-            self.state = ReadState::Done;
-            return Ok(());
+            Err(failure) => {
+                self.buf.clear();
+                self.state = ReadState::Damaged;
+                Err(not_opened(failure))
+            }
         }
-        self.buf.clear();
-        self.state = ReadState::Damaged;
-        Err(damaged())
     }
 }
 
@@ -338,63 +360,26 @@ impl<R: Read> DecryptingReader<R> {
             return Ok(0);
         };
         let filled = read_full(&mut self.inner, out)?;
-        let mut chunk = SliceBuffer {
-            slice: out,
-            len: filled,
+        let middle = filled == SEALED_CHUNK_LEN;
+        let opened = if middle {
+            decryptor.open_next(&self.header, &mut out[..filled])
+        } else {
+            decryptor.open_last(&self.header, &mut out[..filled])
         };
-        if filled == SEALED_CHUNK_LEN {
-            if decryptor
-                .decrypt_next_in_place(&self.header, &mut chunk)
-                .is_ok()
-            {
-                self.state = ReadState::Reading(decryptor);
-                return Ok(chunk.len);
+        match opened {
+            Ok(len) => {
+                self.state = if middle {
+                    ReadState::Reading(decryptor)
+                } else {
+                    ReadState::Done
+                };
+                Ok(len)
             }
-        } else if decryptor
-            .decrypt_last_in_place(&self.header, &mut chunk)
-            .is_ok()
-        {
-            self.state = ReadState::Done;
-            return Ok(chunk.len);
+            Err(failure) => {
+                self.state = ReadState::Damaged;
+                Err(not_opened(failure))
+            }
         }
-        self.state = ReadState::Damaged;
-        Err(damaged())
-    }
-}
-
-/// The first `len` bytes of a caller's buffer, as the buffer AEAD opens in place (it only
-/// ever shortens it, by the tag).
-struct SliceBuffer<'a> {
-    slice: &'a mut [u8],
-    len: usize,
-}
-
-impl AsRef<[u8]> for SliceBuffer<'_> {
-    fn as_ref(&self) -> &[u8] {
-        &self.slice[..self.len]
-    }
-}
-
-impl AsMut<[u8]> for SliceBuffer<'_> {
-    fn as_mut(&mut self) -> &mut [u8] {
-        &mut self.slice[..self.len]
-    }
-}
-
-impl chacha20poly1305::aead::Buffer for SliceBuffer<'_> {
-    fn extend_from_slice(&mut self, other: &[u8]) -> chacha20poly1305::aead::Result<()> {
-        let end = self.len + other.len();
-        let room = self
-            .slice
-            .get_mut(self.len..end)
-            .ok_or(chacha20poly1305::aead::Error)?;
-        room.copy_from_slice(other);
-        self.len = end;
-        Ok(())
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.len = self.len.min(len);
     }
 }
 
@@ -468,7 +453,7 @@ pub fn sealed_len(plain_len: u64) -> u64 {
 pub struct RangeReader<R: Read + Seek> {
     inner: R,
     header: [u8; HEADER_LEN],
-    stream: StreamBE32<XChaCha20Poly1305>,
+    cipher: ChunkCipher,
     plain_len: u64,
 }
 
@@ -489,11 +474,12 @@ impl<R: Read + Seek> RangeReader<R> {
         if file_len != sealed_len(plain_len) || last > u64::from(u32::MAX) {
             return Err(Error::io(HEADER_CONTEXT, damaged()));
         }
-        let aead = XChaCha20Poly1305::new(key.into());
+        let cipher = ChunkCipher::opening(key, &prefix)
+            .map_err(|e| Error::Crypto(format!("starting the attachment cipher: {e}")))?;
         Ok(RangeReader {
             inner,
             header,
-            stream: StreamBE32::from_aead(aead, &prefix.into()),
+            cipher,
             plain_len,
         })
     }
@@ -550,9 +536,11 @@ impl<R: Read + Seek> RangeReader<R> {
                     _ => e,
                 })?;
             let position = u32::try_from(index).map_err(|_| damaged())?;
-            self.stream
-                .decrypt_in_place(position, index == last, &self.header, &mut *buf)
-                .map_err(|_| damaged())?;
+            let opened = self
+                .cipher
+                .open_at(position, index == last, &self.header, &mut buf)
+                .map_err(not_opened)?;
+            buf.truncate(opened);
             let from = usize::try_from(start.max(plain_start) - plain_start).unwrap_or(0);
             let to = usize::try_from(end.min(plain_start + plain) - plain_start).unwrap_or(0);
             out.extend_from_slice(&buf[from..to]);
@@ -585,10 +573,7 @@ mod tests {
             by_chunks.header = header; // the same nonce prefix, to compare the bytes
             by_chunks.inner = header.to_vec();
             let prefix: [u8; NONCE_PREFIX_LEN] = header[MAGIC.len()..].try_into().unwrap();
-            by_chunks.encryptor = Some(EncryptorBE32::from_aead(
-                XChaCha20Poly1305::new((&[9u8; 32]).into()),
-                &prefix.into(),
-            ));
+            by_chunks.encryptor = Some(ChunkCipher::sealing(&[9u8; 32], &prefix).unwrap());
             for part in plain.chunks(CHUNK_LEN) {
                 let mut chunk = Vec::with_capacity(SEALED_CHUNK_LEN);
                 chunk.extend_from_slice(part);

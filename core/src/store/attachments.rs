@@ -125,22 +125,23 @@ impl SideHasher {
 /// returns an error instead of end-of-file if the bytes differ from those captured.
 pub struct AttachmentReader {
     inner: DecryptingReader<BufReader<File>>,
-    /// Started at the first read, unless the check is made elsewhere.
-    hasher: Option<SideHasher>,
+    check: Check,
     expected_sha256: String,
     expected_size: u64,
     seen: u64,
     id: Uuid,
-    /// Whether this reader checks the SHA-256 (see [`AttachmentReader::check_elsewhere`]).
-    check: bool,
 }
 
-/// What an attachment's bytes must be, for a caller that checks them itself.
-pub(crate) struct Expected {
-    pub(crate) sha256: String,
-    pub(crate) size: u64,
-    /// The message for bytes that differ, as [`AttachmentReader`] words it.
-    pub(crate) damaged: String,
+/// Where an [`AttachmentReader`] takes the SHA-256 of what it reads.
+enum Check {
+    /// On a thread of its own, started at the first read (`None` until then).
+    Side(Option<SideHasher>),
+    /// On the reading thread, as the bytes come ([`AttachmentReader::check_inline`]).
+    Inline(Sha256),
+    /// Checked: a further read is plain end-of-file.
+    Done,
+    /// Found different: every further read says damaged again.
+    Failed,
 }
 
 impl AttachmentReader {
@@ -149,47 +150,54 @@ impl AttachmentReader {
         self.expected_size
     }
 
-    /// Hands the SHA-256 and size check to the caller (export makes it on another thread):
-    /// this reader then only decrypts, and the caller must compare the bytes with what this
-    /// returns before it trusts them.
-    pub(crate) fn check_elsewhere(&mut self) -> Expected {
-        self.check = false;
-        Expected {
-            sha256: self.expected_sha256.clone(),
-            size: self.expected_size,
-            damaged: Error::AttachmentDamaged(self.id.to_string()).to_string(),
+    /// Takes the SHA-256 on the reading thread instead of a thread of its own. For a caller
+    /// that already keeps both cores busy (export: this thread decrypts, another runs age),
+    /// where a third thread only takes turns with the other two.
+    pub(crate) fn check_inline(&mut self) {
+        if matches!(self.check, Check::Side(None)) {
+            self.check = Check::Inline(Sha256::new());
         }
+    }
+
+    fn damaged(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            Error::AttachmentDamaged(self.id.to_string()).to_string(),
+        )
     }
 }
 
 impl Read for AttachmentReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.check {
-            return self.inner.read(buf);
-        }
         // The thread first: if it cannot start, nothing has been read yet and a retry is whole.
-        let hasher = match self.hasher.take() {
-            Some(h) => h,
-            None => SideHasher::new()?,
-        };
-        let hasher = self.hasher.insert(hasher);
+        if let Check::Side(hasher @ None) = &mut self.check {
+            *hasher = Some(SideHasher::new()?);
+        }
+        match self.check {
+            Check::Done => return self.inner.read(buf),
+            Check::Failed => return Err(self.damaged()),
+            Check::Side(_) | Check::Inline(_) => {}
+        }
         let n = self.inner.read(buf)?;
         if n == 0 && !buf.is_empty() {
-            let damaged = || {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    Error::AttachmentDamaged(self.id.to_string()).to_string(),
-                )
+            let digest = match std::mem::replace(&mut self.check, Check::Failed) {
+                Check::Side(Some(mut hasher)) => hasher.finish().ok(),
+                Check::Inline(hasher) => Some(hex::encode(hasher.finalize())),
+                _ => None,
             };
-            // A hasher already finished (a read after a mismatch) says damaged again.
-            let digest = hasher.finish().map_err(|_| damaged())?;
-            if digest != self.expected_sha256 || self.seen != self.expected_size {
-                return Err(damaged());
+            if digest.as_deref() != Some(self.expected_sha256.as_str())
+                || self.seen != self.expected_size
+            {
+                return Err(self.damaged());
             }
-            self.check = false; // checked: a further read is plain end-of-file
+            self.check = Check::Done;
             return Ok(0);
         }
-        hasher.update(&buf[..n])?;
+        match &mut self.check {
+            Check::Side(Some(hasher)) => hasher.update(&buf[..n])?,
+            Check::Inline(hasher) => hasher.update(&buf[..n]),
+            _ => {}
+        }
         self.seen += n as u64;
         Ok(n)
     }
@@ -376,12 +384,11 @@ impl Store {
             .map_err(|_| Error::AttachmentDamaged(id.to_string()))?;
         Ok(AttachmentReader {
             inner,
-            hasher: None,
+            check: Check::Side(None),
             expected_sha256: sha256,
             expected_size: u64::try_from(size).unwrap_or(0),
             seen: 0,
             id,
-            check: true,
         })
     }
 
