@@ -292,7 +292,8 @@ impl Sink for ImportSink<'_> {
             inner: bytes,
             stopped: self.store_failed,
         };
-        let (blob, path, stored_size) = attachments::store_blob(self.key, self.dir, &mut watched)?;
+        let (blob, path, stored_size) =
+            attachments::store_blob(self.key, self.dir, &mut watched, Some(size))?;
         self.written
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -328,7 +328,7 @@ impl Store {
         };
         let partial = dir.join(format!(".{blob}.partial"));
         let final_path = dir.join(&blob);
-        let written = write_blob(&self.key, &blob, &partial, source, true);
+        let written = write_blob(&self.key, &blob, &partial, source, true, None);
         let (size, sha256) = match written {
             Ok(v) => v,
             Err(e) => {
@@ -498,6 +498,7 @@ pub(crate) fn store_blob(
     key: &DataKey,
     store_dir: &Path,
     source: &mut dyn Read,
+    expected_size: Option<u64>,
 ) -> Result<(String, PathBuf, u64)> {
     let dir = attachments_dir(store_dir);
     fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
@@ -509,7 +510,7 @@ pub(crate) fn store_blob(
     };
     let partial = dir.join(format!(".{blob}.partial"));
     let final_path = dir.join(&blob);
-    let (size, _) = match write_blob(key, &blob, &partial, source, false) {
+    let (size, _) = match write_blob(key, &blob, &partial, source, false, expected_size) {
         Ok(v) => v,
         Err(e) => {
             let _ = fs::remove_file(&partial);
@@ -540,7 +541,7 @@ pub(crate) fn copy_blob(
         &blob_key(key, blob),
     )
     .map_err(|_| Error::AttachmentDamaged(blob.to_string()))?;
-    store_blob(key, store_dir, &mut plain)
+    store_blob(key, store_dir, &mut plain, None)
 }
 
 /// Plaintext chunks waiting for a blob's sealing thread at most (256 KiB).
@@ -552,17 +553,25 @@ type Chunk = Zeroizing<Vec<u8>>;
 /// side, if `hash`), a thread of its own seals each 64 KiB chunk in place and writes it, so
 /// the store's cipher and the disk write run beside the reading (for an import, beside the
 /// tar and the SHA-256 against the signed list). Returns the byte count and, if `hash`, the
-/// SHA-256. The file is synced; on an error it is left for the caller to remove.
+/// SHA-256. The file is synced; on an error it is left for the caller to remove. With
+/// `expected_size`, the disk space for that many bytes is reserved first
+/// ([`crate::sync::preallocate`]); a caller gives it only where a different size fails the
+/// whole write (an import's attachment), since space reserved past what is written stays
+/// reserved until the file is removed.
 fn write_blob(
     key: &DataKey,
     blob: &str,
     path: &Path,
     source: &mut dyn Read,
     hash: bool,
+    expected_size: Option<u64>,
 ) -> Result<(u64, String)> {
     let file = crate::profile::owner_only(OpenOptions::new().write(true).create_new(true))
         .open(path)
         .map_err(|e| Error::io(format!("creating {}", path.display()), e))?;
+    if let Some(size) = expected_size {
+        crate::sync::preallocate(&file, crate::crypto::sealed_len(size));
+    }
     // Synced as it is written (crate::sync), so the final sync has little left.
     let file = SyncingFile::new(file).map_err(|e| Error::io("writing the attachment", e))?;
     let file_key = blob_key(key, blob);

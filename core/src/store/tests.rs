@@ -280,6 +280,12 @@ fn a_full_disk_during_a_migration_rolls_it_back() {
             .unwrap();
         match migrations::migrate(&mut conn) {
             Err(Error::DiskFull) => {}
+            // Migration 9 changes one setting row in a page the file already has, so from 8
+            // there is nothing to run out of room for.
+            Ok(()) if start == 8 => {
+                assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
+                continue;
+            }
             other => panic!("from version {start}: expected DiskFull, got {other:?}"),
         }
         assert_eq!(migrations::current(&conn).unwrap(), start);
