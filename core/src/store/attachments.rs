@@ -544,8 +544,9 @@ pub(crate) fn copy_blob(
     store_blob(key, store_dir, &mut plain, None)
 }
 
-/// Plaintext chunks waiting for a blob's sealing thread at most (256 KiB).
-const SEAL_QUEUE: usize = 4;
+/// Plaintext chunks waiting for a blob's sealing thread at most (1 MiB; see
+/// `bundle::pipe::IN_FLIGHT` for why not fewer).
+const SEAL_QUEUE: usize = 16;
 
 type Chunk = Zeroizing<Vec<u8>>;
 
