@@ -583,7 +583,9 @@ mod tests {
         let (_dir, mut store) = crate::store::tests::temp_store("Field laptop 3");
         for _ in 0..n {
             store
-                .add(crate::model::example(crate::model::RecordKind::Establishment))
+                .add(crate::model::example(
+                    crate::model::RecordKind::Establishment,
+                ))
                 .unwrap();
         }
         crate::store::revisions::for_bundle(&store.conn, false)
