@@ -18,7 +18,6 @@ use super::manifest::{
     self, is_sha256_hex, Manifest, Sums, MAX_MANIFEST_BYTES, MAX_SIGNATURE_BYTES, MAX_SUMS_BYTES,
 };
 use crate::error::{BundleError, Error, Result};
-use crate::model::Record;
 use crate::store::keys::{key_id, TrustedKey};
 use crate::store::Revision;
 
@@ -147,28 +146,6 @@ fn read_small<R: Read>(
     let mut buf = Zeroizing::new(Vec::with_capacity(size as usize));
     entry.read_to_end(&mut buf).map_err(|e| state.classify(e))?;
     Ok(buf)
-}
-
-/// Checks one revision alone: its hash, tombstone shape and body against the schema.
-pub fn check_revision(rev: &Revision) -> std::result::Result<(), String> {
-    if !rev.hash_is_valid() {
-        return Err(format!("revision {} does not match its hash", rev.id));
-    }
-    if rev.deleted != rev.body.is_none() {
-        return Err("a tombstone has no body, and only a tombstone".into());
-    }
-    if !rev.deleted && rev.identity.is_some() && rev.kind != crate::model::RecordKind::Person {
-        return Err("only a person has an identity section".into());
-    }
-    if let Some(body) = &rev.body {
-        let record = Record::from_value(rev.kind, body.clone()).map_err(|e| e.to_string())?;
-        if let Some(identity) = &rev.identity {
-            record
-                .with_identity(identity.clone())
-                .map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
 }
 
 /// Reads a decrypted bundle (a tar) from `plain`, checking everything, feeding `sink`.
@@ -393,7 +370,7 @@ pub fn read_bundle<R: Read>(
 /// than it saves.
 const RECORDS_SPLIT_BYTES: usize = 256 * 1024;
 
-/// Parses and checks `records.jsonl` (each line a revision passing [`check_revision`], no
+/// Parses and checks `records.jsonl` (each line a revision passing `revisions::check_alone`, no
 /// revision twice) against the manifest's counts.
 ///
 /// A large file is checked in two halves on two threads (parsing, hashing and the schema are
@@ -478,7 +455,7 @@ fn check_lines(records: &[u8]) -> Result<(Vec<Revision>, u64, u64)> {
     Ok((revisions, record_ids.len() as u64, tombstones))
 }
 
-/// Parses and checks each line of `lines` alone ([`check_revision`]); a revision comes with
+/// Parses and checks each line of `lines` alone (`revisions::check_alone`); a revision comes with
 /// its line number in `records.jsonl` (`lines_before` lines come before `lines`).
 fn parse_lines(lines: &[u8], lines_before: usize) -> Result<Vec<(usize, Revision)>> {
     let mut revisions = Vec::new();
@@ -492,9 +469,9 @@ fn parse_lines(lines: &[u8], lines_before: usize) -> Result<Vec<(usize, Revision
                 line: line_no,
                 reason: e.to_string(),
             })?;
-        check_revision(&rev).map_err(|reason| BundleError::InvalidRecord {
+        crate::store::revisions::check_alone(&rev).map_err(|e| BundleError::InvalidRecord {
             line: line_no,
-            reason,
+            reason: e.to_string(),
         })?;
         revisions.push((line_no, rev));
     }

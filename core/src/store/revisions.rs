@@ -827,19 +827,26 @@ pub(crate) fn apply_foreign_held(
     if is_known(tx, rev)? {
         return Ok(false);
     }
+    check_alone(rev)?;
+    apply_new(tx, rev, search)
+}
+
+/// Checks a revision written elsewhere by itself, without the store: its hash, a tombstone's
+/// shape, and its body and identity against the schema (the model refuses an identity on
+/// anything but a person). The bundle reader makes these checks on every line of
+/// `records.jsonl`; [`apply_foreign_held`] on each revision it is given.
+pub(crate) fn check_alone(rev: &Revision) -> std::result::Result<(), ValidationError> {
     if !rev.hash_is_valid() {
         return Err(ValidationError::new(
             "revision.body_hash",
             format!("revision {} does not match its hash", rev.id),
-        )
-        .into());
+        ));
     }
     if rev.deleted != rev.body.is_none() {
         return Err(ValidationError::new(
             "revision.deleted",
             "a tombstone has no body, and only a tombstone",
-        )
-        .into());
+        ));
     }
     if let Some(body) = &rev.body {
         let record = Record::from_value(rev.kind, body.clone())?;
@@ -847,13 +854,12 @@ pub(crate) fn apply_foreign_held(
             record.with_identity(identity.clone())?;
         }
     }
-    apply_new(tx, rev, search)
+    Ok(())
 }
 
 /// [`apply_foreign_held`] for a revision the bundle reader has already checked alone
-/// (`bundle::read::check_revision`: its hash, tombstone shape, body and identity against the
-/// schema), so those checks are not made twice; what needs the store (already here, the
-/// record's kind) is still checked.
+/// ([`check_alone`]), so those checks are not made twice; what needs the store (already here,
+/// the record's kind) is still checked.
 pub(crate) fn apply_checked_held(
     tx: &Transaction<'_>,
     rev: &Revision,
