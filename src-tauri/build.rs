@@ -20,6 +20,11 @@ fn main() {
             "create_profile",
             "unlock",
             "lock",
+            // Locking driven by the page and kept by the shell (locking.rs).
+            "begin_lock",
+            "report_activity",
+            "set_auto_lock",
+            "watch_locks",
             "record_counts",
             "export_status",
             "list_conflicts",

@@ -327,7 +327,7 @@ pub fn save_draft(
     body: Value,
 ) -> Result<DraftSummary, ApiError> {
     Ok(session
-        .with_store_mut(|store| store.save_draft(id, kind, None, &body))
+        .with_store_for_flush(|store| store.save_draft(id, kind, None, &body))
         .ok_or_else(|| closed(&session))??)
 }
 

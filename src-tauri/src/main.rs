@@ -9,8 +9,14 @@
 #![forbid(unsafe_code)]
 
 mod cases;
+#[cfg(target_os = "linux")]
+mod clipboard;
 mod commands;
 mod error;
+mod idle;
+mod locking;
+#[cfg(target_os = "linux")]
+mod logind;
 mod media;
 mod media_server;
 mod receipts;
@@ -53,6 +59,10 @@ fn main() {
             commands::create_profile,
             commands::unlock,
             commands::lock,
+            locking::begin_lock,
+            locking::report_activity,
+            locking::set_auto_lock,
+            locking::watch_locks,
             commands::record_counts,
             commands::export_status,
             commands::list_conflicts,
@@ -117,6 +127,18 @@ fn main() {
                 eprintln!("fieldcase: videos and recordings cannot play: {e}");
             }
             app.manage(server.ok());
+            // Auto-lock's deadline is kept here, not in the page; sleep and the screen lock
+            // come over D-Bus where there is one.
+            session::Session::keep_time(session.clone())?;
+            #[cfg(target_os = "linux")]
+            {
+                let handle = app.handle().clone();
+                session.on_every_lock(move || {
+                    let _ = handle.run_on_main_thread(clipboard::clear_ours);
+                });
+            }
+            #[cfg(target_os = "linux")]
+            logind::watch(session.clone());
             app.manage::<commands::SessionState>(session);
             let window =
                 WebviewWindowBuilder::new(app, MAIN_WINDOW, WebviewUrl::App("index.html".into()))
@@ -165,6 +187,10 @@ mod tests {
                 "allow-create-profile",
                 "allow-unlock",
                 "allow-lock",
+                "allow-begin-lock",
+                "allow-report-activity",
+                "allow-set-auto-lock",
+                "allow-watch-locks",
                 "allow-record-counts",
                 "allow-export-status",
                 "allow-list-conflicts",

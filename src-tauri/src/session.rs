@@ -9,13 +9,41 @@
 //! duration, so the quick commands never wait behind it and `lock` (the panic
 //! key) returns at once: they see the profile as busy, or locked. When the job
 //! ends the store goes back, unless a lock came meanwhile; then it is dropped.
+//!
+//! A lock the page asks for while it still saves a draft (the panic key) and a lock the
+//! shell decides (auto-lock, sleep, the session's screen lock) first *close* the profile:
+//! from that moment it counts as locked (a reload of the page shows the unlock screen, no
+//! command but the draft save reaches the store), and the store is dropped when the page
+//! says the save is done or after [`GRACE`], whichever comes first. The shell keeps that
+//! bound itself ([`Session::tick`]), so no page can hold a profile open.
 
+use crate::idle::{boot_now, IdleDeadline};
 use fieldcase_core::crypto::KdfParams;
 use fieldcase_core::Store;
+use serde::Serialize;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tauri::ipc::Channel;
+
+/// The longest a closing profile waits for the page's last draft save.
+pub const GRACE: Duration = Duration::from_secs(2);
+/// How often the shell looks at its deadlines.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Why the shell locked the profile by itself; the page hides and says nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockCause {
+    /// Nobody used the app for the auto-lock time.
+    Idle,
+    /// The system is about to suspend or hibernate.
+    Sleep,
+    /// The desktop session's screen locked.
+    ScreenLocked,
+}
 
 /// Environment variable that points the app at another profile folder (tests use it).
 pub const PROFILE_DIR_ENV: &str = "FIELDCASE_PROFILE_DIR";
@@ -79,10 +107,26 @@ pub struct Session {
     pub dir: PathBuf,
     /// Key-derivation cost for a new profile.
     pub kdf: KdfChoice,
-    store: Mutex<Option<Store>>,
+    slot: Mutex<Slot>,
     epoch: AtomicU64,
     /// The epoch a running job started in, or [`NO_JOB`].
     job: AtomicU64,
+    idle: Mutex<IdleDeadline>,
+    /// Where the page hears of a lock the shell decided.
+    lock_listener: Mutex<Option<Channel<LockCause>>>,
+    /// Run at every lock, however it comes (clears the clipboard).
+    on_lock: Mutex<Option<LockHook>>,
+}
+
+/// Work done at every lock.
+type LockHook = Box<dyn Fn() + Send + Sync>;
+
+/// The open store, and whether it is closing.
+#[derive(Default)]
+struct Slot {
+    store: Option<Store>,
+    /// Boot time after which a closing store is dropped, whatever the page does.
+    closing_until: Option<Duration>,
 }
 
 /// No job is running.
@@ -94,16 +138,43 @@ impl Session {
         Session {
             dir,
             kdf,
-            store: Mutex::new(None),
+            slot: Mutex::new(Slot::default()),
             epoch: AtomicU64::new(0),
             job: AtomicU64::new(NO_JOB),
+            idle: Mutex::new(IdleDeadline::default()),
+            lock_listener: Mutex::new(None),
+            on_lock: Mutex::new(None),
+        }
+    }
+
+    /// `hook` runs at every lock and every start of one, on the thread that locks.
+    pub fn on_every_lock(&self, hook: impl Fn() + Send + Sync + 'static) {
+        *self
+            .on_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::new(hook));
+    }
+
+    fn run_lock_hook(&self) {
+        let hook = self
+            .on_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(hook) = hook.as_ref() {
+            hook();
         }
     }
 
     /// The slot, even if a panic poisoned the mutex (the slot stays consistent:
-    /// it is only ever replaced whole).
-    fn slot(&self) -> MutexGuard<'_, Option<Store>> {
-        self.store
+    /// its store is only ever replaced whole).
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        self.slot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn idle(&self) -> MutexGuard<'_, IdleDeadline> {
+        self.idle
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -111,8 +182,102 @@ impl Session {
     /// Drops the open store, if any, and invalidates unlocks still in flight.
     pub fn lock(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
-        let store = self.slot().take();
+        let store = {
+            let mut slot = self.slot();
+            slot.closing_until = None;
+            slot.store.take()
+        };
         drop(store);
+        self.run_lock_hook();
+    }
+
+    /// Closes the profile now and drops its store within `grace`: meanwhile only
+    /// [`Session::with_store_for_flush`] reaches it. Unlocks in flight and running jobs
+    /// are cut loose at once, as by [`Session::lock`].
+    pub fn begin_lock(&self, grace: Duration, now: Duration) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        let mut slot = self.slot();
+        if slot.store.is_some() {
+            let until = now + grace;
+            slot.closing_until = Some(slot.closing_until.map_or(until, |u| u.min(until)));
+        }
+        drop(slot);
+        self.run_lock_hook();
+    }
+
+    /// Whether the profile is closing (locked for everyone but the last draft save).
+    #[cfg(test)]
+    pub fn is_closing(&self) -> bool {
+        self.slot().closing_until.is_some()
+    }
+
+    /// The page's report that someone used the app (at most about once a second).
+    pub fn note_activity(&self, now: Duration) {
+        self.idle().poke(now);
+    }
+
+    /// The auto-lock time Settings chose; `false` if it is not one of its choices.
+    pub fn set_auto_lock_minutes(&self, minutes: u32) -> bool {
+        self.idle().set_minutes(minutes)
+    }
+
+    /// Where the page hears of the shell's own locks (one listener: the window's page).
+    pub fn listen_for_locks(&self, channel: Channel<LockCause>) {
+        *self
+            .lock_listener
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(channel);
+    }
+
+    /// A lock the shell decided: closes the profile (if open) and tells the page, which
+    /// hides at once and saves its draft within the grace.
+    pub fn lock_by_shell(&self, cause: LockCause, now: Duration) {
+        let open = self.is_unlocked();
+        self.begin_lock(GRACE, now);
+        if open {
+            let listener = self
+                .lock_listener
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(channel) = listener.as_ref() {
+                // A page that went away (reloading) asks the shell's state when it comes back.
+                let _ = channel.send(cause);
+            }
+        }
+    }
+
+    /// The shell's clock: drops a closing store whose grace is over, and locks an open
+    /// profile whose auto-lock deadline has passed. `now` is [`boot_now`].
+    pub fn tick(&self, now: Duration) {
+        let expired = {
+            let mut slot = self.slot();
+            match slot.closing_until {
+                Some(until) if now >= until => {
+                    slot.closing_until = None;
+                    slot.store.take()
+                }
+                _ => None,
+            }
+        };
+        drop(expired);
+        let open = {
+            let slot = self.slot();
+            slot.store.is_some() && slot.closing_until.is_none()
+        };
+        if open && self.idle().is_due(now) {
+            self.lock_by_shell(LockCause::Idle, now);
+        }
+    }
+
+    /// Runs [`Session::tick`] on a thread of its own for as long as the app runs.
+    pub fn keep_time(session: Arc<Session>) -> std::io::Result<()> {
+        std::thread::Builder::new()
+            .name("fieldcase-lock-clock".into())
+            .spawn(move || loop {
+                session.tick(boot_now());
+                std::thread::sleep(TICK);
+            })
+            .map(drop)
     }
 
     /// The current epoch; pass it to [`Session::install`] after a slow open.
@@ -127,13 +292,27 @@ impl Session {
         if self.epoch.load(Ordering::SeqCst) != epoch {
             return false;
         }
-        *slot = Some(store);
+        *slot = Slot {
+            store: Some(store),
+            closing_until: None,
+        };
+        drop(slot);
+        self.note_activity(boot_now());
         true
     }
 
-    /// Whether a store is open (a job running since the last lock counts).
+    /// Whether the shell still holds the store: open, closing, or in a running job.
+    pub fn holds_store(&self) -> bool {
+        self.slot().store.is_some() || self.job_running()
+    }
+
+    /// Whether a store is open and not closing (a job running since the last lock counts).
     pub fn is_unlocked(&self) -> bool {
-        self.slot().is_some() || self.is_busy()
+        let open = {
+            let slot = self.slot();
+            slot.store.is_some() && slot.closing_until.is_none()
+        };
+        open || self.is_busy()
     }
 
     /// Whether a job (export, import) has the store, and no lock came since it started.
@@ -154,7 +333,10 @@ impl Session {
     pub fn run_job<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
         let (store, epoch) = {
             let mut slot = self.slot();
-            let store = slot.take()?;
+            if slot.closing_until.is_some() {
+                return None;
+            }
+            let store = slot.store.take()?;
             let epoch = self.epoch();
             self.job.store(epoch, Ordering::SeqCst);
             (store, epoch)
@@ -168,14 +350,28 @@ impl Session {
         Some(f(store))
     }
 
-    /// Runs `f` on the open store, or returns `None` when locked.
+    /// Runs `f` on the open store, or returns `None` when locked or closing.
     pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> Option<T> {
-        self.slot().as_ref().map(f)
+        let slot = self.slot();
+        if slot.closing_until.is_some() {
+            return None;
+        }
+        slot.store.as_ref().map(f)
     }
 
-    /// Runs `f` on the open store for a write, or returns `None` when locked.
+    /// Runs `f` on the open store for a write, or returns `None` when locked or closing.
     pub fn with_store_mut<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
-        self.slot().as_mut().map(f)
+        let mut slot = self.slot();
+        if slot.closing_until.is_some() {
+            return None;
+        }
+        slot.store.as_mut().map(f)
+    }
+
+    /// Runs `f` on the store even while it is closing: the draft save that a lock waits
+    /// for, and nothing else. `None` when locked.
+    pub fn with_store_for_flush<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        self.slot().store.as_mut().map(f)
     }
 }
 
@@ -194,8 +390,8 @@ impl Drop for Job<'_> {
         let late = {
             let mut slot = self.session.slot();
             self.session.job.store(NO_JOB, Ordering::SeqCst);
-            if self.session.epoch() == self.epoch && slot.is_none() {
-                *slot = Some(store);
+            if self.session.epoch() == self.epoch && slot.store.is_none() {
+                slot.store = Some(store);
                 None
             } else {
                 Some(store)
@@ -333,6 +529,115 @@ mod tests {
         assert!(caught.is_err());
         assert!(!session.is_busy());
         assert!(session.with_store(|_| ()).is_some());
+    }
+
+    /// A channel that records what the shell told the page.
+    fn listener() -> (Channel<LockCause>, Arc<Mutex<Vec<String>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let channel = Channel::new(move |body| {
+            if let tauri::ipc::InvokeResponseBody::Json(json) = body {
+                sink.lock().unwrap().push(json);
+            }
+            Ok(())
+        });
+        (channel, seen)
+    }
+
+    #[test]
+    fn the_shell_locks_at_its_deadline_without_any_ui_call() {
+        use fieldcase_core::Profile;
+        let dir = tempfile::tempdir().unwrap();
+        let (session, pass) = open_session(dir.path());
+        let (channel, seen) = listener();
+        session.listen_for_locks(channel);
+        assert!(session.set_auto_lock_minutes(1));
+        let start = boot_now();
+        session.note_activity(start);
+        session.tick(start + Duration::from_secs(59));
+        assert!(session.is_unlocked(), "not yet");
+        // No report from the page for a minute (it hung, or the laptop slept): locked.
+        session.tick(start + Duration::from_secs(60));
+        assert!(!session.is_unlocked() && session.is_closing());
+        assert_eq!(*seen.lock().unwrap(), ["\"idle\""]);
+        assert!(
+            session.with_store(|_| ()).is_none(),
+            "no reads while closing"
+        );
+        assert!(
+            session.with_store_for_flush(|_| ()).is_some(),
+            "the last draft save still lands"
+        );
+        // The page never confirms: the shell drops the store when the grace is over.
+        session.tick(start + Duration::from_secs(60) + GRACE);
+        assert!(!session.is_closing());
+        assert!(session.with_store_for_flush(|_| ()).is_none());
+        assert!(
+            Profile::open(dir.path(), &pass).is_ok(),
+            "the profile is free"
+        );
+        assert_eq!(seen.lock().unwrap().len(), 1, "told once");
+    }
+
+    #[test]
+    fn activity_keeps_the_profile_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _) = open_session(dir.path());
+        assert!(session.set_auto_lock_minutes(1));
+        let start = boot_now();
+        for s in [30, 60, 90, 120] {
+            session.note_activity(start + Duration::from_secs(s));
+            session.tick(start + Duration::from_secs(s + 30));
+        }
+        assert!(session.is_unlocked());
+    }
+
+    #[test]
+    fn a_closing_profile_is_locked_to_everyone_but_the_draft_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _) = open_session(dir.path());
+        let now = boot_now();
+        session.begin_lock(GRACE, now);
+        assert!(
+            !session.is_unlocked(),
+            "a reload now shows the unlock screen"
+        );
+        assert!(session.with_store_mut(|_| ()).is_none());
+        assert!(session.run_job(|_| ()).is_none());
+        assert!(session.with_store_for_flush(|_| ()).is_some());
+        session.tick(now + GRACE / 2);
+        assert!(session.is_closing(), "within the grace");
+        session.lock(); // the page's save is done
+        assert!(!session.is_closing() && session.with_store_for_flush(|_| ()).is_none());
+    }
+
+    #[test]
+    fn a_shell_lock_cuts_a_running_job_loose() {
+        let dir = tempfile::tempdir().unwrap();
+        let (session, _) = open_session(dir.path());
+        let (channel, seen) = listener();
+        session.listen_for_locks(channel);
+        session.run_job(|_| {
+            session.lock_by_shell(LockCause::Sleep, boot_now());
+            assert!(!session.is_unlocked() && session.job_running());
+        });
+        assert!(!session.job_running());
+        assert!(
+            session.with_store_for_flush(|_| ()).is_none(),
+            "dropped at the end"
+        );
+        assert_eq!(*seen.lock().unwrap(), ["\"sleep\""]);
+    }
+
+    #[test]
+    fn a_locked_profile_is_not_told_about_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session::new(dir.path().into(), KdfChoice::TestsOnly);
+        let (channel, seen) = listener();
+        session.listen_for_locks(channel);
+        session.lock_by_shell(LockCause::ScreenLocked, boot_now());
+        assert!(seen.lock().unwrap().is_empty());
+        assert!(!session.is_closing());
     }
 
     #[test]

@@ -38,10 +38,10 @@ LOG_DIR = Path(tempfile.mkdtemp(prefix="fieldcase-e2e-logs-"))
 
 
 @contextmanager
-def app(profile: Path | None = None, state: Path | None = None):
+def app(profile: Path | None = None, state: Path | None = None, extra_env: dict[str, str] | None = None):
     """The app in a WebDriver session, on `profile` (a fresh one if None), with WebKit's
     storage (the XDG folders) under `state` (fresh if None; pass the same one to restart
-    the app with what the window remembered, such as the language)."""
+    the app with what the window remembered, such as the language), and `extra_env` set."""
     with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-") as tmp:
         tmp_path = state or Path(tmp)
         profile = profile or Path(tmp) / "profile"
@@ -54,6 +54,7 @@ def app(profile: Path | None = None, state: Path | None = None):
             XDG_CONFIG_HOME=str(tmp_path / "config"),
             XDG_CACHE_HOME=str(tmp_path / "cache"),
         )
+        env.update(extra_env or {})
         with TauriDriver(env, LOG_DIR / "tauri-driver.log") as driver:
             started = time.monotonic()
             session = Session(driver, ARGS.app)
@@ -1930,6 +1931,146 @@ def test_case_links_records(s: Session) -> None:
     shot(s, "case-history-en")
 
 
+@contextmanager
+def private_system_bus():
+    """A D-Bus daemon of the test's own, handed to the app as its system bus: the test can
+    then send what logind would send, without touching the machine's own bus."""
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-dbus-") as tmp:
+        config = Path(tmp) / "bus.conf"
+        config.write_text(
+            "<!DOCTYPE busconfig PUBLIC '-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN'"
+            " 'http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd'>"
+            f"<busconfig><type>session</type><listen>unix:dir={tmp}</listen>"
+            "<policy context='default'><allow send_destination='*' eavesdrop='true'/>"
+            "<allow eavesdrop='true'/><allow own='*'/></policy></busconfig>"
+        )
+        daemon = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            address = (daemon.stdout.readline() if daemon.stdout else "").strip()
+            check(address.startswith("unix:"), f"the test bus started: {address!r}")
+            yield address
+        finally:
+            daemon.terminate()
+            daemon.wait(timeout=10)
+
+
+def emit_prepare_for_sleep(address: str, going: bool) -> None:
+    """What logind sends before a suspend (true) and after the wake-up (false)."""
+    subprocess.run(
+        [
+            "dbus-send", f"--bus={address}", "--type=signal",
+            "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep",
+            f"boolean:{'true' if going else 'false'}",
+        ],
+        check=True,
+        timeout=30,
+    )
+
+
+def test_sleep_locks_and_frees_the_profile(s: Session) -> None:
+    """logind's PrepareForSleep on the system bus locks the open profile, with the draft
+    typed so far saved, and frees it within a second or two (the CLI can open it)."""
+    del s
+    with tempfile.TemporaryDirectory(prefix="fieldcase-e2e-profile-") as tmp, private_system_bus() as bus:
+        profile = Path(tmp) / "profile"
+        with app(profile, extra_env={"DBUS_SYSTEM_BUS_ADDRESS": bus}) as s:
+            set_lang(s, "en")
+            create_profile(s)
+            start_interview(s, "Bopha-5")
+            give_consent(s)
+            to_account(s)
+            s.wait("#narrative").type("មុនពេលដេក")
+            t0 = time.monotonic()
+            emit_prepare_for_sleep(bus, True)
+            s.wait("#screen-unlock", timeout=5)
+            print(f"    sleep signal to unlock screen: {(time.monotonic() - t0) * 1000:.0f} ms")
+            check(not s.find_all("#narrative"), "the interview is gone from the screen")
+            freed = None
+            while time.monotonic() - t0 < 5:
+                try:
+                    cli(profile, "list", "person")
+                    freed = time.monotonic() - t0
+                    break
+                except AssertionError:
+                    time.sleep(0.1)
+            check(freed is not None, "the profile is free after the sleep signal")
+            print(f"    profile free after {freed:.1f} s")
+            emit_prepare_for_sleep(bus, False)  # waking up locks nothing more, breaks nothing
+            unlock(s, PASSPHRASE)
+            s.wait("#screen-home", timeout=30)
+            s.wait("#drafts li .resume").click()
+            step_is(s, "account")
+            check("មុនពេលដេក" in s.wait("#narrative").prop("value"), "typing before the sleep was saved")
+
+
+def test_a_reload_after_the_panic_key_shows_the_unlock_screen(s: Session) -> None:
+    """The panic key, then at once a reload of the page (the shell, not the page, knows the
+    profile is locked): the unlock screen, and the draft typed before it is kept."""
+    set_lang(s, "en")
+    create_profile(s)
+    start_interview(s, "Chanthou-8")
+    give_consent(s)
+    to_account(s)
+    s.wait("#narrative").type("ពាក្យចុងក្រោយ")
+    s.press(ESCAPE, ESCAPE, pause_ms=100)
+    s.cmd("POST", "/refresh", {})  # WebDriver's reload of the page
+    s.wait("#screen-unlock", timeout=10)
+    check(not s.find_all("#screen-home"), "a reload does not reopen the profile")
+    unlock(s, PASSPHRASE)
+    s.wait("#screen-home", timeout=30)
+    s.wait("#drafts li .resume").click()
+    step_is(s, "account")
+    check("ពាក្យចុងក្រោយ" in s.wait("#narrative").prop("value"), "typing before the panic key was saved")
+
+
+CONTROL = "\ue009"
+
+
+def selection(name: str) -> str:
+    """What the X selection `name` (clipboard, primary) holds, as another program sees it."""
+    done = subprocess.run(
+        ["xclip", "-o", "-selection", name],
+        env=dict(os.environ, DISPLAY=DISPLAY),
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    return done.stdout if done.returncode == 0 else ""
+
+
+def test_copied_text_leaves_the_clipboard_at_lock(s: Session) -> None:
+    """Text copied from the window (Ctrl+C) and selected in it (X11's PRIMARY) is readable by
+    other programs until the profile locks, and gone after the panic key."""
+    set_lang(s, "en")
+    create_profile(s)
+    start_interview(s, "Sokha-4")
+    give_consent(s)
+    to_account(s)
+    words = f"ខ្ញុំបានចម្លង {os.getpid()}"
+    s.wait("#narrative").type(words)
+    s.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": [
+        {"type": "keyDown", "value": CONTROL}, {"type": "keyDown", "value": "a"},
+        {"type": "keyUp", "value": "a"}, {"type": "keyDown", "value": "c"},
+        {"type": "keyUp", "value": "c"}, {"type": "keyUp", "value": CONTROL},
+    ]}]})
+    s.cmd("DELETE", "/actions")
+    deadline = time.monotonic() + 5
+    while words not in selection("clipboard") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    check(words in selection("clipboard"), f"the copy reached the clipboard: {selection('clipboard')!r}")
+    s.press(ESCAPE, ESCAPE, pause_ms=100)
+    s.wait("#screen-unlock", timeout=2)
+    deadline = time.monotonic() + 2
+    while words in selection("clipboard") + selection("primary") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    check(words not in selection("clipboard"), "the clipboard no longer holds the text")
+    check(words not in selection("primary"), "nor does the primary selection")
+
+
 TESTS = [
     test_first_run_panic_unlock,
     test_hide_button_lock_button_and_khmer,
@@ -1953,6 +2094,9 @@ TESTS = [
     test_visit_draft_survives_a_kill,
     test_establishment_list_pages,
     test_case_links_records,
+    test_sleep_locks_and_frees_the_profile,
+    test_a_reload_after_the_panic_key_shows_the_unlock_screen,
+    test_copied_text_leaves_the_clipboard_at_lock,
 ]
 
 
@@ -1992,6 +2136,7 @@ def main() -> int:
                     test_video_still_blurred_until_clicked,
                     test_visit_draft_survives_a_kill,
                     test_establishment_list_pages,
+                    test_sleep_locks_and_frees_the_profile,
                 ):
                     test(None)  # it opens its own sessions
                 else:

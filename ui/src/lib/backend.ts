@@ -113,6 +113,33 @@ export function lock(): Promise<void> {
   return call<void>('lock')
 }
 
+/** The panic key's first step: the profile counts as locked at once (a reload shows the
+ * unlock screen); only the last draft save still reaches it, until `lock` or the shell's
+ * own bound of two seconds. */
+export function beginLock(): Promise<void> {
+  return call<void>('begin_lock')
+}
+
+/** Someone is using the app: the shell's auto-lock deadline moves on. */
+export function reportActivity(): Promise<void> {
+  return call<void>('report_activity')
+}
+
+/** The auto-lock time, in minutes (one of Settings' choices). */
+export function setAutoLock(minutes: number): Promise<void> {
+  return call<void>('set_auto_lock', { minutes })
+}
+
+/** Why the shell locked by itself. */
+export type LockCause = 'idle' | 'sleep' | 'screen_locked'
+
+/** `onLock` runs whenever the shell locks by itself (auto-lock, sleep, screen lock). */
+export function watchLocks(onLock: (cause: LockCause) => void): Promise<void> {
+  const channel = new Channel<LockCause>()
+  channel.onmessage = onLock
+  return call<void>('watch_locks', { onLock: channel })
+}
+
 export function recordCounts(): Promise<KindCount[]> {
   return call<KindCount[]>('record_counts')
 }

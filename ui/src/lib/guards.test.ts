@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createIdleTimer } from './idle'
+import { describe, expect, it, vi } from 'vitest'
+import { createActivityReporter } from './idle'
 import { createPanicKey } from './panic'
 import { strength } from './strength'
 
@@ -32,20 +32,21 @@ describe('panic key', () => {
   })
 })
 
-describe('auto-lock timer', () => {
-  afterEach(() => vi.useRealTimers())
-
-  it('locks after the idle time, and activity postpones it', () => {
-    vi.useFakeTimers()
-    const onIdle = vi.fn()
-    const idle = createIdleTimer(5 * 60_000, onIdle)
-    vi.advanceTimersByTime(4 * 60_000)
-    idle.poke()
-    vi.advanceTimersByTime(4 * 60_000)
-    expect(onIdle).not.toHaveBeenCalled()
-    vi.advanceTimersByTime(60_000)
-    expect(onIdle).toHaveBeenCalledTimes(1)
-    idle.stop()
+describe('activity reports for the shell\'s auto-lock', () => {
+  it('reports at once, then at most once a second however busy the page is', () => {
+    let now = 0
+    const report = vi.fn()
+    const poke = createActivityReporter(report, 1000, () => now)
+    poke()
+    expect(report).toHaveBeenCalledTimes(1)
+    for (now = 1; now < 1000; now += 16) poke() // a pointer moving for a second
+    expect(report).toHaveBeenCalledTimes(1)
+    now = 1000
+    poke()
+    expect(report).toHaveBeenCalledTimes(2)
+    now = 60_000 // a quiet minute, then a key
+    poke()
+    expect(report).toHaveBeenCalledTimes(3)
   })
 })
 

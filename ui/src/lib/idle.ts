@@ -1,27 +1,22 @@
-// Auto-lock: calls `onIdle` once after `ms` without activity. `poke` on every
-// key press, click, pointer move or scroll; `stop` when locked.
+// Auto-lock is kept by the shell, on a clock that counts time asleep (src-tauri/src/idle.rs):
+// the page only reports that someone is using the app, at most once every `everyMs`, and
+// the shell locks when its deadline passes whether or not the page still reports.
 
-export interface IdleTimer {
-  poke(): void
-  stop(): void
-}
+export type ActivityReporter = () => void
 
-export function createIdleTimer(ms: number, onIdle: () => void): IdleTimer {
-  let handle: ReturnType<typeof setTimeout> | undefined
-  const arm = () => {
-    if (handle !== undefined) clearTimeout(handle)
-    handle = setTimeout(() => {
-      handle = undefined
-      onIdle()
-    }, ms)
-  }
-  arm()
-  return {
-    poke: arm,
-    stop() {
-      if (handle !== undefined) clearTimeout(handle)
-      handle = undefined
-    },
+/** A poke to call on every key press, click, pointer move or scroll: `report` runs at
+ * once, then at most once per `everyMs` however often it is poked. `now` is for tests. */
+export function createActivityReporter(
+  report: () => void,
+  everyMs = 1000,
+  now: () => number = () => performance.now(),
+): ActivityReporter {
+  let last = Number.NEGATIVE_INFINITY
+  return () => {
+    const t = now()
+    if (t - last < everyMs) return
+    last = t
+    report()
   }
 }
 
