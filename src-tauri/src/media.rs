@@ -29,6 +29,8 @@ use crate::session::Session;
 
 /// Bytes read, decrypted and written at a time while streaming a body.
 const PIECE: u64 = 256 * 1024;
+/// [`PIECE`] as a length in memory.
+pub const PIECE_BYTES: usize = PIECE as usize;
 
 /// What a Range header asks for, against a file of a known size.
 #[derive(Debug, PartialEq, Eq)]

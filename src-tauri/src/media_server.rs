@@ -2,20 +2,25 @@
 //! (see [`crate::media`] for why not a custom URI scheme, and for what it answers).
 //!
 //! It listens on `127.0.0.1` at a port the system picks, and answers only paths that start
-//! with a secret drawn at start-up (32 random bytes, in hex): the page learns the address
-//! from the `media_source` command, so another program or another user of this machine
-//! that finds the port still gets nothing without it. A Host other than the server's own
+//! with a secret (32 random bytes, in hex) drawn anew for each unlock and dead at the next
+//! lock: the page learns the address from the `media_source` command, so another program
+//! or another user of this machine that finds the port still gets nothing without it, and
+//! an address seen before a lock opens nothing after it. A Host other than the server's own
 //! address is refused (no DNS rebinding), one request per connection, a request head of at
-//! most 8 KiB, at most [`MAX_CONNECTIONS`] at once, and a slow client times out. The bytes
+//! most 8 KiB, at most [`MAX_CONNECTIONS`] at once. Every request has deadlines, not just
+//! timeouts between bytes: its head must arrive whole within [`HEAD_DEADLINE`] and each
+//! piece of the body must be taken within [`PIECE_DEADLINE`], so a client that trickles a
+//! byte at a time cannot hold a slot (and one without the secret never gets past the
+//! head). The bytes
 //! cross the loopback in plaintext, inside the kernel, as they would over IPC; they are
 //! never written to a file. Nothing is logged.
 
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rand::RngCore;
 use tauri::http::{header, Request, Response, StatusCode};
@@ -29,23 +34,55 @@ use crate::session::Session;
 const MAX_CONNECTIONS: usize = 16;
 /// The largest request head read (request line and headers).
 const MAX_HEAD: usize = 8 * 1024;
+/// A request head must arrive whole within this.
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+/// Each [`crate::media`] piece of a body (256 KiB) must be taken within this.
+const PIECE_DEADLINE: Duration = Duration::from_secs(30);
+
+/// How long a connection may take over its head and over each piece of its body.
+#[derive(Debug, Clone, Copy)]
+struct Deadlines {
+    head: Duration,
+    piece: Duration,
+}
+
+const DEADLINES: Deadlines = Deadlines {
+    head: HEAD_DEADLINE,
+    piece: PIECE_DEADLINE,
+};
+
+/// The secret of the current unlock, and the session epoch it belongs to.
+#[derive(Default)]
+struct Secret {
+    epoch: u64,
+    hex: Option<String>,
+}
+
+/// Shared between the command that hands the address out and the threads that serve.
+type Secrets = Arc<Mutex<Secret>>;
 
 /// The running server: where the page finds it.
 pub struct MediaServer {
-    /// `http://127.0.0.1:<port>/<secret>`; a media URL is this, `/`, and an attachment id.
-    base: String,
+    /// `127.0.0.1:<port>`.
+    host: String,
+    secret: Secrets,
 }
 
 impl MediaServer {
     /// Binds to a free loopback port and serves `session`'s media from a thread of its own.
     pub fn start(session: SessionState) -> io::Result<MediaServer> {
+        MediaServer::start_with(session, DEADLINES)
+    }
+
+    fn start_with(session: SessionState, deadlines: Deadlines) -> io::Result<MediaServer> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         let port = listener.local_addr()?.port();
-        let mut secret = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut secret);
-        let secret = hex::encode(secret);
         let host = format!("127.0.0.1:{port}");
-        let base = format!("http://{host}/{secret}");
+        let secrets: Secrets = Arc::default();
+        let server = MediaServer {
+            host: host.clone(),
+            secret: secrets.clone(),
+        };
         let open = Arc::new(AtomicUsize::new(0));
         thread::Builder::new()
             .name("fieldcase-media".into())
@@ -58,12 +95,12 @@ impl MediaServer {
                             write_head(&stream, &media::refused(StatusCode::SERVICE_UNAVAILABLE));
                         continue;
                     }
-                    let (session, host, secret, count) =
-                        (session.clone(), host.clone(), secret.clone(), open.clone());
+                    let (session, host, secrets, count) =
+                        (session.clone(), host.clone(), secrets.clone(), open.clone());
                     let spawned = thread::Builder::new()
                         .name("fieldcase-media-conn".into())
                         .spawn(move || {
-                            let _ = serve(&session, stream, &host, &secret);
+                            let _ = serve(&session, stream, &host, &secrets, deadlines);
                             count.fetch_sub(1, Ordering::SeqCst);
                         });
                     if spawned.is_err() {
@@ -71,13 +108,41 @@ impl MediaServer {
                     }
                 }
             })?;
-        Ok(MediaServer { base })
+        Ok(server)
     }
 
-    /// `http://127.0.0.1:<port>/<secret>`.
-    pub fn base(&self) -> &str {
-        &self.base
+    /// `http://127.0.0.1:<port>/<secret>` for the unlock whose session epoch is `epoch`: the
+    /// first call after an unlock draws a new secret, and every lock (which moves the epoch
+    /// on) makes the last one worthless.
+    pub fn base(&self, epoch: u64) -> String {
+        let mut secret = self
+            .secret
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if secret.epoch != epoch || secret.hex.is_none() {
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            *secret = Secret {
+                epoch,
+                hex: Some(hex::encode(bytes)),
+            };
+        }
+        format!(
+            "http://{}/{}",
+            self.host,
+            secret.hex.as_deref().unwrap_or("")
+        )
     }
+}
+
+/// The secret that opens media now: the one drawn for the session's current epoch, if any.
+fn current_secret(secrets: &Secrets, session: &Session) -> Option<String> {
+    let secret = secrets
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    (secret.epoch == session.epoch())
+        .then(|| secret.hex.clone())
+        .flatten()
 }
 
 /// Where the window's media player reads a video or recording: the server's address with its
@@ -88,8 +153,9 @@ pub fn media_source(
     session: tauri::State<'_, SessionState>,
     server: tauri::State<'_, Option<MediaServer>>,
 ) -> Result<String, ApiError> {
+    let epoch = session.epoch();
     let base = session
-        .with_store(|_| server.as_ref().map(|s| s.base().to_string()))
+        .with_store(|_| server.as_ref().map(|s| s.base(epoch)))
         .ok_or_else(|| closed(&session))?;
     base.ok_or_else(|| {
         ApiError::new(
@@ -149,14 +215,30 @@ fn answer(session: &Session, request: Request<()>, host: &str, secret: &str) -> 
     media::answer(session, &Request::from_parts(parts, ()))
 }
 
+/// Time left before `deadline`, or a timeout error once it has passed.
+fn left(deadline: Instant) -> io::Result<Duration> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(io::ErrorKind::TimedOut.into());
+    }
+    Ok(left)
+}
+
 /// Reads one request from `stream`, answers it and closes the connection.
-fn serve(session: &Session, stream: TcpStream, host: &str, secret: &str) -> io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
+fn serve(
+    session: &Session,
+    stream: TcpStream,
+    host: &str,
+    secrets: &Secrets,
+    deadlines: Deadlines,
+) -> io::Result<()> {
+    let head_deadline = Instant::now() + deadlines.head;
+    stream.set_write_timeout(Some(deadlines.piece))?;
     let mut head = Vec::with_capacity(1024);
     let mut byte = [0u8; 1024];
     let mut reader = &stream;
     while !head.ends_with(b"\r\n\r\n") {
+        stream.set_read_timeout(Some(left(head_deadline)?))?;
         let n = reader.read(&mut byte)?;
         if n == 0 {
             return Ok(());
@@ -172,13 +254,53 @@ fn serve(session: &Session, stream: TcpStream, host: &str, secret: &str) -> io::
     let Some(request) = parse_head(&head) else {
         return write_head(&stream, &media::refused(StatusCode::BAD_REQUEST));
     };
-    match answer(session, request, host, secret) {
+    // No secret for this unlock yet (or a lock since): nothing opens.
+    let secret = current_secret(secrets, session).unwrap_or_default();
+    match answer(session, request, host, &secret) {
         Answer::Refused(response) => write_head(&stream, &response),
         Answer::Serve(serve) => {
-            let mut out = BufWriter::with_capacity(64 * 1024, &stream);
+            let paced = Paced::new(&stream, deadlines.piece);
+            let mut out = BufWriter::with_capacity(64 * 1024, paced);
             write_head(&mut out, &serve.head)?;
             serve.write_body(session, &mut out)
         }
+    }
+}
+
+/// A socket writer where every [`media::PIECE`] bytes must be taken within a deadline,
+/// however the client spreads its reads.
+struct Paced<'a> {
+    stream: &'a TcpStream,
+    window: Duration,
+    deadline: Instant,
+    in_piece: usize,
+}
+
+impl<'a> Paced<'a> {
+    fn new(stream: &'a TcpStream, window: Duration) -> Self {
+        Paced {
+            stream,
+            window,
+            deadline: Instant::now() + window,
+            in_piece: 0,
+        }
+    }
+}
+
+impl Write for Paced<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(left(self.deadline)?))?;
+        let n = self.stream.write(buf)?;
+        self.in_piece += n;
+        if self.in_piece >= media::PIECE_BYTES {
+            self.in_piece = 0;
+            self.deadline = Instant::now() + self.window;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.stream.flush()
     }
 }
 
@@ -266,8 +388,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let session: SessionState =
             Arc::new(Session::new(dir.path().join("p"), KdfChoice::TestsOnly));
-        let server = MediaServer::start(session).unwrap();
-        let base = server.base().strip_prefix("http://").unwrap();
+        let server = MediaServer::start(session.clone()).unwrap();
+        let base = server.base(session.epoch());
+        let base = base.strip_prefix("http://").unwrap();
         let (host, secret) = base.split_once('/').unwrap();
         assert_eq!(secret.len(), 64);
         let mut stream = TcpStream::connect(host).unwrap();
@@ -284,5 +407,70 @@ mod tests {
             "locked: {reply}"
         );
         assert!(reply.contains("cache-control: no-store\r\n") && reply.ends_with("\r\n\r\n"));
+    }
+
+    #[test]
+    fn a_new_unlock_draws_a_new_secret_and_a_lock_kills_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let session: SessionState =
+            Arc::new(Session::new(dir.path().join("p"), KdfChoice::TestsOnly));
+        let server = MediaServer::start(session.clone()).unwrap();
+        let first = server.base(session.epoch());
+        assert_eq!(server.base(session.epoch()), first, "one secret per unlock");
+        assert_eq!(
+            current_secret(&server.secret, &session).as_deref(),
+            first.rsplit('/').next()
+        );
+        session.lock();
+        assert_eq!(
+            current_secret(&server.secret, &session),
+            None,
+            "dead after a lock"
+        );
+        let second = server.base(session.epoch());
+        assert_ne!(second, first);
+    }
+
+    #[test]
+    fn a_client_that_trickles_its_head_is_cut_off_at_the_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let session: SessionState =
+            Arc::new(Session::new(dir.path().join("p"), KdfChoice::TestsOnly));
+        let deadlines = Deadlines {
+            head: Duration::from_millis(300),
+            piece: Duration::from_millis(300),
+        };
+        let server = MediaServer::start_with(session.clone(), deadlines).unwrap();
+        let mut stream = TcpStream::connect(&server.host).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let started = Instant::now();
+        // A byte every 50 ms or so: each read alone is quick, the head never ends.
+        let mut closed_after = None;
+        while started.elapsed() < Duration::from_secs(3) {
+            let _ = stream.write_all(b"G");
+            let mut byte = [0u8; 64];
+            match stream.read(&mut byte) {
+                Ok(_) => {
+                    closed_after = Some(started.elapsed());
+                    break;
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => {
+                    closed_after = Some(started.elapsed());
+                    break;
+                }
+            }
+        }
+        let closed_after = closed_after.expect("the server never closed a trickling client");
+        assert!(
+            closed_after < Duration::from_secs(2),
+            "cut off after {closed_after:?}"
+        );
     }
 }
