@@ -413,33 +413,36 @@ pub fn profile_settings(session: State<'_, SessionState>) -> Result<ProfileSetti
         .ok_or_else(|| closed(&session))??)
 }
 
-/// Field: adds an office recipient (`age1…`); returns the list now held.
+/// Field: adds an office recipient (`age1…`), after the passphrase typed again (bundles are
+/// encrypted to every recipient: a planted one reads them all); returns the list now held.
 #[tauri::command]
-pub fn add_office_recipient(
+pub async fn add_office_recipient(
     session: State<'_, SessionState>,
     recipient: String,
+    passphrase: Option<String>,
 ) -> Result<Vec<String>, ApiError> {
-    Ok(session
-        .with_store_mut(|store| {
-            store.add_office_recipient(&recipient)?;
-            store.office_recipients()
-        })
-        .ok_or_else(|| closed(&session))??)
+    confirmed_job(&session, passphrase, "adding an office key", move |store| {
+        store.add_office_recipient(&recipient)?;
+        store.office_recipients()
+    })
+    .await
 }
 
-/// Office: trusts a field device's signing key under a name; returns the trusted list.
+/// Office: trusts a field device's signing key under a name, after the passphrase typed again
+/// (a planted key could sign forged bundles); returns the trusted list. On a laptop the same
+/// command trusts the office's receipt key, whose receipts allow a purge.
 #[tauri::command]
-pub fn trust_device(
+pub async fn trust_device(
     session: State<'_, SessionState>,
     public_key: String,
     name: String,
+    passphrase: Option<String>,
 ) -> Result<Vec<TrustedKey>, ApiError> {
-    Ok(session
-        .with_store_mut(|store| {
-            store.trust_add(&public_key, &name)?;
-            store.trust_list()
-        })
-        .ok_or_else(|| closed(&session))??)
+    confirmed_job(&session, passphrase, "trusting a key", move |store| {
+        store.trust_add(&public_key, &name)?;
+        store.trust_list()
+    })
+    .await
 }
 
 /// Office: revokes trust in a device key (by key id), for good; returns the trusted list.
@@ -538,6 +541,29 @@ pub(crate) async fn job<T: Send + 'static>(
         Some(result) => Ok(result?),
         None => Err(closed(session)),
     }
+}
+
+/// Runs a job that a minute at an unlocked laptop must not be enough for: `passphrase`, typed
+/// again, must open this store's key slot first (a wrong one is logged by the core as a failed
+/// unlock `during` the action). Without one the answer is `passphrase_needed`, and the page
+/// asks for it and calls again.
+pub(crate) async fn confirmed_job<T: Send + 'static>(
+    session: &State<'_, SessionState>,
+    passphrase: Option<String>,
+    during: &'static str,
+    f: impl FnOnce(&mut Store) -> Result<T, fieldcase_core::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    let Some(passphrase) = passphrase.map(Passphrase::new) else {
+        return Err(ApiError::new(
+            Code::PassphraseNeeded,
+            format!("{during} needs the passphrase typed again"),
+        ));
+    };
+    job(session, move |store| {
+        store.confirm_passphrase(&passphrase, during)?;
+        f(store)
+    })
+    .await
 }
 
 /// A record's attachments: what each is, never its bytes.

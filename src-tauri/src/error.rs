@@ -13,6 +13,8 @@ use serde::Serialize;
 pub enum Code {
     /// The passphrase does not open the profile.
     WrongPassphrase,
+    /// The action needs the passphrase typed again (trusting a key, purging, …).
+    PassphraseNeeded,
     /// There is no profile yet (first run not done).
     NoProfile,
     /// A profile already exists where one was to be created.

@@ -4,7 +4,7 @@
 //! leaving stubs. Thin like `commands.rs`: each command calls the core once, off the window's
 //! thread. Every name here is also in `build.rs`, `main.rs` and `capabilities/main.json`.
 
-use crate::commands::{job, user_path, SessionState};
+use crate::commands::{confirmed_job, job, user_path, SessionState};
 use crate::error::ApiError;
 use fieldcase_core::bundle::{PurgeSummary, ReceiptSummary};
 use tauri::{AppHandle, State};
@@ -37,10 +37,15 @@ pub async fn import_receipt(
 }
 
 /// Laptop: removes what the office acknowledged holding (bodies, identity sections,
-/// attachment files), leaving stubs that say where it went. The core logs it.
+/// attachment files), leaving stubs that say where it went, after the passphrase typed
+/// again (it cannot be undone on this laptop). The core logs it.
 #[tauri::command]
 pub async fn purge_acknowledged(
     session: State<'_, SessionState>,
+    passphrase: Option<String>,
 ) -> Result<PurgeSummary, ApiError> {
-    job(&session, |store| store.purge_acknowledged()).await
+    confirmed_job(&session, passphrase, "purging", |store| {
+        store.purge_acknowledged()
+    })
+    .await
 }

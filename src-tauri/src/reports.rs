@@ -9,7 +9,7 @@
 //! window's thread, with the store to itself (a report over a big store takes a moment).
 //! Every name here is also in `build.rs` and `capabilities/main.json`.
 
-use crate::commands::{job, user_path, SessionState};
+use crate::commands::{confirmed_job, job, user_path, SessionState};
 use crate::error::{ApiError, Code};
 use chrono::NaiveDate;
 use fieldcase_core::model::RecordKind;
@@ -68,9 +68,13 @@ fn date(field: &str, typed: Option<&str>) -> Result<Option<NaiveDate>, ApiError>
 pub async fn prevalence_report(
     session: State<'_, SessionState>,
     options: ReportOptions,
+    passphrase: Option<String>,
 ) -> Result<PrevalenceReport, ApiError> {
     let query = options.query()?;
-    job(&session, move |store| report::prevalence(store, &query)).await
+    maybe_confirmed(&session, query.min_cell, passphrase, move |store| {
+        report::prevalence(store, &query)
+    })
+    .await
 }
 
 /// Casework by period, ILO indicator frequencies and cases by status.
@@ -78,9 +82,28 @@ pub async fn prevalence_report(
 pub async fn casework_report(
     session: State<'_, SessionState>,
     options: ReportOptions,
+    passphrase: Option<String>,
 ) -> Result<CaseworkReport, ApiError> {
     let query = options.query()?;
-    job(&session, move |store| report::casework(store, &query)).await
+    maybe_confirmed(&session, query.min_cell, passphrase, move |store| {
+        report::casework(store, &query)
+    })
+    .await
+}
+
+/// A report job, after the passphrase typed again when its small-cell threshold is lowered
+/// below the default (small cells can point at one person).
+async fn maybe_confirmed<T: Send + 'static>(
+    session: &State<'_, SessionState>,
+    min_cell: u32,
+    passphrase: Option<String>,
+    f: impl FnOnce(&mut fieldcase_core::Store) -> Result<T, fieldcase_core::Error> + Send + 'static,
+) -> Result<T, ApiError> {
+    if min_cell < DEFAULT_MIN_CELL {
+        confirmed_job(session, passphrase, "lowering the small-cell threshold", f).await
+    } else {
+        job(session, f).await
+    }
 }
 
 /// Which CSV a partner gets.
@@ -127,6 +150,7 @@ pub async fn write_partner_csv(
     session: State<'_, SessionState>,
     path: String,
     csv: PartnerCsv,
+    passphrase: Option<String>,
 ) -> Result<CsvWritten, ApiError> {
     let out = user_path(&app, &path)?;
     let planned = match csv {
@@ -143,7 +167,8 @@ pub async fn write_partner_csv(
             format!("{} already exists; choose a new file name", out.display()),
         ));
     }
-    job(&session, move |store| {
+    let during = planned.needs_passphrase();
+    let write = move |store: &mut fieldcase_core::Store| {
         // Computed (and logged) before the file is created, so a refusal leaves no file.
         // Wiped when dropped; the copies a growing Vec leaves behind are not (the size is not
         // known beforehand), which is why it starts at 1 MiB.
@@ -170,8 +195,11 @@ pub async fn write_partner_csv(
             rows,
             left_out,
         })
-    })
-    .await
+    };
+    match during {
+        Some(during) => confirmed_job(&session, passphrase, during, write).await,
+        None => job(&session, write).await,
+    }
 }
 
 /// A partner CSV with its options checked.
@@ -179,6 +207,19 @@ enum Planned {
     Prevalence(ReportQuery),
     Casework(ReportQuery),
     Records(RecordKind, bool),
+}
+
+impl Planned {
+    /// What needs the passphrase typed again: identities going to a partner, or small cells.
+    fn needs_passphrase(&self) -> Option<&'static str> {
+        match self {
+            Planned::Records(_, true) => Some("a partner export with identities"),
+            Planned::Prevalence(q) | Planned::Casework(q) if q.min_cell < DEFAULT_MIN_CELL => {
+                Some("lowering the small-cell threshold")
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -128,6 +128,16 @@ def unlock(s: Session, passphrase: str) -> None:
     s.wait("#unlock").click()
 
 
+def reauth(s: Session, passphrase: str = PASSPHRASE) -> None:
+    """The passphrase typed again for a guarded step, with the keyboard: the dialog has the
+    focus, Enter confirms, and the dialog goes."""
+    field = s.wait("#reauth-passphrase", timeout=10)
+    check(s.execute("return document.activeElement.id") == "reauth-passphrase", "the passphrase dialog has the focus")
+    field.type(passphrase)
+    s.press(ENTER)
+    s.wait_gone("#reauth[open]", timeout=30)
+
+
 def check(cond: bool, what: str) -> None:
     if not cond:
         raise AssertionError(what)
@@ -548,6 +558,7 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             check("not an office key" in field.wait("#problem").text, "a mistyped key is refused")
             set_value(field, "#new-recipient", recipient)
             field.wait("#add-recipient").click()
+            reauth(field)
             field.wait("#notice")
             check(recipient in field.wait("#recipients").text, "the office key is listed")
             # The office's signing key, so that its receipts are accepted.
@@ -555,6 +566,7 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             field.wait("#trust-key").type(office_signing)
             field.wait("#trust-name").type("Phnom Penh office")
             field.wait("#trust-add").click()
+            reauth(field)
             field.wait("#trust-notice")
             check(office_fp in field.wait(f"#trusted li[data-key-id='{office_fp}']").text, "the office is trusted")
             field.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
@@ -634,6 +646,7 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             check("not a signing key" in office.wait("#trust-problem").text, "a mistyped key is refused")
             set_value(office, "#trust-key", device_key)
             office.wait("#trust-add").click()
+            reauth(office)
             office.wait("#trust-notice")
             check(fingerprint in office.wait(f"#trusted li[data-key-id='{fingerprint}']").text, "the laptop is trusted")
             office.execute("document.activeElement.blur(); window.scrollTo(0, 0)")
@@ -711,6 +724,7 @@ def test_bundle_from_field_to_office(s: Session) -> None:
             field.wait("#purge-confirm")
             check(field.execute("return document.activeElement.id") == "purge-no", "the safe choice has the focus")
             field.wait("#purge-yes").click()
+            reauth(field)
             purged = field.wait("#purge-done", timeout=30)
             check(int(purged.attr("data-revisions") or 0) >= 2, f"the acknowledged changes are removed: {purged.text!r}")
             field.execute("document.getElementById('purge-done').scrollIntoView()")
@@ -1021,6 +1035,7 @@ def test_office_reports(s: Session) -> None:
             office.wait("#report-lower").click()
             set_value(office, "#report-min-cell", "1")
             office.wait("#report-run").click()
+            reauth(office)
             wait_text(office, jan, "1")
             bars = [(b.attr("data-period"), b.attr("data-series")) for b in office.find_all("#casework-chart rect.bar")]
             check(
@@ -2027,6 +2042,53 @@ def test_a_reload_after_the_panic_key_shows_the_unlock_screen(s: Session) -> Non
     check("ពាក្យចុងក្រោយ" in s.wait("#narrative").prop("value"), "typing before the panic key was saved")
 
 
+def focused(s: Session) -> str:
+    return s.execute("return document.activeElement && document.activeElement.id") or ""
+
+
+def test_guarded_steps_ask_for_the_passphrase_again(s: Session) -> None:
+    """Adding an office key asks for the passphrase again: Escape cancels (nothing added, the
+    focus back where it was), a wrong one is refused in the dialog, the right one goes
+    through. Keys only, English and Khmer."""
+    set_lang(s, "en")
+    create_profile(s)
+    s.wait("#open-settings").click()
+    s.wait("#new-recipient").type(SOME_OFFICE)
+    s.press(ENTER)  # submits the form from its field
+    s.wait("#reauth-passphrase")
+    check(focused(s) == "reauth-passphrase", "the dialog takes the focus")
+    shot(s, "reauth-en")
+    s.press(ESCAPE)
+    s.wait_gone("#reauth[open]")
+    time.sleep(0.2)
+    check(focused(s) == "new-recipient", f"the focus goes back where it was: {focused(s)!r}")
+    s.wait("#no-recipients")
+    check(not s.find_all("#notice"), "cancelled: nothing was added")
+    s.press(ENTER)
+    s.wait("#reauth-passphrase").type("not the passphrase")
+    s.press(ENTER)
+    s.wait("#reauth-wrong", timeout=30)
+    check(s.find_all("#reauth[open]") != [], "a wrong passphrase keeps the dialog open")
+    check(s.wait("#reauth-passphrase").prop("value") == "", "and empties the field")
+    check(focused(s) == "reauth-passphrase", f"the focus stays in the dialog: {focused(s)!r}")
+    reauth(s)
+    s.wait("#notice")
+    check(SOME_OFFICE in s.wait("#recipients").text, "the office key is added")
+    time.sleep(0.2)
+    check(focused(s) == "new-recipient", f"the focus is back after the dialog: {focused(s)!r}")
+    set_lang(s, "km")
+    made = subprocess.run(["age-keygen"], capture_output=True, text=True, check=True)
+    key = made.stderr.strip().split()[-1]
+    set_value(s, "#new-recipient", key)
+    s.wait("#new-recipient").click()
+    s.press(ENTER)
+    s.wait("#reauth-passphrase")
+    check(KHMER.search(s.wait("#reauth").text) is not None, "the dialog speaks Khmer")
+    shot(s, "reauth-km")
+    reauth(s)
+    wait_text(s, "#recipients", key)
+
+
 CONTROL = "\ue009"
 
 
@@ -2097,6 +2159,7 @@ TESTS = [
     test_sleep_locks_and_frees_the_profile,
     test_a_reload_after_the_panic_key_shows_the_unlock_screen,
     test_copied_text_leaves_the_clipboard_at_lock,
+    test_guarded_steps_ask_for_the_passphrase_again,
 ]
 
 

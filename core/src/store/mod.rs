@@ -470,25 +470,31 @@ impl Store {
         new_passphrase: &Passphrase,
         params: KdfParams,
     ) -> Result<()> {
+        self.confirm_passphrase(current, "passphrase change")?;
+        self.change_passphrase(new_passphrase, params)
+    }
+
+    /// Checks the passphrase of an open store once more, before an action a minute at an
+    /// unlocked laptop must not be enough for (trusting a key, purging, …): it must open
+    /// this store's key slot. A wrong one is [`Error::WrongPassphrase`], logged as a failed
+    /// unlock `during` that action, and nothing else changes.
+    pub fn confirm_passphrase(&mut self, passphrase: &Passphrase, during: &str) -> Result<()> {
         let slots = KeySlots::read(&self.dir.join(layout::KEY_SLOTS))?;
-        match slots.unlock(current) {
-            Ok(key) if key.expose() == self.key.expose() => {}
-            Ok(_) => {
-                return Err(Error::KeySlotDamaged(
-                    "the key slot file does not open this store".into(),
-                ))
-            }
+        match slots.unlock(passphrase) {
+            Ok(key) if key.expose() == self.key.expose() => Ok(()),
+            Ok(_) => Err(Error::KeySlotDamaged(
+                "the key slot file does not open this store".into(),
+            )),
             Err(Error::WrongPassphrase) => {
                 self.audit_now(
                     audit::Action::UnlockFailed,
                     None,
-                    json!({"during": "passphrase change"}),
+                    json!({ "during": during }),
                 )?;
-                return Err(Error::WrongPassphrase);
+                Err(Error::WrongPassphrase)
             }
-            Err(e) => return Err(e),
+            Err(e) => Err(e),
         }
-        self.change_passphrase(new_passphrase, params)
     }
 
     /// Lets the office unlock this profile with its age identity if the passphrase is lost.

@@ -368,6 +368,30 @@ fn a_checked_passphrase_change_needs_the_current_passphrase() {
 }
 
 #[test]
+fn a_confirmed_passphrase_must_open_this_store_and_a_wrong_one_is_logged() {
+    let (_dir, mut store) = temp_store("Field laptop 3");
+    let before = store.audit_entries().unwrap().len();
+    store
+        .confirm_passphrase(&Passphrase::new(PASS.into()), "trusting a key")
+        .unwrap();
+    assert_eq!(
+        store.audit_entries().unwrap().len(),
+        before,
+        "a right one logs nothing"
+    );
+    match store.confirm_passphrase(&Passphrase::new("ពាក្យខុស wrong".into()), "purge")
+    {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("{other:?}"),
+    }
+    let entries = store.audit_entries().unwrap();
+    assert_eq!(entries.len(), before + 1);
+    let last = entries.last().unwrap();
+    assert_eq!(last.action, "unlock_failed");
+    assert_eq!(last.detail["during"], "purge");
+}
+
+#[test]
 fn recent_work_is_every_kind_newest_first_without_attachments_or_deleted_records() {
     let (_dir, mut store) = temp_store("Laptop A");
     let a = store.add(example(RecordKind::Establishment)).unwrap();

@@ -5,11 +5,13 @@
 // translated sentence.
 
 import { Channel, invoke } from '@tauri-apps/api/core'
+import { withPassphrase } from './reauth'
 
 /** The codes src-tauri's `error::Code` serialises to. Keep the two lists in step
  * (a Rust test reads this file to check). */
 export const ERROR_CODES = [
   'wrong_passphrase',
+  'passphrase_needed',
   'no_profile',
   'profile_exists',
   'in_use',
@@ -266,14 +268,16 @@ export function profileSettings(): Promise<ProfileSettings> {
   return call<ProfileSettings>('profile_settings')
 }
 
-/** Field: adds the office's `age1…` recipient; returns the list now held. */
+/** Field: adds the office's `age1…` recipient; returns the list now held. Asks for the
+ * passphrase again (lib/reauth.ts); rejects with `Cancelled` if the person cancels. */
 export function addOfficeRecipient(recipient: string): Promise<string[]> {
-  return call<string[]>('add_office_recipient', { recipient })
+  return withPassphrase((passphrase) => call<string[]>('add_office_recipient', { recipient, passphrase }))
 }
 
-/** Office: trusts a field device's key; returns the trusted list. */
+/** Office: trusts a field device's key (a laptop: the office's receipt key); returns the
+ * trusted list. Asks for the passphrase again; rejects with `Cancelled` if cancelled. */
 export function trustDevice(publicKey: string, name: string): Promise<TrustedKey[]> {
-  return call<TrustedKey[]>('trust_device', { publicKey, name })
+  return withPassphrase((passphrase) => call<TrustedKey[]>('trust_device', { publicKey, name, passphrase }))
 }
 
 /** Office: revokes a device key for good; returns the trusted list. */

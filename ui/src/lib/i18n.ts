@@ -331,6 +331,15 @@ const en = {
   'error.detail': 'Details',
   'error.wrong_passphrase':
     'That passphrase does not open this profile. Check the keyboard language and Caps Lock, then try again.',
+  'error.passphrase_needed': 'This step needs your passphrase typed again.',
+  'reauth.title': 'Type your passphrase again',
+  'reauth.why':
+    'This step changes whom this profile trusts, or what leaves it, so it needs the passphrase again: a minute at an unlocked laptop is not enough.',
+  'reauth.passphrase': 'Passphrase',
+  'reauth.confirm': 'Confirm',
+  'reauth.checking': 'Checking…',
+  'reauth.cancel': 'Cancel',
+  'reauth.wrong': 'That passphrase does not open this profile. Nothing was done; try again or cancel.',
   'error.no_profile': 'There is no profile on this laptop yet.',
   'error.profile_exists': 'A profile already exists on this laptop.',
   'error.in_use': 'This profile is open in another Fieldcase window or command. Close it and try again.',
@@ -678,6 +687,15 @@ const km: Record<Key, string> = {
   'error.detail': 'ព័ត៌មានលម្អិត',
   'error.wrong_passphrase':
     'ឃ្លាសម្ងាត់នេះ មិនអាចបើកប្រវត្តិរូបនេះបានទេ។ សូមពិនិត្យភាសាក្តារចុច និង Caps Lock ហើយព្យាយាមម្តងទៀត។',
+  'error.passphrase_needed': 'ជំហាននេះ ត្រូវការឃ្លាសម្ងាត់របស់អ្នកម្តងទៀត។',
+  'reauth.title': 'វាយឃ្លាសម្ងាត់របស់អ្នកម្តងទៀត',
+  'reauth.why':
+    'ជំហាននេះ ផ្លាស់ប្តូរអ្នកដែលប្រវត្តិរូបនេះទុកចិត្ត ឬអ្វីដែលចេញពីវា ដូច្នេះវាត្រូវការឃ្លាសម្ងាត់ម្តងទៀត៖ មួយនាទីនៅកុំព្យូទ័រដែលមិនបានចាក់សោ មិនគ្រប់គ្រាន់ទេ។',
+  'reauth.passphrase': 'ឃ្លាសម្ងាត់',
+  'reauth.confirm': 'បញ្ជាក់',
+  'reauth.checking': 'កំពុងពិនិត្យ…',
+  'reauth.cancel': 'បោះបង់',
+  'reauth.wrong': 'ឃ្លាសម្ងាត់នេះ មិនអាចបើកប្រវត្តិរូបនេះបានទេ។ គ្មានអ្វីត្រូវបានធ្វើទេ។ សូមព្យាយាមម្តងទៀត ឬបោះបង់។',
   'error.no_profile': 'មិនទាន់មានប្រវត្តិរូប នៅលើកុំព្យូទ័រនេះនៅឡើយទេ។',
   'error.profile_exists': 'មានប្រវត្តិរូបរួចហើយ នៅលើកុំព្យូទ័រនេះ។',
   'error.in_use': 'ប្រវត្តិរូបនេះ កំពុងបើកនៅក្នុងបង្អួច ឬពាក្យបញ្ជា Fieldcase ផ្សេងទៀត។ សូមបិទវា ហើយព្យាយាមម្តងទៀត។',

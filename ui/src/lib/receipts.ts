@@ -2,6 +2,7 @@
 // receipt file name the office screen suggests (tested in receipts.test.ts).
 
 import { call } from './backend'
+import { withPassphrase } from './reauth'
 import { fileNamePart } from './transfer'
 
 /** What writing or reading a receipt did. */
@@ -35,9 +36,10 @@ export function importReceipt(path: string): Promise<ReceiptSummary> {
   return call<ReceiptSummary>('import_receipt', { path })
 }
 
-/** Laptop: removes what the office acknowledged holding, leaving stubs. */
+/** Laptop: removes what the office acknowledged holding, leaving stubs. Asks for the
+ * passphrase again; rejects with `Cancelled` if cancelled. */
 export function purgeAcknowledged(): Promise<PurgeSummary> {
-  return call<PurgeSummary>('purge_acknowledged')
+  return withPassphrase((passphrase) => call<PurgeSummary>('purge_acknowledged', { passphrase }))
 }
 
 /**
