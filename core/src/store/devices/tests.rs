@@ -175,6 +175,8 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
             "DROP TABLE receipts_out;
              ALTER TABLE bundles_in DROP COLUMN device_name;
              DROP INDEX revisions_unpurged;
+             ALTER TABLE trusted_keys DROP COLUMN device_id;
+             DROP TABLE bundle_sequence;
              PRAGMA user_version = {version_before};"
         ))
         .unwrap();
@@ -188,6 +190,11 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
     );
     let d = office.device_timelines().unwrap().remove(0);
     assert_eq!(d.device_name, None, "not known for bundles imported before");
+    assert_eq!(
+        d.bound_device,
+        Some(field.device().id),
+        "bound by the bundle it sent"
+    );
     assert_eq!(d.receipts_written, 1);
     let r = &d.timeline[0].bundle.as_ref().unwrap().receipts[0];
     assert!(r.from_audit);
