@@ -883,51 +883,138 @@ fn a_signed_receipt_acknowledges_and_purge_leaves_stubs() {
     assert!(office_view.to_string().contains("ស្រី ភា"));
 }
 
+/// How long `fieldcase` takes to run `args` on the profile at `profile`, which must succeed.
+fn timed(profile: &Path, tmp: &Path, args: &[&str]) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    let out = fieldcase_at(profile, tmp, args);
+    let took = started.elapsed();
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    took
+}
+
+/// An import killed with SIGKILL at moments spread over its run, chosen from its measured
+/// duration, leaves nothing of the bundle each time, and a full import after it works. Each
+/// kill is made on a fresh copy of the office as it was before the import, and must land
+/// while the import is still running (the process dies of the signal, not of its own accord).
 #[test]
 fn kill_9_during_import_leaves_nothing_and_import_again_works() {
     let w = World::new();
     w.record();
-    // A larger attachment so the import takes a moment.
+    // A recording long enough for the import to be killed at many moments, short enough for
+    // the dozen imports this test makes (decryption dominates, unoptimised in test builds).
     let big = w.field.path("big.mp4");
-    let bytes: Vec<u8> = (0..24_000_000u32)
+    let bytes: Vec<u8> = (0..3_000_000u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
     std::fs::write(&big, &bytes).unwrap();
+    drop(bytes);
     let place = w.field.json(&["list", "establishment"])[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
     w.field.ok(&["attach", &place, big.to_str().unwrap()]);
+    std::fs::remove_file(&big).unwrap();
     let bundle = w.export("big.fcb");
+    let bundle = bundle.to_str().unwrap();
     let before = w.office.dump();
-    for delay_ms in [50u64, 200, 600] {
-        let mut child = w
-            .office
-            .cmd(&["import", bundle.to_str().unwrap()])
+    let pristine = w.office.profile();
+    let tmp = w.office.tmp();
+    let fresh = |name: &str| {
+        let copy = w.office.path(name);
+        copy_folder(&pristine, &copy);
+        copy
+    };
+    let attachment_files = |profile: &Path| {
+        std::fs::read_dir(profile.join("attachments"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+
+    // The uninterrupted run, twice (the faster counts), and the start-up it includes.
+    let startup = timed(&pristine, &tmp, &["list", "person"]);
+    let whole = (0..2)
+        .map(|i| {
+            let copy = fresh(&format!("measured-{i}"));
+            let took = timed(&copy, &tmp, &["import", bundle]);
+            std::fs::remove_dir_all(&copy).unwrap();
+            took
+        })
+        .min()
+        .unwrap();
+    // Most of the run is the import itself, not opening the profile: so most kills land in it.
+    assert!(
+        whole > startup * 4,
+        "the import ({whole:?}) should run well past start-up ({startup:?}); a bigger bundle is needed"
+    );
+
+    // Moments from the end of start-up to well into the last part of the run; a run quicker
+    // than the measured one may finish before a late kill, so two of them may miss.
+    let moments = 12u32;
+    let mut landed = Vec::new();
+    for k in 0..moments {
+        let at = startup + (whole - startup).mul_f64(0.85 * f64::from(k) / f64::from(moments - 1));
+        let office = fresh(&format!("killed-{k}"));
+        let mut child = std::process::Command::new(common::BIN)
+            .arg("--profile")
+            .arg(&office)
+            .args(["import", bundle])
+            .env("FIELDCASE_PASSPHRASE", PASS)
+            .env("TMPDIR", &tmp)
+            .env_remove("FIELDCASE_PROFILE")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let killed = child.kill().is_ok(); // SIGKILL
+        std::thread::sleep(at);
+        let _ = child.kill(); // SIGKILL; whether it landed is read from the status
         let status = child.wait().unwrap();
-        if killed && !status.success() {
-            // Killed mid-import: nothing of it is there.
-            assert_eq!(w.office.dump(), before, "after kill at {delay_ms} ms");
-        } else {
-            break; // finished before the kill; the import below then finds it done
+        use std::os::unix::process::ExitStatusExt;
+        if status.signal() != Some(9) {
+            // It finished first (this run was quicker than the measured one): not a kill.
+            assert!(status.success(), "at {at:?}: {status:?}");
+            std::fs::remove_dir_all(&office).unwrap();
+            continue;
         }
+        landed.push(at);
+
+        // Nothing of the bundle is there: no record, no audit entry, no file once the next
+        // unlock has swept what the killed import left.
+        let after = dump(|args| {
+            let mut all = vec!["--json"];
+            all.extend_from_slice(args);
+            let out = fieldcase_at(&office, &tmp, &all);
+            assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+            serde_json::from_slice(&out.stdout).unwrap()
+        });
+        assert_eq!(after, before, "after a kill at {at:?}");
+        assert_eq!(attachment_files(&office), 0, "after a kill at {at:?}");
+        // And the bundle imports whole.
+        let out = fieldcase_at(&office, &tmp, &["--json", "import", bundle]);
+        assert!(
+            out.status.success(),
+            "after a kill at {at:?}: {}",
+            text(&out.stderr)
+        );
+        let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(s["added"], 5, "after a kill at {at:?}: {s}");
+        assert_eq!(
+            attachment_files(&office),
+            2,
+            "one file per attachment, no orphans"
+        );
+        std::fs::remove_dir_all(&office).unwrap();
     }
-    let s = w.office.json(&["import", bundle.to_str().unwrap()]);
+    eprintln!("import {whole:?} (start-up {startup:?}); kills landed at {landed:?}");
     assert!(
-        s["added"] == 5 || s["gaps"]["already_imported"] == true,
-        "{s}"
+        landed.len() >= 10,
+        "only {} of {moments} kills landed during the import ({whole:?}): {landed:?}",
+        landed.len()
     );
-    let files = std::fs::read_dir(w.office.path("profile").join("attachments"))
-        .unwrap()
-        .count();
-    assert_eq!(files, 2, "one file per attachment, no orphans left");
+    assert!(
+        *landed.last().unwrap() > startup + (whole - startup) / 2,
+        "the kills should reach the second half of the import: {landed:?} of {whole:?}"
+    );
 }
 
 #[test]
