@@ -304,7 +304,7 @@ pub enum BundleError {
     },
     /// A key not yet bound to a device signed for a device that another key (or this office)
     /// already signs for.
-    #[error("the bundle is signed by key {key_id} ({name}) and says it comes from device {claimed}, but that is {holder}; one device has one key, so nothing was imported. If the laptop really has a new key, trust it for that device (`fieldcase trust add <key> --name <name> --device {claimed}`); otherwise keep the file and revoke the key (`fieldcase trust revoke {key_id}`)")]
+    #[error("the bundle is signed by key {key_id} ({name}) and says it comes from device {claimed}, but that is {holder}; one device has one key, so nothing was imported. If the laptop really has a new key, revoke its old one and trust this one for that device (`fieldcase trust add <key> --name <name> --device {claimed}`); otherwise keep the file and revoke the key (`fieldcase trust revoke {key_id}`)")]
     DeviceTaken {
         /// The signing key's id.
         key_id: String,
