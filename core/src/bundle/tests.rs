@@ -647,9 +647,10 @@ fn a_second_bundle_under_a_sequence_number_already_imported_is_refused() {
     );
 }
 
-/// A key trusted without a device binds to the device its first bundle names; a bundle it
-/// signs for another device is refused after that, and a key named for a device at `trust
-/// add` is bound from the start.
+/// A key trusted without a device binds to the device its first bundle names (logged with the
+/// import), and a key named for a device at `trust add` is bound from the start; `trust add`
+/// refuses a device another key, or this profile, signs for, and a second device for a key.
+/// (The refusals at import are in `cli/tests/bundle.rs`.)
 #[test]
 fn a_key_binds_to_the_device_of_its_first_bundle() {
     let (dir, mut field) = temp_store("Field laptop 3");
