@@ -8,7 +8,7 @@ use anyhow::Result;
 use fieldcase_core::bundle::{ExportOptions, Gaps, Progress};
 use serde_json::json;
 
-use crate::commands::{parse_id, print_json, say, Ctx};
+use crate::commands::{parse_id, print_json, say, Ctx, UsageError};
 use crate::{IdentityCommand, OfficeCommand, TrustCommand};
 
 /// A progress line on stderr when it is a terminal; nothing otherwise.
@@ -89,15 +89,39 @@ pub fn office(ctx: &Ctx, cmd: OfficeCommand) -> Result<()> {
     }
 }
 
+fn parse_device_id(text: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(text.trim()).map_err(|_| {
+        anyhow::anyhow!(UsageError(format!(
+            "{text:?} is not a device id (a UUID, as `fieldcase keys show` on the laptop prints it)"
+        )))
+    })
+}
+
 pub fn trust(ctx: &Ctx, cmd: TrustCommand) -> Result<()> {
     match cmd {
-        TrustCommand::Add { public_key, name } => {
+        TrustCommand::Add {
+            public_key,
+            name,
+            device,
+        } => {
+            let device = device.as_deref().map(parse_device_id).transpose()?;
             let mut store = ctx.open()?;
-            let key = store.trust_add(&public_key, &name)?;
+            let key = store.trust_add_for_device(&public_key, &name, device)?;
             if ctx.json {
                 return print_json(&key);
             }
-            outln!("Trusted key {} ({}).", key.key_id, key.name);
+            match key.device_id {
+                Some(device) => outln!(
+                    "Trusted key {} ({}) for device {device}.",
+                    key.key_id,
+                    key.name
+                ),
+                None => outln!(
+                    "Trusted key {} ({}); its first bundle sets the device it signs for.",
+                    key.key_id,
+                    key.name
+                ),
+            }
             Ok(())
         }
         TrustCommand::List => {
@@ -114,12 +138,17 @@ pub fn trust(ctx: &Ctx, cmd: TrustCommand) -> Result<()> {
                     Some(at) => format!("REVOKED {at}"),
                     None => "trusted".to_string(),
                 };
+                let device = k.device_id.map_or_else(
+                    || "device not yet known".to_string(),
+                    |d| format!("device {d}"),
+                );
                 outln!(
-                    "{}  {}  since {}  {}  {}",
+                    "{}  {}  since {}  {}  {}  {}",
                     k.key_id,
                     state,
                     k.added_at,
                     k.name,
+                    device,
                     k.public_key
                 );
             }

@@ -300,6 +300,10 @@ enum TrustCommand {
         /// Whose it is, e.g. "Field laptop 3 (Battambang)"
         #[arg(long)]
         name: String,
+        /// The device id the key signs for (`fieldcase keys show` on the laptop prints it);
+        /// without it, the key's first bundle sets it
+        #[arg(long)]
+        device: Option<String>,
     },
     /// List trusted keys, revoked ones included
     List,

@@ -48,8 +48,22 @@ fn print_device(d: &DeviceTimeline) -> Result<()> {
     if let Some(name) = &d.device_name {
         outln!("  calls itself \"{name}\"");
     }
-    for id in &d.device_ids {
-        outln!("  device {id}");
+    match d.bound_device {
+        Some(bound) => outln!("  signs for device {bound} only"),
+        None => outln!("  device not yet known: its first bundle sets it"),
+    }
+    for id in d
+        .device_ids
+        .iter()
+        .filter(|id| Some(**id) != d.bound_device)
+    {
+        outln!("  bundles also named device {id}");
+    }
+    if !d.forked.is_empty() {
+        outln!(
+            "  WARNING: two different bundles under one number (a copied laptop, or its key used elsewhere): {}",
+            numbers(&d.forked)
+        );
     }
     let Some(last) = &d.last_seen else {
         outln!("  nothing received yet");

@@ -44,23 +44,28 @@ impl Prof {
     /// Every record's full history (identity revealed) and the audit log's length: what an
     /// import must leave exactly as it was when it refuses a bundle.
     fn dump(&self) -> String {
-        let mut out = String::new();
-        for kind in KINDS {
-            let list = self.json(&["list", kind, "--limit", "1000"]);
-            for item in list.as_array().unwrap() {
-                let id = item["id"].as_str().unwrap();
-                out.push_str(&self.json(&["show", id]).to_string());
-                out.push_str(&self.json(&["show", id, "--history"]).to_string());
-                out.push('\n');
-            }
-        }
-        let audit = self.json(&["audit", "log"]);
-        out.push_str(&format!(
-            "audit entries: {}\n",
-            audit.as_array().unwrap().len()
-        ));
-        out
+        dump(|args| self.json(args))
     }
+}
+
+/// What [`Prof::dump`] gives, with `json` running `fieldcase --json <args>` on the profile.
+fn dump(json: impl Fn(&[&str]) -> Value) -> String {
+    let mut out = String::new();
+    for kind in KINDS {
+        let list = json(&["list", kind, "--limit", "1000"]);
+        for item in list.as_array().unwrap() {
+            let id = item["id"].as_str().unwrap();
+            out.push_str(&json(&["show", id]).to_string());
+            out.push_str(&json(&["show", id, "--history"]).to_string());
+            out.push('\n');
+        }
+    }
+    let audit = json(&["audit", "log"]);
+    out.push_str(&format!(
+        "audit entries: {}\n",
+        audit.as_array().unwrap().len()
+    ));
+    out
 }
 
 fn sha256(b: &[u8]) -> String {
@@ -204,16 +209,38 @@ struct Parts {
     attachments: Vec<(String, Vec<u8>)>,
 }
 
-/// A signing key the forger holds, and the office's trust in it.
+/// A signing key the forger holds, the device it signs for (its own, not the field laptop's),
+/// and the office's trust in it.
 struct Forger {
     key: minisign::KeyPair,
+    device: String,
 }
 
 impl Forger {
     fn new() -> Forger {
         Forger {
             key: minisign::KeyPair::generate_unencrypted_keypair().unwrap(),
+            device: uuid::Uuid::now_v7().to_string(),
         }
+    }
+    /// `parts` as the forger's own device would send them: the manifest and every revision
+    /// name its device (each revision's hash recomputed), as the office now demands.
+    fn as_own(&self, parts: &Parts) -> Parts {
+        let mut own = parts.clone();
+        own.manifest["device_id"] = Value::String(self.device.clone());
+        own.records = String::from_utf8(parts.records.clone())
+            .unwrap()
+            .lines()
+            .map(|line| {
+                let mut rev: Value = serde_json::from_str(line).unwrap();
+                rev["device_id"] = Value::String(self.device.clone());
+                rev["body_hash"] = Value::String(rehash(&rev));
+                format!("{rev}\n")
+            })
+            .collect::<String>()
+            .into_bytes();
+        own.manifest["records_bytes"] = (own.records.len() as u64).into();
+        own
     }
     fn trusted_by(self, office: &Prof) -> Forger {
         office.ok(&[
@@ -236,9 +263,14 @@ impl Forger {
         .unwrap()
         .into_string()
     }
-    /// Named entries of a bundle made from `parts`, signed; `edit_sums` may change the list
-    /// before it is signed.
+    /// Named entries of a bundle made from `parts` as the forger's own device's
+    /// ([`Forger::as_own`]), signed; `edit_sums` may change the list before it is signed.
     fn entries(&self, parts: &Parts, edit_sums: impl Fn(&mut String)) -> Vec<(String, Vec<u8>)> {
+        self.signed(&self.as_own(parts), edit_sums)
+    }
+    /// Named entries of a bundle made from `parts` as they are (whatever devices they name),
+    /// signed by the forger's key.
+    fn signed(&self, parts: &Parts, edit_sums: impl Fn(&mut String)) -> Vec<(String, Vec<u8>)> {
         let mut m = parts.manifest.clone();
         m["device_public_key"] = Value::String(self.key.pk.to_base64());
         let manifest = serde_json::to_vec_pretty(&m).unwrap();
@@ -851,51 +883,138 @@ fn a_signed_receipt_acknowledges_and_purge_leaves_stubs() {
     assert!(office_view.to_string().contains("ស្រី ភា"));
 }
 
+/// How long `fieldcase` takes to run `args` on the profile at `profile`, which must succeed.
+fn timed(profile: &Path, tmp: &Path, args: &[&str]) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    let out = fieldcase_at(profile, tmp, args);
+    let took = started.elapsed();
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    took
+}
+
+/// An import killed with SIGKILL at moments spread over its run, chosen from its measured
+/// duration, leaves nothing of the bundle each time, and a full import after it works. Each
+/// kill is made on a fresh copy of the office as it was before the import, and must land
+/// while the import is still running (the process dies of the signal, not of its own accord).
 #[test]
 fn kill_9_during_import_leaves_nothing_and_import_again_works() {
     let w = World::new();
     w.record();
-    // A larger attachment so the import takes a moment.
+    // A recording long enough for the import to be killed at many moments, short enough for
+    // the dozen imports this test makes (decryption dominates, unoptimised in test builds).
     let big = w.field.path("big.mp4");
-    let bytes: Vec<u8> = (0..24_000_000u32)
+    let bytes: Vec<u8> = (0..3_000_000u32)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
         .collect();
     std::fs::write(&big, &bytes).unwrap();
+    drop(bytes);
     let place = w.field.json(&["list", "establishment"])[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
     w.field.ok(&["attach", &place, big.to_str().unwrap()]);
+    std::fs::remove_file(&big).unwrap();
     let bundle = w.export("big.fcb");
+    let bundle = bundle.to_str().unwrap();
     let before = w.office.dump();
-    for delay_ms in [50u64, 200, 600] {
-        let mut child = w
-            .office
-            .cmd(&["import", bundle.to_str().unwrap()])
+    let pristine = w.office.profile();
+    let tmp = w.office.tmp();
+    let fresh = |name: &str| {
+        let copy = w.office.path(name);
+        copy_folder(&pristine, &copy);
+        copy
+    };
+    let attachment_files = |profile: &Path| {
+        std::fs::read_dir(profile.join("attachments"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+
+    // The uninterrupted run, twice (the faster counts), and the start-up it includes.
+    let startup = timed(&pristine, &tmp, &["list", "person"]);
+    let whole = (0..2)
+        .map(|i| {
+            let copy = fresh(&format!("measured-{i}"));
+            let took = timed(&copy, &tmp, &["import", bundle]);
+            std::fs::remove_dir_all(&copy).unwrap();
+            took
+        })
+        .min()
+        .unwrap();
+    // Most of the run is the import itself, not opening the profile: so most kills land in it.
+    assert!(
+        whole > startup * 4,
+        "the import ({whole:?}) should run well past start-up ({startup:?}); a bigger bundle is needed"
+    );
+
+    // Moments from the end of start-up to well into the last part of the run; a run quicker
+    // than the measured one may finish before a late kill, so two of them may miss.
+    let moments = 12u32;
+    let mut landed = Vec::new();
+    for k in 0..moments {
+        let at = startup + (whole - startup).mul_f64(0.85 * f64::from(k) / f64::from(moments - 1));
+        let office = fresh(&format!("killed-{k}"));
+        let mut child = std::process::Command::new(common::BIN)
+            .arg("--profile")
+            .arg(&office)
+            .args(["import", bundle])
+            .env("FIELDCASE_PASSPHRASE", PASS)
+            .env("TMPDIR", &tmp)
+            .env_remove("FIELDCASE_PROFILE")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        let killed = child.kill().is_ok(); // SIGKILL
+        std::thread::sleep(at);
+        let _ = child.kill(); // SIGKILL; whether it landed is read from the status
         let status = child.wait().unwrap();
-        if killed && !status.success() {
-            // Killed mid-import: nothing of it is there.
-            assert_eq!(w.office.dump(), before, "after kill at {delay_ms} ms");
-        } else {
-            break; // finished before the kill; the import below then finds it done
+        use std::os::unix::process::ExitStatusExt;
+        if status.signal() != Some(9) {
+            // It finished first (this run was quicker than the measured one): not a kill.
+            assert!(status.success(), "at {at:?}: {status:?}");
+            std::fs::remove_dir_all(&office).unwrap();
+            continue;
         }
+        landed.push(at);
+
+        // Nothing of the bundle is there: no record, no audit entry, no file once the next
+        // unlock has swept what the killed import left.
+        let after = dump(|args| {
+            let mut all = vec!["--json"];
+            all.extend_from_slice(args);
+            let out = fieldcase_at(&office, &tmp, &all);
+            assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+            serde_json::from_slice(&out.stdout).unwrap()
+        });
+        assert_eq!(after, before, "after a kill at {at:?}");
+        assert_eq!(attachment_files(&office), 0, "after a kill at {at:?}");
+        // And the bundle imports whole.
+        let out = fieldcase_at(&office, &tmp, &["--json", "import", bundle]);
+        assert!(
+            out.status.success(),
+            "after a kill at {at:?}: {}",
+            text(&out.stderr)
+        );
+        let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(s["added"], 5, "after a kill at {at:?}: {s}");
+        assert_eq!(
+            attachment_files(&office),
+            2,
+            "one file per attachment, no orphans"
+        );
+        std::fs::remove_dir_all(&office).unwrap();
     }
-    let s = w.office.json(&["import", bundle.to_str().unwrap()]);
+    eprintln!("import {whole:?} (start-up {startup:?}); kills landed at {landed:?}");
     assert!(
-        s["added"] == 5 || s["gaps"]["already_imported"] == true,
-        "{s}"
+        landed.len() >= 10,
+        "only {} of {moments} kills landed during the import ({whole:?}): {landed:?}",
+        landed.len()
     );
-    let files = std::fs::read_dir(w.office.path("profile").join("attachments"))
-        .unwrap()
-        .count();
-    assert_eq!(files, 2, "one file per attachment, no orphans left");
+    assert!(
+        *landed.last().unwrap() > startup + (whole - startup) / 2,
+        "the kills should reach the second half of the import: {landed:?} of {whole:?}"
+    );
 }
 
 #[test]
@@ -938,4 +1057,266 @@ fn attachment_bytes_that_differ_from_their_listed_hash_are_refused_and_leave_no_
         &format!("{name} does not match its SHA-256 in SHA256SUMS"),
     );
     assert_eq!(files(), before);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bundles are bound to the device that signed them.
+
+/// The next revision of `parent` by `device`: an edit of the pseudonym, or a tombstone.
+fn revision_after(parent: &Value, device: &str, tombstone: bool) -> Value {
+    let mut rev = parent.clone();
+    rev["id"] = Value::String(uuid::Uuid::now_v7().to_string());
+    rev["parents"] = serde_json::json!([parent["id"]]);
+    rev["device_id"] = Value::String(device.into());
+    rev["author"] = Value::String("INV-09".into());
+    rev["created_at"] =
+        Value::String(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true));
+    rev["identity"] = Value::Null;
+    if tombstone {
+        rev["deleted"] = Value::Bool(true);
+        rev["body"] = Value::Null;
+    } else {
+        rev["body"]["pseudonym"] = Value::String("ផ្កា ថ្មី".into());
+    }
+    rev["body_hash"] = Value::String(rehash(&rev));
+    rev
+}
+
+/// The revisions of a bundle's `records.jsonl`.
+fn revisions_of(parts: &Parts) -> Vec<Value> {
+    String::from_utf8(parts.records.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// A first bundle from `device` (named `name`) carrying `revs` and no attachment, its manifest
+/// made from `like`'s.
+fn bundle_of(like: &Value, device: &str, name: &str, revs: &[Value]) -> Parts {
+    let records: Vec<u8> = revs
+        .iter()
+        .map(|r| format!("{r}\n"))
+        .collect::<String>()
+        .into_bytes();
+    let mut record_ids: Vec<&Value> = revs.iter().map(|r| &r["record_id"]).collect();
+    record_ids.sort_by_key(|v| v.to_string());
+    record_ids.dedup();
+    let mut m = like.clone();
+    m["bundle_id"] = Value::String(uuid::Uuid::now_v7().to_string());
+    m["device_id"] = Value::String(device.into());
+    m["device_name"] = Value::String(name.into());
+    m["sequence"] = 1.into();
+    m["previous_bundle_sha256"] = Value::Null;
+    m["counts"] = serde_json::json!({
+        "revisions": revs.len(),
+        "records": record_ids.len(),
+        "tombstones": revs.iter().filter(|r| r["deleted"] == true).count(),
+        "attachments": 0,
+        "attachment_bytes": 0,
+    });
+    m["attachments"] = serde_json::json!([]);
+    m["records_bytes"] = (records.len() as u64).into();
+    Parts {
+        manifest: m,
+        records,
+        attachments: Vec::new(),
+    }
+}
+
+/// Device A (a laptop the office trusts) sends a bundle carrying a revision attributed to
+/// device B (the field laptop whose records the office holds): an edit of B's person under
+/// B's id, or a tombstone of it under B's id. Each is refused, with the office unchanged. The
+/// same tombstone as A's own revision is A's to send: it imports, attributed to A.
+#[test]
+fn a_bundle_carrying_another_devices_revision_is_refused_and_changes_nothing() {
+    let w = World::new();
+    let (person, _) = w.record();
+    let first = w.export("first.fcb");
+    w.office.ok(&["import", first.to_str().unwrap()]);
+    let parts = w.parts(&first);
+    let device_b = parts.manifest["device_id"].as_str().unwrap().to_string();
+    let bs_person = revisions_of(&parts)
+        .into_iter()
+        .find(|r| r["record_id"] == person.as_str())
+        .unwrap();
+
+    let a = Forger::new();
+    let trusted = w.office.json(&[
+        "trust",
+        "add",
+        &a.key.pk.to_base64(),
+        "--name",
+        "Field laptop 9 (Kampot)",
+        "--device",
+        &a.device,
+    ]);
+    assert_eq!(trusted["device_id"], a.device.as_str());
+
+    let bad = w.office.path("as-b.fcb");
+    for tombstone in [false, true] {
+        let as_b = revision_after(&bs_person, &device_b, tombstone);
+        let parts = bundle_of(&parts.manifest, &a.device, "Field laptop 9", &[as_b]);
+        w.encrypt(&tar_of(&a.signed(&parts, |_| {})), &bad);
+        w.refused(&bad, "may carry only its own device's revisions");
+        w.refused(&bad, &format!("attributed to device {device_b}"));
+    }
+
+    let as_a = revision_after(&bs_person, &a.device, true);
+    let parts = bundle_of(
+        &parts.manifest,
+        &a.device,
+        "Field laptop 9",
+        std::slice::from_ref(&as_a),
+    );
+    let good = w.office.path("as-a.fcb");
+    w.encrypt(&tar_of(&a.signed(&parts, |_| {})), &good);
+    let s = w.office.json(&["import", good.to_str().unwrap()]);
+    assert_eq!(
+        (s["added"].as_u64(), s["tombstones"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let history = w.office.json(&["show", &person, "--history"]).to_string();
+    assert!(history.contains(&a.device), "{history}");
+    assert!(history.contains(as_a["id"].as_str().unwrap()), "{history}");
+}
+
+/// A key signs for one device: the device named at `trust add`, or the one its first bundle
+/// named. A bundle it signs for another device is refused; so is a bundle by a key not yet
+/// bound that names a device another key signs for.
+#[test]
+fn a_key_signs_bundles_only_for_its_own_device() {
+    let w = World::new();
+    w.record();
+    let first = w.export("first.fcb");
+    let keys = w.office.json(&["trust", "list"]);
+    assert_eq!(keys[0]["device_id"], Value::Null);
+    w.office.ok(&["import", first.to_str().unwrap()]);
+    let parts = w.parts(&first);
+    let device_b = parts.manifest["device_id"].as_str().unwrap().to_string();
+    let keys = w.office.json(&["trust", "list"]);
+    assert_eq!(
+        keys[0]["device_id"],
+        device_b.as_str(),
+        "bound by its first bundle"
+    );
+    let listed = w.office.ok(&["trust", "list"]);
+    assert!(listed.contains(&format!("device {device_b}")), "{listed}");
+
+    // A's key, trusted for device A, signs B's own bundle (B's device, B's revisions).
+    let a = Forger::new();
+    w.office.ok(&[
+        "trust",
+        "add",
+        &a.key.pk.to_base64(),
+        "--name",
+        "Field laptop 9 (Kampot)",
+        "--device",
+        &a.device,
+    ]);
+    let bad = w.office.path("b-by-a.fcb");
+    w.encrypt(&tar_of(&a.signed(&parts, |_| {})), &bad);
+    w.refused(
+        &bad,
+        &format!("says it comes from device {device_b}, but its key"),
+    );
+    w.refused(&bad, &format!("signs for device {} only", a.device));
+
+    // A key trusted with no device yet cannot take B's.
+    let c = Forger::new().trusted_by(&w.office);
+    let bad = w.office.path("b-by-c.fcb");
+    w.encrypt(&tar_of(&c.signed(&parts, |_| {})), &bad);
+    w.refused(&bad, "but that is the device of key");
+
+    // Trusting a key again for another device than its own is refused.
+    let out = w.office.run(&[
+        "trust",
+        "add",
+        &a.key.pk.to_base64(),
+        "--name",
+        "Field laptop 9",
+        "--device",
+        &device_b,
+    ]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("a key signs for one device only"));
+}
+
+/// `fieldcase` on a profile folder given by path (a copy of another's).
+fn fieldcase_at(profile: &Path, tmp: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::BIN)
+        .arg("--profile")
+        .arg(profile)
+        .args(args)
+        .env("FIELDCASE_PASSPHRASE", PASS)
+        .env("TMPDIR", tmp)
+        .env_remove("FIELDCASE_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A laptop copied after its first bundle: the original and the copy each sign a different
+/// bundle 2. The office imports the first to arrive and refuses the other, naming both
+/// bundles, with nothing changed; the original's bundle 3 imports as before.
+#[test]
+fn two_bundles_signed_at_sequence_2_the_second_is_refused() {
+    let w = World::new();
+    w.record();
+    let one = w.export("1.fcb");
+    w.office.ok(&["import", one.to_str().unwrap()]);
+    let copy = w.field.path("copied-profile");
+    copy_folder(&w.field.profile(), &copy);
+
+    let f = &w.field;
+    f.add("establishment", &f.ok(&["example", "establishment"]));
+    let two = w.export("2.fcb");
+    let place = w.field.path("place.json");
+    std::fs::write(&place, f.ok(&["example", "establishment"])).unwrap();
+    let tmp = w.field.tmp();
+    let added = fieldcase_at(
+        &copy,
+        &tmp,
+        &["add", "establishment", "--file", place.to_str().unwrap()],
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    let forked = w.field.path("2-copy.fcb");
+    let out = fieldcase_at(
+        &copy,
+        &tmp,
+        &["--json", "export", "--out", forked.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let copy_summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(copy_summary["sequence"], 2);
+
+    let imported = w.office.json(&["import", two.to_str().unwrap()]);
+    assert_eq!(imported["sequence"], 2);
+    let first_id = imported["bundle_id"].as_str().unwrap();
+    let second_id = copy_summary["bundle_id"].as_str().unwrap();
+    w.refused(&forked, "already has that number from it");
+    w.refused(
+        &forked,
+        &format!("this bundle ({second_id}) is number 2 from device"),
+    );
+    w.refused(&forked, &format!("but bundle {first_id}, imported"));
+
+    f.add("establishment", &f.ok(&["example", "establishment"]));
+    let three = w.export("3.fcb");
+    let s = w.office.json(&["import", three.to_str().unwrap()]);
+    assert_eq!(s["sequence"], 3);
+    assert_eq!(s["gaps"]["missing"], serde_json::json!([]));
 }

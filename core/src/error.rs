@@ -277,6 +277,60 @@ pub enum BundleError {
         /// Why.
         reason: String,
     },
+    /// A revision the bundle carries is attributed to another device than the one that wrote
+    /// the bundle (a device signs only its own revisions).
+    #[error("record on line {line} of records.jsonl is revision {revision} attributed to device {revision_device}, but the bundle comes from device {bundle_device}; a bundle may carry only its own device's revisions, so nothing was imported. Records travel onwards only in the bundles their own device signed: ask for those. If this device's key may be in other hands, revoke it (`fieldcase trust revoke`)")]
+    RevisionOfAnotherDevice {
+        /// 1-based line in `records.jsonl`.
+        line: usize,
+        /// The revision's id.
+        revision: uuid::Uuid,
+        /// The device the revision names.
+        revision_device: uuid::Uuid,
+        /// The device the manifest names.
+        bundle_device: uuid::Uuid,
+    },
+    /// The signing key belongs to one device and the bundle names another.
+    #[error("the bundle says it comes from device {claimed}, but its key {key_id} ({name}) signs for device {bound} only; nothing was imported. A copied laptop, or its key used elsewhere, does this: keep the file, check the laptop with the person who carries it, and if the key may be in other hands revoke it (`fieldcase trust revoke {key_id}`)")]
+    WrongDevice {
+        /// The signing key's id.
+        key_id: String,
+        /// The name it is trusted under.
+        name: String,
+        /// The device the key belongs to.
+        bound: uuid::Uuid,
+        /// The device the bundle names.
+        claimed: uuid::Uuid,
+    },
+    /// A key not yet bound to a device signed for a device that another key (or this office)
+    /// already signs for.
+    #[error("the bundle is signed by key {key_id} ({name}) and says it comes from device {claimed}, but that is {holder}; one device has one key, so nothing was imported. If the laptop really has a new key, revoke its old one and trust this one for that device (`fieldcase trust add <key> --name <name> --device {claimed}`); otherwise keep the file and revoke the key (`fieldcase trust revoke {key_id}`)")]
+    DeviceTaken {
+        /// The signing key's id.
+        key_id: String,
+        /// The name it is trusted under.
+        name: String,
+        /// The device the bundle names.
+        claimed: uuid::Uuid,
+        /// Who signs for that device already, e.g. `the device of key 63AD… (Field laptop 3)`.
+        holder: String,
+    },
+    /// A second, different bundle under a sequence number already imported from the device.
+    #[error("this bundle ({this}) is number {sequence} from device {device_name} (key {key_id}), but bundle {imported}, imported {imported_at}, already has that number from it. Two different bundles under one number mean the laptop was copied or its key is used elsewhere; nothing was imported. Keep both files, check the laptop with the person who carries it, and if the key may be in other hands revoke it (`fieldcase trust revoke {key_id}`). If this one came from the real laptop, what it holds travels again in its next bundle, as no receipt acknowledged it")]
+    SequenceFork {
+        /// The device's name (as trusted).
+        device_name: String,
+        /// The signing key's id.
+        key_id: String,
+        /// The sequence number both bundles carry.
+        sequence: u64,
+        /// The bundle imported before under that number.
+        imported: uuid::Uuid,
+        /// When it was imported.
+        imported_at: String,
+        /// This bundle.
+        this: uuid::Uuid,
+    },
     /// Bytes after the end of the tar archive.
     #[error("the bundle has data after the end of its archive; nothing was imported")]
     TrailingData,

@@ -25,6 +25,8 @@ fuzz_target!(|data: &[u8]| {
             name: "fuzz".into(),
             added_at: String::new(),
             revoked_at: None,
+            // Not bound, so the seed's device passes as it would on its first bundle.
+            device_id: None,
         }))
     };
     let _ = read_bundle(data, &trust, &StreamState::default(), &mut Discard);

@@ -105,8 +105,9 @@ fn header(name: &str, size: u64, mtime: u64) -> Result<tar::Header> {
 impl Store {
     /// Writes a bundle to `out` (which must not exist): every revision no receipt has
     /// acknowledged (or every one not purged, with `options.all`), and the attachments of
-    /// the attachment records among them. Logged; the sequence number advances only when the
-    /// file is complete. On any failure nothing is left at `out`.
+    /// the attachment records among them. Logged. The sequence number is reserved in the store
+    /// before the file is created, and given back if the export fails; after a crash it stays
+    /// used. On any failure nothing is left at `out`.
     pub fn export_bundle(
         &mut self,
         out: &Path,
@@ -170,20 +171,16 @@ impl Store {
             }
         }
 
-        let (sequence, previous): (u64, Option<String>) = {
-            let last: Option<(i64, String)> = self
-                .conn
-                .query_row(
-                    "SELECT sequence, bundle_sha256 FROM bundles_out ORDER BY sequence DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match last {
-                Some((s, h)) => (u64::try_from(s).unwrap_or(0) + 1, Some(h)),
-                None => (1, None),
-            }
-        };
+        let previous: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT bundle_sha256 FROM bundles_out ORDER BY sequence DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        // Durable before any file bears it (see reserve_sequence).
+        let sequence = reserve_sequence(&self.conn)?;
         let created_at = Utc::now();
         let counts = Counts {
             revisions: revision_ids.len() as u64,
@@ -214,8 +211,13 @@ impl Store {
                 })
                 .collect(),
         };
-        let mut manifest_bytes =
-            serde_json::to_vec_pretty(&manifest).map_err(|e| Error::StoreDamaged(e.to_string()))?;
+        let mut manifest_bytes = match serde_json::to_vec_pretty(&manifest) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                release_sequence(&self.conn, sequence);
+                return Err(Error::StoreDamaged(e.to_string()));
+            }
+        };
         manifest_bytes.push(b'\n');
         let mut sums = Sums::default();
         sums.entries.push((
@@ -234,14 +236,21 @@ impl Store {
         }
         let sums_text = sums.to_text();
         let bundle_sha256 = hex::encode(Sha256::digest(sums_text.as_bytes()));
-        let signature = self.sign_minisign(
+        let signed = self.sign_minisign(
             sums_text.as_bytes(),
             &manifest.trusted_comment(),
             &format!(
                 "signature from Fieldcase device {} ({})",
                 self.device.name, self.device.id
             ),
-        )?;
+        );
+        let signature = match signed {
+            Ok(signature) => signature,
+            Err(e) => {
+                release_sequence(&self.conn, sequence);
+                return Err(e);
+            }
+        };
 
         let mtime = u64::try_from(created_at.timestamp()).unwrap_or(0);
         let parts = TarParts {
@@ -254,11 +263,14 @@ impl Store {
             blobs: &blobs,
             out,
         };
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(out)
-            .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+        let file = match OpenOptions::new().write(true).create_new(true).open(out) {
+            Ok(file) => file,
+            Err(e) => {
+                // No file bears the number: the next bundle may have it.
+                release_sequence(&self.conn, sequence);
+                return Err(Error::io(format!("creating {}", out.display()), e));
+            }
+        };
         let total = manifest_bytes.len() as u64
             + sums_text.len() as u64
             + signature.len() as u64
@@ -313,10 +325,15 @@ impl Store {
         let file_bytes = match written {
             Ok(n) => n,
             Err(e) => {
-                let _ = fs::remove_file(out);
+                self.unpublish(out, sequence);
                 return Err(e);
             }
         };
+        #[cfg(test)]
+        if super::tests::CRASH_AFTER_WRITING.get() {
+            // What a kill -9 here leaves: the file complete, the store not told.
+            panic!("a crash after writing the bundle, before recording it");
+        }
         let recorded = (|| -> Result<()> {
             let tx = self.conn.unchecked_transaction()?;
             tx.execute(
@@ -344,7 +361,7 @@ impl Store {
             Ok(())
         })();
         if let Err(e) = recorded {
-            let _ = fs::remove_file(out);
+            self.unpublish(out, sequence);
             return Err(e);
         }
         Ok(ExportSummary {
@@ -356,6 +373,50 @@ impl Store {
             counts,
             file_bytes,
         })
+    }
+}
+
+/// Reserves the next bundle's sequence number, one past the last reserved or recorded, and
+/// commits it (the store syncs every commit) before the bundle's file is created. A crash after
+/// the file is written and before it is recorded in `bundles_out` then costs a number, which
+/// the office sees as a gap, instead of giving the next bundle the same number: two bundles
+/// under one number, one of which may already be on its way, are what the office refuses as a
+/// copied laptop.
+fn reserve_sequence(conn: &rusqlite::Connection) -> Result<u64> {
+    let tx = conn.unchecked_transaction()?;
+    let last: i64 = tx.query_row(
+        "SELECT max(coalesce((SELECT reserved FROM bundle_sequence WHERE id = 1), 0),
+                    coalesce((SELECT max(sequence) FROM bundles_out), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    let next = last + 1;
+    tx.execute(
+        "INSERT INTO bundle_sequence (id, reserved) VALUES (1, ?1)
+         ON CONFLICT (id) DO UPDATE SET reserved = excluded.reserved",
+        [next],
+    )?;
+    tx.commit()?;
+    Ok(u64::try_from(next).unwrap_or(0))
+}
+
+/// Gives back a reserved number that no file bears (the export failed before creating the
+/// file, or removed it), so an ordinary failure leaves no gap. Best effort: if this fails the
+/// number stays used, which is safe.
+fn release_sequence(conn: &rusqlite::Connection, sequence: u64) {
+    let _ = conn.execute(
+        "UPDATE bundle_sequence SET reserved = ?1 - 1 WHERE id = 1 AND reserved = ?1",
+        [sequence as i64],
+    );
+}
+
+impl Store {
+    /// Removes a bundle file an export failed to finish or record; its number is given back
+    /// only if the file is gone.
+    fn unpublish(&self, out: &Path, sequence: u64) {
+        if fs::remove_file(out).is_ok() {
+            release_sequence(&self.conn, sequence);
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::{Mutex, PoisonError};
 
 use chrono::Utc;
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -31,7 +31,9 @@ use super::{ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
 use crate::secret::DataKey;
-use crate::store::keys::{office_identity, parse_identity, trusted_by_key_id};
+use crate::store::keys::{
+    bind_to_device, key_of_device, office_identity, parse_identity, trusted_by_key_id,
+};
 use crate::store::{attachments, audit, revisions, revisions::time_text, Revision, Store};
 
 /// How a bundle fits the bundles already imported from its device.
@@ -213,6 +215,88 @@ fn gaps(conn: &Connection, opened: &Opened) -> Result<Gaps> {
     })
 }
 
+/// Whether the office takes this bundle from its signer, once the signed parts are checked and
+/// before a record is: the key signs for the device the manifest names (a key not yet bound
+/// may not take a device another key, or this office, signs for), and the bundle is not a
+/// second one under a sequence number already imported from that key.
+fn check_sender(conn: &Connection, opened: &Opened, own_device: Uuid) -> Result<()> {
+    let m = &opened.manifest;
+    let signer = &opened.signer;
+    // A bound key naming another device was refused by the reader already.
+    if signer.device_id.is_none() {
+        let holder = if m.device_id == own_device {
+            Some("this office's own device".to_string())
+        } else {
+            key_of_device(conn, m.device_id, &signer.public_key)?
+                .map(|k| format!("the device of key {} ({})", k.key_id, k.name))
+        };
+        if let Some(holder) = holder {
+            return Err(BundleError::DeviceTaken {
+                key_id: signer.key_id.clone(),
+                name: signer.name.clone(),
+                claimed: m.device_id,
+                holder,
+            }
+            .into());
+        }
+    }
+    refuse_sequence_fork(conn, opened)
+}
+
+/// Refuses a bundle whose sequence number was already used, by another bundle, from the same
+/// key. A copied laptop and a stolen key both do this; refusing loses nothing, since what a
+/// refused bundle holds is not acknowledged and so travels again in its laptop's next bundle.
+/// The one place a fork is decided: a laptop restored from a backup, which numbers again
+/// from its backup, is to be told apart here.
+fn refuse_sequence_fork(conn: &Connection, opened: &Opened) -> Result<()> {
+    let m = &opened.manifest;
+    let earlier: Option<(String, String)> = conn
+        .query_row(
+            "SELECT bundle_id, imported_at FROM bundles_in
+             WHERE device_key = ?1 AND sequence = ?2 AND bundle_sha256 <> ?3
+             ORDER BY imported_at LIMIT 1",
+            params![
+                opened.signer.public_key,
+                m.sequence as i64,
+                opened.bundle_sha256
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((imported, imported_at)) = earlier else {
+        return Ok(());
+    };
+    Err(BundleError::SequenceFork {
+        device_name: opened.signer.name.clone(),
+        key_id: opened.signer.key_id.clone(),
+        sequence: m.sequence,
+        imported: Uuid::parse_str(&imported)
+            .map_err(|e| Error::StoreDamaged(format!("bundles_in: bad id: {e}")))?,
+        imported_at,
+        this: m.bundle_id,
+    }
+    .into())
+}
+
+/// Verify's sink: nothing is kept, but the sender is checked as soon as the signed parts are,
+/// as import checks it.
+struct VerifySink<'a> {
+    conn: &'a Connection,
+    own_device: Uuid,
+}
+
+impl Sink for VerifySink<'_> {
+    fn opened(&mut self, opened: &Opened) -> Result<()> {
+        check_sender(self.conn, opened, self.own_device)
+    }
+    fn revisions(&mut self, revs: Vec<Revision>) -> Result<()> {
+        Discard.revisions(revs)
+    }
+    fn attachment(&mut self, sha256: &str, size: u64, bytes: &mut dyn Read) -> Result<()> {
+        Discard.attachment(sha256, size, bytes)
+    }
+}
+
 /// What the reading thread hands the store thread, in the bundle's order.
 enum ToStore {
     /// The signed parts checked out.
@@ -347,6 +431,8 @@ struct StoreSide<'a> {
     key: &'a DataKey,
     dir: &'a Path,
     device_id: String,
+    /// This office's device id: no bundle may name it.
+    own_device: Uuid,
     author: String,
     written: &'a Mutex<Vec<PathBuf>>,
 }
@@ -389,7 +475,10 @@ impl StoreSide<'_> {
         let mut stored: Vec<StoredBlob> = Vec::new();
         for message in from_reader {
             match message {
-                ToStore::Opened(o) => opened = Some(o),
+                ToStore::Opened(o) => {
+                    check_sender(&tx, &o, self.own_device)?;
+                    opened = Some(o);
+                }
                 ToStore::Revisions(revs) => {
                     let o = opened.as_deref().ok_or_else(other_side_stopped)?;
                     if applied.is_some() {
@@ -484,6 +573,9 @@ impl StoreSide<'_> {
         }
         let m = &opened.manifest;
         let now = Utc::now();
+        // A key's first bundle binds it to its device (check_sender made sure it may).
+        let bound_now = opened.signer.device_id.is_none()
+            && bind_to_device(tx, &opened.signer.public_key, m.device_id)?;
         // Every revision the bundle carried (new or known): the office holds them all now.
         tx.execute(
             "INSERT INTO bundles_in (bundle_id, device_id, device_key, sequence, bundle_sha256,
@@ -525,7 +617,8 @@ impl StoreSide<'_> {
             json!({"bundle_id": m.bundle_id, "device_id": m.device_id, "sequence": m.sequence,
                    "signer": opened.signer.key_id, "bundle_sha256": opened.bundle_sha256,
                    "added": applied.added, "known": applied.known,
-                   "conflicts": applied.conflicts.len(), "missing": applied.gaps.missing}),
+                   "conflicts": applied.conflicts.len(), "missing": applied.gaps.missing,
+                   "key_bound_to_device": bound_now}),
         )?;
         // The pages written so far go to the write-ahead log now (encrypted, and not
         // committed: a rollback or a crash drops them), not all at the commit.
@@ -648,14 +741,11 @@ impl Store {
     ) -> Result<VerifyReport> {
         let identity = identity_of(&self.conn)?;
         let trust = |id: &str| trusted_by_key_id(&self.conn, id);
-        let opened = open_and_read(
-            &identity,
-            &trust,
-            path,
-            Stage::Verify,
-            progress,
-            &mut Discard,
-        )?;
+        let mut sink = VerifySink {
+            conn: &self.conn,
+            own_device: self.device.id,
+        };
+        let opened = open_and_read(&identity, &trust, path, Stage::Verify, progress, &mut sink)?;
         let gaps = gaps(&self.conn, &opened)?;
         Ok(VerifyReport {
             manifest: opened.manifest,
@@ -687,6 +777,7 @@ impl Store {
             key: &self.key,
             dir: &self.dir,
             device_id: self.device.id.to_string(),
+            own_device: self.device.id,
             author: self.device.author.clone(),
             written: &written,
         };

@@ -12,6 +12,7 @@ use std::io::{self, Read};
 use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use super::manifest::{
@@ -221,6 +222,7 @@ pub fn read_bundle<R: Read>(
             ))
             .into());
         }
+        check_signer_device(&signer, &manifest)?;
         let opened = Opened {
             manifest,
             signer,
@@ -366,19 +368,34 @@ pub fn read_bundle<R: Read>(
     Ok(opened)
 }
 
+/// Refuses a bundle naming another device than the one its key is bound to. (A key not yet
+/// bound is checked against the other keys by the store, which binds it at the import.)
+fn check_signer_device(signer: &TrustedKey, manifest: &Manifest) -> Result<()> {
+    match signer.device_id {
+        Some(bound) if bound != manifest.device_id => Err(BundleError::WrongDevice {
+            key_id: signer.key_id.clone(),
+            name: signer.name.clone(),
+            bound,
+            claimed: manifest.device_id,
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 /// Below this many bytes `records.jsonl` is checked on one thread: a second would cost more
 /// than it saves.
 const RECORDS_SPLIT_BYTES: usize = 256 * 1024;
 
 /// Parses and checks `records.jsonl` (each line a revision passing `revisions::check_alone`, no
-/// revision twice) against the manifest's counts.
+/// revision twice, every one attributed to the manifest's device) against the manifest's counts.
 ///
 /// A large file is checked in two halves on two threads (parsing, hashing and the schema are
 /// each line's own): on import nothing else runs yet, so the second core was idle for the
 /// time this takes (about 0.2 s for 10,000 records). The outcome is the same as one pass
 /// would give, except that of two faulty lines in different halves it may name either.
 pub fn check_records(records: &[u8], manifest: &Manifest) -> Result<Vec<Revision>> {
-    let (revisions, record_count, tombstones) = check_lines(records)?;
+    let (revisions, record_count, tombstones) = check_lines(records, manifest.device_id)?;
     for (what, declared, found) in [
         (
             "revisions",
@@ -400,9 +417,9 @@ pub fn check_records(records: &[u8], manifest: &Manifest) -> Result<Vec<Revision
     Ok(revisions)
 }
 
-/// [`check_records`] short of the manifest: the revisions in order, how many records they are
-/// of, and how many are tombstones.
-fn check_lines(records: &[u8]) -> Result<(Vec<Revision>, u64, u64)> {
+/// [`check_records`] short of the manifest's counts: the revisions in order (each of `device`),
+/// how many records they are of, and how many are tombstones.
+fn check_lines(records: &[u8], device: Uuid) -> Result<(Vec<Revision>, u64, u64)> {
     let split = if records.len() < RECORDS_SPLIT_BYTES {
         records.len()
     } else {
@@ -439,6 +456,18 @@ fn check_lines(records: &[u8]) -> Result<(Vec<Revision>, u64, u64)> {
     let mut tombstones = 0u64;
     let mut ids = BTreeSet::new();
     for (line_no, rev) in &revisions {
+        // A device writes only its own revisions; one attributed to another device is
+        // refused, whichever record it touches (an edit or a tombstone of another device's
+        // record is fine, as this device's own revision).
+        if rev.device_id != device {
+            return Err(BundleError::RevisionOfAnotherDevice {
+                line: *line_no,
+                revision: rev.id,
+                revision_device: rev.device_id,
+                bundle_device: device,
+            }
+            .into());
+        }
         if !ids.insert(rev.id) {
             return Err(BundleError::InvalidRecord {
                 line: *line_no,
@@ -572,6 +601,13 @@ mod tests {
             .collect()
     }
 
+    /// The device that wrote these lines.
+    fn revisions_device(lines: &[Vec<u8>]) -> Uuid {
+        serde_json::from_slice::<Revision>(&lines[0])
+            .unwrap()
+            .device_id
+    }
+
     fn join(lines: &[Vec<u8>]) -> Vec<u8> {
         let mut out = Vec::new();
         for line in lines {
@@ -588,17 +624,28 @@ mod tests {
         let lines = records_lines(320);
         let whole = join(&lines);
         assert!(whole.len() > RECORDS_SPLIT_BYTES, "{} bytes", whole.len());
-        let (revisions, records, tombstones) = check_lines(&whole).unwrap();
+        let device = revisions_device(&lines);
+        let (revisions, records, tombstones) = check_lines(&whole, device).unwrap();
         assert_eq!(revisions.len(), lines.len());
         assert_eq!((records, tombstones), (lines.len() as u64, 0));
         for (rev, line) in revisions.iter().zip(&lines) {
             assert_eq!(serde_json::to_vec(rev).unwrap(), *line);
         }
 
+        // Every line is this device's; named for another, the first line is refused.
+        match check_lines(&whole, Uuid::now_v7()) {
+            Err(Error::Bundle(BundleError::RevisionOfAnotherDevice {
+                line,
+                revision_device,
+                ..
+            })) => assert_eq!((line, revision_device), (1, device)),
+            other => panic!("expected a revision of another device, got {other:?}"),
+        }
+
         let last = lines.len();
         let mut broken = lines.clone();
         broken[last - 3] = br#"{"not": "a revision"}"#.to_vec();
-        match check_lines(&join(&broken)) {
+        match check_lines(&join(&broken), device) {
             Err(Error::Bundle(BundleError::InvalidRecord { line, .. })) => {
                 assert_eq!(line, last - 2)
             }
@@ -607,7 +654,7 @@ mod tests {
 
         let mut twice = lines.clone();
         twice[last - 1] = lines[1].clone();
-        match check_lines(&join(&twice)) {
+        match check_lines(&join(&twice), device) {
             Err(Error::Bundle(BundleError::InvalidRecord { line, reason })) => {
                 assert_eq!(line, last, "{reason}");
                 assert!(reason.contains("appears twice"), "{reason}");
@@ -637,6 +684,7 @@ mod tests {
             name: "Field laptop 3".into(),
             added_at: String::new(),
             revoked_at: None,
+            device_id: None,
         };
         let trust = |_: &str| Ok(Some(key.clone()));
         assert!(check_signature(data, sig.as_bytes(), &trust).is_ok());

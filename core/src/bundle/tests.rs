@@ -533,3 +533,165 @@ fn a_revision_the_store_refuses_stops_the_import_and_its_blob_is_removed() {
     assert_eq!(again.attachments_stored, 0);
     assert_eq!(blobs(), kept);
 }
+
+thread_local! {
+    /// Set by a test to stop an export as a crash would, after its file is written and before
+    /// it is recorded (see `export_bundle`).
+    pub(super) static CRASH_AFTER_WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The sequence number is in the store before the bundle's file exists: a crash between
+/// writing the file and recording it leaves that number used, so the next bundle does not
+/// carry it too (the office would refuse it as a copied laptop's). An ordinary failure gives
+/// the number back.
+#[test]
+fn a_crash_after_writing_a_bundle_does_not_give_its_number_to_the_next() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    field.add(example(RecordKind::Person)).unwrap();
+
+    // An ordinary failure (the file's name is taken) leaves no number used.
+    let taken = dir.path().join("taken.fcb");
+    std::fs::write(&taken, b"someone else's file").unwrap();
+    assert!(field
+        .export_bundle(&taken, ExportOptions::default(), &mut no_progress())
+        .is_err());
+    assert_eq!(std::fs::read(&taken).unwrap(), b"someone else's file");
+
+    let crashed = dir.path().join("crashed.fcb");
+    CRASH_AFTER_WRITING.set(true);
+    let crash = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        field.export_bundle(&crashed, ExportOptions::default(), &mut no_progress())
+    }));
+    CRASH_AFTER_WRITING.set(false);
+    assert!(crash.is_err(), "the export was to stop after writing");
+    assert!(crashed.exists(), "the file was written whole");
+
+    let next = dir.path().join("next.fcb");
+    let sent = field
+        .export_bundle(&next, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    assert_eq!(sent.sequence, 2, "number 1 is the crashed bundle's");
+
+    // Both reach the office, whichever first, as two bundles with their own numbers.
+    let late = office.import_bundle(&next, &mut no_progress()).unwrap();
+    assert_eq!(late.gaps.missing, vec![1]);
+    let early = office.import_bundle(&crashed, &mut no_progress()).unwrap();
+    assert_eq!(early.sequence, 1);
+    assert!(early.gaps.missing.is_empty());
+}
+
+/// Two different bundles from one device under one sequence number (a copied laptop): the
+/// second is refused, naming both, and changes nothing; the first imports again as before.
+#[test]
+fn a_second_bundle_under_a_sequence_number_already_imported_is_refused() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    field.add(example(RecordKind::Person)).unwrap();
+    let one = dir.path().join("1.fcb");
+    field
+        .export_bundle(&one, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    office.import_bundle(&one, &mut no_progress()).unwrap();
+
+    // The laptop's store as it was after bundle 1, copied; each copy writes its own bundle 2.
+    field.add(example(RecordKind::Establishment)).unwrap();
+    let two = dir.path().join("2.fcb");
+    let first = field
+        .export_bundle(&two, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    field
+        .conn
+        .execute("DELETE FROM bundles_out WHERE sequence = 2", [])
+        .unwrap();
+    field
+        .conn
+        .execute("UPDATE bundle_sequence SET reserved = 1", [])
+        .unwrap();
+    field.add(example(RecordKind::Establishment)).unwrap();
+    let clone = dir.path().join("2-clone.fcb");
+    let second = field
+        .export_bundle(&clone, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    assert_eq!((first.sequence, second.sequence), (2, 2));
+    assert_ne!(first.bundle_sha256, second.bundle_sha256);
+
+    office.import_bundle(&two, &mut no_progress()).unwrap();
+    let audit = office.audit_entries().unwrap().len();
+    for result in [
+        office.verify_bundle(&clone, &mut no_progress()).map(|_| ()),
+        office.import_bundle(&clone, &mut no_progress()).map(|_| ()),
+    ] {
+        match result {
+            Err(Error::Bundle(BundleError::SequenceFork {
+                sequence,
+                imported,
+                this,
+                ..
+            })) => assert_eq!(
+                (sequence, imported, this),
+                (2, first.bundle_id, second.bundle_id)
+            ),
+            other => panic!("expected a sequence fork, got {other:?}"),
+        }
+    }
+    assert_eq!(office.audit_entries().unwrap().len(), audit);
+    assert!(
+        office
+            .import_bundle(&two, &mut no_progress())
+            .unwrap()
+            .gaps
+            .already_imported
+    );
+}
+
+/// A key trusted without a device binds to the device its first bundle names (logged with the
+/// import), and a key named for a device at `trust add` is bound from the start; `trust add`
+/// refuses a device another key, or this profile, signs for, and a second device for a key.
+/// (The refusals at import are in `cli/tests/bundle.rs`.)
+#[test]
+fn a_key_binds_to_the_device_of_its_first_bundle() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    let key = link_field_to_office(&mut field, &mut office);
+    assert_eq!(key.device_id, None);
+    field.add(example(RecordKind::Person)).unwrap();
+    let one = dir.path().join("1.fcb");
+    field
+        .export_bundle(&one, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+    office.import_bundle(&one, &mut no_progress()).unwrap();
+    let bound = office.trust_list().unwrap().remove(0);
+    assert_eq!(bound.device_id, Some(field.device().id));
+    let log = office.audit_entries().unwrap();
+    let imported = log.iter().find(|e| e.action == "bundle_imported").unwrap();
+    assert_eq!(imported.detail["key_bound_to_device"], true);
+
+    // Naming a device at trust add: kept, and checked.
+    let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+    let laptop7 = uuid::Uuid::now_v7();
+    let k7 = office
+        .trust_add_for_device(&other.pk.to_base64(), "Field laptop 7", Some(laptop7))
+        .unwrap();
+    assert_eq!(k7.device_id, Some(laptop7));
+    for (device, why) in [
+        (field.device().id, "already has key"),
+        (office.device().id, "this profile's own"),
+    ] {
+        let third = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        match office.trust_add_for_device(&third.pk.to_base64(), "laptop 9", Some(device)) {
+            Err(Error::Keys(message)) => assert!(message.contains(why), "{message}"),
+            other => panic!("expected {why:?}, got {other:?}"),
+        }
+    }
+    match office.trust_add_for_device(
+        &other.pk.to_base64(),
+        "Field laptop 7",
+        Some(field.device().id),
+    ) {
+        Err(Error::Keys(message)) => assert!(message.contains("signs for one device"), "{message}"),
+        other => panic!("expected the key's device kept, got {other:?}"),
+    }
+}

@@ -32,8 +32,15 @@ pub struct DeviceTimeline {
     /// before this was kept).
     pub device_name: Option<String>,
     /// The device ids its bundles named (one, unless the laptop was set up again with the
-    /// same key).
+    /// same key before keys were bound to devices).
     pub device_ids: Vec<Uuid>,
+    /// The one device the key signs for (see [`TrustedKey::device_id`]); bundles naming
+    /// another are refused.
+    pub bound_device: Option<Uuid>,
+    /// Sequence numbers under which two or more different bundles were imported: a copied
+    /// laptop or a key used elsewhere. Such a second bundle is refused now; these came in
+    /// before that was so.
+    pub forked: Vec<u64>,
     /// When the office last imported a bundle from it ("last seen"), if ever.
     pub last_seen: Option<String>,
     /// The highest sequence number received.
@@ -251,7 +258,14 @@ fn timeline(key: TrustedKey, rows: Vec<Row>) -> DeviceTimeline {
         }
     }
     let receipts_written = rows.iter().map(|r| r.bundle.receipts.len() as u64).sum();
+    let forked = by_sequence
+        .iter()
+        .filter(|(_, here)| here.len() > 1)
+        .map(|(sequence, _)| *sequence)
+        .collect();
     DeviceTimeline {
+        bound_device: key.device_id,
+        forked,
         revoked: key.revoked_at.is_some(),
         key_id: key.key_id,
         name: key.name,

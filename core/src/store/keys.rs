@@ -14,6 +14,7 @@ use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
+use uuid::Uuid;
 
 use crate::crypto::signing::DeviceSigningKey;
 use crate::error::{Error, Result};
@@ -33,6 +34,9 @@ pub struct TrustedKey {
     pub added_at: String,
     /// When trust was revoked, if it was.
     pub revoked_at: Option<String>,
+    /// The one device this key signs bundles for: named at `trust add`, or else taken from the
+    /// key's first bundle. `None` until then (and for an office key on a laptop).
+    pub device_id: Option<Uuid>,
 }
 
 /// minisign's key id of a public key, as minisign prints it (16 upper-case hex digits).
@@ -60,7 +64,7 @@ pub fn parse_public_key(text: &str) -> Result<minisign::PublicKey> {
 pub(crate) fn trusted_by_key_id(conn: &Connection, key_id: &str) -> Result<Option<TrustedKey>> {
     Ok(conn
         .query_row(
-            "SELECT public_key, key_id, name, added_at, revoked_at FROM trusted_keys WHERE key_id = ?1",
+            "SELECT public_key, key_id, name, added_at, revoked_at, device_id FROM trusted_keys WHERE key_id = ?1",
             [key_id],
             row_to_key,
         )
@@ -74,7 +78,39 @@ fn row_to_key(r: &rusqlite::Row<'_>) -> rusqlite::Result<TrustedKey> {
         name: r.get(2)?,
         added_at: r.get(3)?,
         revoked_at: r.get(4)?,
+        device_id: r
+            .get::<_, Option<String>>(5)?
+            .map(|text| Uuid::parse_str(&text))
+            .transpose()
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, e.into())
+            })?,
     })
+}
+
+/// The key, other than `except_public_key`, that signs for `device_id` (revoked or not), if any.
+pub(crate) fn key_of_device(
+    conn: &Connection,
+    device_id: Uuid,
+    except_public_key: &str,
+) -> Result<Option<TrustedKey>> {
+    Ok(conn
+        .query_row(
+            "SELECT public_key, key_id, name, added_at, revoked_at, device_id FROM trusted_keys
+             WHERE device_id = ?1 AND public_key <> ?2 ORDER BY revoked_at IS NULL DESC, added_at LIMIT 1",
+            params![device_id.to_string(), except_public_key],
+            row_to_key,
+        )
+        .optional()?)
+}
+
+/// Binds a key not yet bound to the device its first bundle names. Returns whether it did.
+pub(crate) fn bind_to_device(conn: &Connection, public_key: &str, device_id: Uuid) -> Result<bool> {
+    let bound = conn.execute(
+        "UPDATE trusted_keys SET device_id = ?2 WHERE public_key = ?1 AND device_id IS NULL",
+        params![public_key, device_id.to_string()],
+    )?;
+    Ok(bound > 0)
 }
 
 pub(crate) fn office_identity(conn: &Connection) -> Result<Option<OfficeIdentity>> {
@@ -264,8 +300,22 @@ impl Store {
     }
 
     /// Trusts a signing key (a device's, on an office; the office's, on a field profile). Logged.
-    /// Trusting a key again that was revoked is refused: revocation is final.
+    /// Trusting a key again that was revoked is refused: revocation is final. A device's key
+    /// trusted this way binds to the device its first bundle names.
     pub fn trust_add(&mut self, public_key: &str, name: &str) -> Result<TrustedKey> {
+        self.trust_add_for_device(public_key, name, None)
+    }
+
+    /// [`Store::trust_add`], naming the device the key signs for when it is known (the laptop's
+    /// `fieldcase keys show` prints it): its bundles may then name only that device. A key
+    /// already trusted and not yet bound is bound now. Refused if the key is bound to another
+    /// device, if another key not revoked signs for this one, or if it is this profile's own.
+    pub fn trust_add_for_device(
+        &mut self,
+        public_key: &str,
+        name: &str,
+        device: Option<Uuid>,
+    ) -> Result<TrustedKey> {
         let pk = parse_public_key(public_key)?;
         if name.trim().is_empty() {
             return Err(Error::Keys(
@@ -274,36 +324,86 @@ impl Store {
         }
         let b64 = pk.to_base64();
         let id = key_id(&pk);
-        if let Some(existing) = trusted_by_key_id(&self.conn, &id)? {
-            return match existing.revoked_at {
-                Some(at) => Err(Error::Keys(format!(
+        let existing = trusted_by_key_id(&self.conn, &id)?;
+        if let Some(existing) = &existing {
+            if let Some(at) = &existing.revoked_at {
+                return Err(Error::Keys(format!(
                     "key {id} ({}) was revoked on {at}; a revoked key is not trusted again",
                     existing.name
-                ))),
-                None => Ok(existing),
-            };
+                )));
+            }
+            match (existing.device_id, device) {
+                (_, None) => return Ok(existing.clone()),
+                (Some(bound), Some(asked)) if bound == asked => return Ok(existing.clone()),
+                (Some(bound), Some(asked)) => {
+                    return Err(Error::Keys(format!(
+                        "key {id} ({}) already signs for device {bound}, not {asked}; a key signs for one device only. Nothing was changed",
+                        existing.name
+                    )))
+                }
+                (None, Some(_)) => {}
+            }
+        }
+        if let Some(device) = device {
+            self.check_device_is_free(device, &b64)?;
         }
         let now = Utc::now();
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO trusted_keys (public_key, key_id, name, added_at) VALUES (?1, ?2, ?3, ?4)",
-            params![b64, id, name.trim(), time_text(now)],
-        )?;
-        self.audit_in(
-            &tx,
-            now,
-            audit::Action::KeyTrusted,
-            json!({"key_id": id, "public_key": b64, "name": name.trim()}),
-        )?;
+        let device_text = device.map(|d| d.to_string());
+        match &existing {
+            None => {
+                tx.execute(
+                    "INSERT INTO trusted_keys (public_key, key_id, name, added_at, device_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![b64, id, name.trim(), time_text(now), device_text],
+                )?;
+                self.audit_in(
+                    &tx,
+                    now,
+                    audit::Action::KeyTrusted,
+                    json!({"key_id": id, "public_key": b64, "name": name.trim(), "device_id": device}),
+                )?;
+            }
+            Some(existing) => {
+                tx.execute(
+                    "UPDATE trusted_keys SET device_id = ?2 WHERE key_id = ?1 AND device_id IS NULL",
+                    params![id, device_text],
+                )?;
+                self.audit_in(
+                    &tx,
+                    now,
+                    audit::Action::KeyTrusted,
+                    json!({"key_id": id, "public_key": b64, "name": existing.name, "device_id": device,
+                           "bound_to_device": true}),
+                )?;
+            }
+        }
         tx.commit()?;
         trusted_by_key_id(&self.conn, &id)?
             .ok_or_else(|| Error::StoreDamaged("trusted key vanished".into()))
     }
 
+    /// Refuses to bind a key to `device` if it is this profile's own, or another key not
+    /// revoked signs for it. (A revoked key's device may be given a new key, by name, here.)
+    fn check_device_is_free(&self, device: Uuid, public_key: &str) -> Result<()> {
+        if device == self.device.id {
+            return Err(Error::Keys(format!(
+                "device {device} is this profile's own; a key trusted here signs for another device. Nothing was changed"
+            )));
+        }
+        match key_of_device(&self.conn, device, public_key)? {
+            Some(other) if other.revoked_at.is_none() => Err(Error::Keys(format!(
+                "device {device} already has key {} ({}); one device has one key. Revoke that key first if the laptop really has a new one. Nothing was changed",
+                other.key_id, other.name
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Every key trusted (or once trusted), oldest first.
     pub fn trust_list(&self) -> Result<Vec<TrustedKey>> {
         let mut stmt = self.conn.prepare(
-            "SELECT public_key, key_id, name, added_at, revoked_at FROM trusted_keys ORDER BY added_at, key_id",
+            "SELECT public_key, key_id, name, added_at, revoked_at, device_id FROM trusted_keys ORDER BY added_at, key_id",
         )?;
         let rows = stmt
             .query_map([], row_to_key)?

@@ -374,6 +374,28 @@ CREATE INDEX IF NOT EXISTS records_live_kind ON records(kind) WHERE deleted = 0;
 -- search index write buffer
 INSERT INTO search(search, rank) VALUES ('hashsize', 16777216);
 "#,
+    // 10: bundles are bound to their device. Each trusted key signs for one device
+    // (`trusted_keys.device_id`, named at `trust add` or taken from the key's first bundle); a
+    // key that already sent bundles, all naming one device that no other key's bundles named,
+    // is bound to it here, as its first bundle would have bound it; any other key binds on its
+    // next bundle. A laptop reserves each bundle's sequence number (`bundle_sequence`, committed
+    // before the file is written), so a crash between writing a bundle and recording it does
+    // not give the next bundle the same number.
+    r#"
+-- device binding and bundle sequence
+ALTER TABLE trusted_keys ADD COLUMN device_id TEXT;
+UPDATE trusted_keys SET device_id = (
+    SELECT min(b.device_id) FROM bundles_in b WHERE b.device_key = trusted_keys.public_key)
+WHERE (SELECT count(DISTINCT b.device_id) FROM bundles_in b
+       WHERE b.device_key = trusted_keys.public_key) = 1
+  AND (SELECT count(DISTINCT o.device_key) FROM bundles_in o
+       WHERE o.device_id = (SELECT min(b.device_id) FROM bundles_in b
+                            WHERE b.device_key = trusted_keys.public_key)) = 1;
+CREATE TABLE bundle_sequence (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    reserved INTEGER NOT NULL
+);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -573,6 +595,67 @@ mod tests {
                 "from version {start}"
             );
             assert!(audit::verify(&conn).unwrap().is_intact());
+        }
+    }
+
+    /// A key whose bundles all named one device, that no other key's bundles named, is bound
+    /// to it; every other key is left to bind on its next bundle. From every version with
+    /// bundles (2 on) before the binding's migration.
+    #[test]
+    fn keys_are_bound_to_the_one_device_their_bundles_named_from_every_older_version() {
+        let binding = MIGRATIONS
+            .iter()
+            .position(|m| m.contains("-- device binding"))
+            .unwrap() as i64;
+        for start in 2..=binding {
+            let mut conn = Connection::open_in_memory().unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            // key, [device of each of its bundles]
+            let keys: [(&str, &[&str]); 5] = [
+                ("one-device", &["d1", "d1"]),
+                ("two-devices", &["d2", "d3"]),
+                ("nothing-yet", &[]),
+                ("shares-a", &["d4"]),
+                ("shares-b", &["d4"]),
+            ];
+            let mut n = 0;
+            for (key, devices) in keys {
+                conn.execute(
+                    "INSERT INTO trusted_keys (public_key, key_id, name, added_at)
+                     VALUES (?1, ?1, ?1, '2026-11-20T08:00:00.000000Z')",
+                    [key],
+                )
+                .unwrap();
+                for device in devices {
+                    n += 1;
+                    conn.execute(
+                        "INSERT INTO bundles_in (bundle_id, device_id, device_key, sequence,
+                             bundle_sha256, created_at, imported_at, revision_ids, attachments)
+                         VALUES (?1, ?2, ?3, ?4, 'ab', '2026-11-21', '2026-11-22', '[]', '[]')",
+                        rusqlite::params![format!("b{n}"), device, key, n],
+                    )
+                    .unwrap();
+                }
+            }
+            migrate(&mut conn).unwrap();
+            let bound: Vec<(String, Option<String>)> = conn
+                .prepare("SELECT public_key, device_id FROM trusted_keys ORDER BY rowid")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let expected: Vec<(String, Option<String>)> = [
+                ("one-device", Some("d1")),
+                ("two-devices", None),
+                ("nothing-yet", None),
+                ("shares-a", None),
+                ("shares-b", None),
+            ]
+            .iter()
+            .map(|(k, d)| (k.to_string(), d.map(str::to_string)))
+            .collect();
+            assert_eq!(bound, expected, "from version {start}");
         }
     }
 

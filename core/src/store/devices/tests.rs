@@ -175,6 +175,8 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
             "DROP TABLE receipts_out;
              ALTER TABLE bundles_in DROP COLUMN device_name;
              DROP INDEX revisions_unpurged;
+             ALTER TABLE trusted_keys DROP COLUMN device_id;
+             DROP TABLE bundle_sequence;
              PRAGMA user_version = {version_before};"
         ))
         .unwrap();
@@ -188,6 +190,11 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
     );
     let d = office.device_timelines().unwrap().remove(0);
     assert_eq!(d.device_name, None, "not known for bundles imported before");
+    assert_eq!(
+        d.bound_device,
+        Some(field.device().id),
+        "bound by the bundle it sent"
+    );
     assert_eq!(d.receipts_written, 1);
     let r = &d.timeline[0].bundle.as_ref().unwrap().receipts[0];
     assert!(r.from_audit);
@@ -197,4 +204,32 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
     assert!(d.without_receipt.is_empty());
     assert_eq!(office.audit_entries().unwrap()[..audit.len()], audit[..]);
     assert!(office.audit_verify().unwrap().is_intact());
+}
+
+/// Two bundles imported under one sequence number before forks were refused (here written
+/// straight into the table, as such a store holds them) are marked on the device's timeline.
+#[test]
+fn a_sequence_number_with_two_bundles_imported_is_marked_forked() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Phnom Penh office");
+    link_field_to_office(&mut field, &mut office);
+    for i in 1..=2 {
+        let bundle = export(&mut field, dir.path(), &format!("{i}.fcb"));
+        office.import_bundle(&bundle, &mut |_| {}).unwrap();
+    }
+    assert!(office.device_timelines().unwrap()[0].forked.is_empty());
+    office
+        .conn
+        .execute(
+            "INSERT INTO bundles_in (bundle_id, device_id, device_key, sequence, bundle_sha256,
+                 previous_sha256, created_at, imported_at, revision_ids, attachments, device_name)
+             SELECT ?1, device_id, device_key, sequence, 'cd', previous_sha256, created_at,
+                    imported_at, revision_ids, attachments, device_name
+             FROM bundles_in WHERE sequence = 2",
+            [uuid::Uuid::now_v7().to_string()],
+        )
+        .unwrap();
+    let d = office.device_timelines().unwrap().remove(0);
+    assert_eq!(d.forked, vec![2]);
+    assert_eq!(d.bound_device, Some(field.device().id));
 }
