@@ -127,10 +127,13 @@ fn assert_disk_full(out: &Output) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// An establishment whose notes are long enough that its revision cannot fit under the limit.
+/// An establishment whose notes and address are long enough that its revision cannot fit
+/// under the file-size limit (each within its own limit of 200 000 characters).
 fn big_establishment(f: &Field, notes: &str) -> String {
     let mut e = json(&f.example("establishment"));
-    e["notes"] = Value::String(notes.repeat(400_000 / notes.len()));
+    let half = Value::String(notes.repeat(200_000 / notes.chars().count()));
+    e["notes"] = half.clone();
+    e["location"]["address"] = half;
     e.to_string()
 }
 

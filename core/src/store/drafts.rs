@@ -145,6 +145,7 @@ impl Store {
             )
             .into());
         }
+        crate::model::limits::check_size(kind.as_str(), body)?;
         let text = serde_json::to_string(body).map_err(|e| Error::Sqlite(e.to_string()))?;
         let saved_at = time_text(Utc::now());
         let person = person_of(body).map(|p| p.to_string());
