@@ -5,7 +5,6 @@
 // (clippy's allow-unwrap-in-tests covers #[test] functions, not the helpers they share).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
@@ -636,18 +635,17 @@ fn profile_files_are_owner_only() {
     assert!(profile.join("unlock-failures").exists());
     check_modes(&profile, &mut Vec::new());
 
-    // attach from a FIFO, so the store stays open (WAL and shared memory on disk) while we look
-    let fifo = dir.path().join("recording.ogg");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
+    // Attach a large (sparse) file and stop the process while it writes, so that the store is
+    // open (WAL and shared memory on disk) and the attachment half-written while we look. A
+    // FIFO would hold it open more simply, but only regular files are inputs.
+    let recording = dir.path().join("recording.ogg");
+    std::fs::File::create(&recording)
         .unwrap()
-        .success());
-    let child = sh(&format!("attach {person} '{}'", fifo.display()), PASS)
+        .set_len(128 * 1024 * 1024)
+        .unwrap();
+    let mut child = sh(&format!("attach {person} '{}'", recording.display()), PASS)
         .spawn()
         .unwrap();
-    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
-    writer.write_all(&[1u8; 100_000]).unwrap();
     let wal = profile.join("store.db-wal");
     let writing = || {
         std::fs::read_dir(profile.join("attachments"))
@@ -657,20 +655,30 @@ fn profile_files_are_owner_only() {
             })
             .unwrap_or(false)
     };
-    for _ in 0..400 {
-        if wal.exists() && profile.join("store.db-shm").exists() && writing() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let pid = child.id().to_string();
+    let signal = |name: &str| {
+        let sent = Command::new("kill").args([name, &pid]).status().unwrap();
+        assert!(sent.success());
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !(writing() && wal.exists() && profile.join("store.db-shm").exists()) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "attach ended before it was seen writing"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "attach never started writing"
+        );
     }
-    assert!(wal.exists(), "the store was never opened");
+    signal("-STOP");
     let mut seen = Vec::new();
     check_modes(&profile, &mut seen);
     assert!(
         seen.iter().any(|s| s.ends_with(".partial")),
         "no attachment being written: {seen:?}"
     );
-    drop(writer);
+    signal("-CONT");
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut seen = Vec::new();

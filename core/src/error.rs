@@ -124,6 +124,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Something named as an input is not a regular file: a FIFO, a device such as
+    /// `/dev/zero`, a socket or a folder. Refused without reading from it (and without waiting
+    /// on it). Nothing was read or changed.
+    #[error("{} is not a regular file (it is {kind}); name a file. Nothing was read or changed", .path.display())]
+    NotARegularFile {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is instead, in words ("a FIFO", "a character device", "a folder"…).
+        kind: &'static str,
+    },
     /// The database refused an operation for a reason not covered above.
     #[error("store error: {0}")]
     Sqlite(String),

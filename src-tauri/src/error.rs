@@ -117,7 +117,7 @@ impl From<fieldcase_core::Error> for ApiError {
             E::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
                 Code::FileExists
             }
-            E::Io { .. } => Code::FileError,
+            E::Io { .. } | E::NotARegularFile { .. } => Code::FileError,
             _ => Code::Internal,
         };
         ApiError {

@@ -242,8 +242,7 @@ impl Store {
     /// On the field laptop: checks a receipt's signature against the office key this profile
     /// trusts and marks what it lists (of what that bundle carried) acknowledged. Logged.
     pub fn import_receipt(&mut self, path: &Path) -> Result<ReceiptSummary> {
-        let file = fs::File::open(path)
-            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let file = crate::files::open_input(path)?;
         let mut text = String::new();
         file.take(MAX_RECEIPT_BYTES)
             .read_to_string(&mut text)
