@@ -177,8 +177,10 @@ pub fn run(cli: Cli) -> Result<()> {
             new_passphrase_file,
             insecure_fast_kdf_for_tests,
         } => {
-            let mut store = ctx.open()?;
+            // Checked before the unlock, so a short one fails at once rather than after the KDF.
             let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
+            new.check_new()?;
+            let mut store = ctx.open()?;
             store.change_passphrase(&new, kdf(insecure_fast_kdf_for_tests))?;
             say(
                 &ctx,
@@ -435,8 +437,9 @@ pub fn run(cli: Cli) -> Result<()> {
                         "the identity file holds no AGE-SECRET-KEY line".into()
                     ))
                 })?;
-            let mut store = Profile::open_with_recovery(&ctx.profile, line)?;
             let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
+            new.check_new()?;
+            let mut store = Profile::open_with_recovery(&ctx.profile, line)?;
             store.change_passphrase(&new, KdfParams::DEFAULT)?;
             say(
                 &ctx,

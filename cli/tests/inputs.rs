@@ -144,3 +144,44 @@ fn a_fifo_is_refused_at_once_as_a_record_a_bundle_a_receipt_or_an_attachment() {
     );
     assert_not_a_file(&out, "", "folder");
 }
+
+#[test]
+fn a_passphrase_shorter_than_ten_characters_is_refused_at_init_and_passwd() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile");
+    let out = Command::new(common::BIN)
+        .arg("--profile")
+        .arg(&profile)
+        .args([
+            "init",
+            "--device-name",
+            "Test laptop",
+            "--insecure-fast-kdf-for-tests",
+        ])
+        .env("FIELDCASE_PASSPHRASE", "ទឹកភ្លៀង")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("at least 10 characters"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!profile.exists(), "nothing may be left behind");
+
+    let f = field();
+    let out = f
+        .cmd(&["passwd", "--insecure-fast-kdf-for-tests"])
+        .env("FIELDCASE_NEW_PASSPHRASE", "rain 2026")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("too short"),
+        "{}",
+        text(&out.stderr)
+    );
+    f.ok(&["list", "person"]);
+}

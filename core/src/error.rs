@@ -134,6 +134,12 @@ pub enum Error {
         /// What it is instead, in words ("a FIFO", "a character device", "a folder"…).
         kind: &'static str,
     },
+    /// A new passphrase is shorter than the minimum. Nothing was changed.
+    #[error("the new passphrase is too short: use at least {min_chars} characters (a sentence of a few words is best); nothing was changed")]
+    PassphraseTooShort {
+        /// The fewest characters allowed ([`crate::secret::MIN_PASSPHRASE_CHARS`]).
+        min_chars: usize,
+    },
     /// The database refused an operation for a reason not covered above.
     #[error("store error: {0}")]
     Sqlite(String),

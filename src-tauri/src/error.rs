@@ -101,7 +101,9 @@ impl From<fieldcase_core::Error> for ApiError {
                 Code::StoreDamaged
             }
             E::NewerSchema { .. } => Code::NewerVersion,
-            E::Invalid(_) | E::ResolutionDrops { .. } => Code::Invalid,
+            E::Invalid(_) | E::ResolutionDrops { .. } | E::PassphraseTooShort { .. } => {
+                Code::Invalid
+            }
             E::NotFound { .. } => Code::NotFound,
             E::Conflict { .. } => Code::Conflict,
             E::DiskFull => Code::DiskFull,

@@ -454,6 +454,7 @@ impl Store {
         new_passphrase: &Passphrase,
         params: KdfParams,
     ) -> Result<()> {
+        new_passphrase.check_new()?;
         self.update_key_slots(
             audit::Action::PassphraseChanged,
             json!({"kdf": {"m_kib": params.m_kib, "t": params.t, "p": params.p}}),

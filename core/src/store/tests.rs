@@ -582,3 +582,31 @@ fn imported_records_are_found_by_their_newest_text() {
     assert_eq!(found(&third, "Dara After"), vec![other]);
     assert_eq!(found(&third, "ស្រីពៅ ក្រោយ"), vec![id]);
 }
+
+#[test]
+fn a_short_passphrase_is_refused_by_the_core_at_init_and_at_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = NewProfile {
+        device_name: "Laptop A".into(),
+        author: None,
+        kdf: KdfParams::FOR_TESTS_ONLY,
+        unencrypted_for_benchmarks: false,
+    };
+    let at = dir.path().join("p");
+    let err = Profile::init(&at, &Passphrase::new("ទឹកភ្លៀង".into()), &new).unwrap_err();
+    assert!(matches!(err, Error::PassphraseTooShort { .. }), "{err}");
+    assert!(!Profile::exists(&at), "nothing may be left behind");
+
+    let mut store = Profile::init(&at, &Passphrase::new(PASS.into()), &new).unwrap();
+    let short = Passphrase::new("rain 2026".into());
+    let err = store
+        .change_passphrase(&short, KdfParams::FOR_TESTS_ONLY)
+        .unwrap_err();
+    assert!(matches!(err, Error::PassphraseTooShort { .. }), "{err}");
+    drop(store);
+    Profile::open(&at, &Passphrase::new(PASS.into())).unwrap();
+    assert!(matches!(
+        Profile::open(&at, &short).unwrap_err(),
+        Error::WrongPassphrase
+    ));
+}
