@@ -717,3 +717,59 @@ fn f_example(kind: &str) -> String {
             .stdout,
     )
 }
+
+/// `fieldcase` makes itself not dumpable and sets its core-file limit to 0 before it reads a
+/// passphrase: seen from outside while it waits on a passphrase FIFO.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_cli_writes_no_core_file_and_cannot_be_traced_while_it_waits_for_a_passphrase() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Field::new();
+    let fifo = f.path("passphrase.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let child = f
+        .cmd(&[
+            "--passphrase-file",
+            fifo.to_str().unwrap(),
+            "list",
+            "person",
+        ])
+        .env_remove("FIELDCASE_PASSPHRASE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let proc_dir = PathBuf::from(format!("/proc/{}", child.id()));
+    // The limits file exists from the start; the core line changes once main has run.
+    let core_line = || {
+        std::fs::read_to_string(proc_dir.join("limits"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let mut line = core_line();
+    for _ in 0..200 {
+        if line == "Max core file size 0 0 bytes" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+        line = core_line();
+    }
+    assert_eq!(line, "Max core file size 0 0 bytes");
+    // Not dumpable: its /proc entries belong to root, so a non-root user cannot read its
+    // memory or attach to it. (Run as root, ownership shows nothing.)
+    let me = std::fs::metadata("/proc/self").unwrap().uid();
+    if me != 0 {
+        assert_eq!(std::fs::metadata(&proc_dir).unwrap().uid(), 0);
+    }
+    std::fs::write(&fifo, format!("{PASS}\n")).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
