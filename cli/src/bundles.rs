@@ -333,8 +333,8 @@ pub fn purge(ctx: &Ctx, acknowledged: bool) -> Result<()> {
         return print_json(&s);
     }
     outln!(
-        "Purged {} revision(s) ({} record(s) now stubs, {} identity section(s)) and {} attachment(s) ({} bytes) that the office holds.",
-        s.revisions, s.records, s.identities, s.attachments, s.attachment_bytes
+        "Purged {} revision(s) ({} record(s) now stubs, {} identity section(s), {} draft(s) editing them) and {} attachment(s) ({} bytes) that the office holds.",
+        s.revisions, s.records, s.identities, s.drafts, s.attachments, s.attachment_bytes
     );
     Ok(())
 }

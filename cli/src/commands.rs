@@ -59,6 +59,22 @@ pub(crate) fn parse_id(text: &str) -> Result<Uuid> {
         .map_err(|_| anyhow!(UsageError(format!("{text:?} is not a record id (a UUID)"))))
 }
 
+/// Opens a file the person named as an input: a regular file only (a FIFO or a device such as
+/// `/dev/zero` is refused at once, see `fieldcase_core::files::open_input`).
+pub(crate) fn open_input(path: &Path) -> Result<File> {
+    Ok(fieldcase_core::files::open_input(path)?)
+}
+
+/// The text of a file the person named as an input (a regular file only).
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    let mut text = String::new();
+    open_input(path)?
+        .read_to_string(&mut text)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(text)
+}
+
+/// A record's JSON from a file, or from standard input for `-`.
 pub(crate) fn read_input(path: &Path) -> Result<String> {
     let mut text = String::new();
     if path == Path::new("-") {
@@ -66,9 +82,7 @@ pub(crate) fn read_input(path: &Path) -> Result<String> {
             .read_to_string(&mut text)
             .context("reading standard input")?;
     } else {
-        File::open(path)
-            .and_then(|mut f| f.read_to_string(&mut text))
-            .with_context(|| format!("reading {}", path.display()))?;
+        return read_text(path);
     }
     Ok(text)
 }
@@ -163,8 +177,10 @@ pub fn run(cli: Cli) -> Result<()> {
             new_passphrase_file,
             insecure_fast_kdf_for_tests,
         } => {
-            let mut store = ctx.open()?;
+            // Checked before the unlock, so a short one fails at once rather than after the KDF.
             let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
+            new.check_new()?;
+            let mut store = ctx.open()?;
             store.change_passphrase(&new, kdf(insecure_fast_kdf_for_tests))?;
             say(
                 &ctx,
@@ -412,10 +428,7 @@ pub fn run(cli: Cli) -> Result<()> {
             identity_file,
             new_passphrase_file,
         }) => {
-            let identity = zeroize::Zeroizing::new(
-                std::fs::read_to_string(&identity_file)
-                    .with_context(|| format!("reading {}", identity_file.display()))?,
-            );
+            let identity = zeroize::Zeroizing::new(read_text(&identity_file)?);
             let line = identity
                 .lines()
                 .find(|l| l.starts_with("AGE-SECRET-KEY-"))
@@ -424,8 +437,9 @@ pub fn run(cli: Cli) -> Result<()> {
                         "the identity file holds no AGE-SECRET-KEY line".into()
                     ))
                 })?;
-            let mut store = Profile::open_with_recovery(&ctx.profile, line)?;
             let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
+            new.check_new()?;
+            let mut store = Profile::open_with_recovery(&ctx.profile, line)?;
             store.change_passphrase(&new, KdfParams::DEFAULT)?;
             say(
                 &ctx,
@@ -516,7 +530,7 @@ fn attach(
             )))
         })?,
     };
-    let mut source = File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let mut source = open_input(file)?;
     let mut store = ctx.open()?;
     let id = store.attach(
         NewAttachment {

@@ -22,6 +22,8 @@ pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
         Error::Invalid(_)
         | Error::ProfileExists(_)
         | Error::Linked { .. }
+        | Error::NotARegularFile { .. }
+        | Error::PassphraseTooShort { .. }
         | Error::ResolutionDrops { .. } => (4, "invalid"),
         Error::NotFound { .. } | Error::NoProfile(_) => (5, "not_found"),
         Error::InUse => (6, "in_use"),

@@ -359,6 +359,10 @@ enum RecoveryCommand {
 }
 
 fn main() -> ExitCode {
+    // Before anything reads a passphrase: no core file, no ptrace by other processes.
+    if let Err(e) = fieldcase_core::hygiene::harden_process() {
+        eprintln!("fieldcase: warning: {e}");
+    }
     let cli = Cli::parse();
     let json = cli.json;
     match commands::run(cli) {

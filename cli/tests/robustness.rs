@@ -5,7 +5,6 @@
 // (clippy's allow-unwrap-in-tests covers #[test] functions, not the helpers they share).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
@@ -127,10 +126,13 @@ fn assert_disk_full(out: &Output) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-/// An establishment whose notes are long enough that its revision cannot fit under the limit.
+/// An establishment whose notes and address are long enough that its revision cannot fit
+/// under the file-size limit (each within its own limit of 200 000 characters).
 fn big_establishment(f: &Field, notes: &str) -> String {
     let mut e = json(&f.example("establishment"));
-    e["notes"] = Value::String(notes.repeat(400_000 / notes.len()));
+    let half = Value::String(notes.repeat(200_000 / notes.chars().count()));
+    e["notes"] = half.clone();
+    e["location"]["address"] = half;
     e.to_string()
 }
 
@@ -633,18 +635,17 @@ fn profile_files_are_owner_only() {
     assert!(profile.join("unlock-failures").exists());
     check_modes(&profile, &mut Vec::new());
 
-    // attach from a FIFO, so the store stays open (WAL and shared memory on disk) while we look
-    let fifo = dir.path().join("recording.ogg");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
+    // Attach a large (sparse) file and stop the process while it writes, so that the store is
+    // open (WAL and shared memory on disk) and the attachment half-written while we look. A
+    // FIFO would hold it open more simply, but only regular files are inputs.
+    let recording = dir.path().join("recording.ogg");
+    std::fs::File::create(&recording)
         .unwrap()
-        .success());
-    let child = sh(&format!("attach {person} '{}'", fifo.display()), PASS)
+        .set_len(128 * 1024 * 1024)
+        .unwrap();
+    let mut child = sh(&format!("attach {person} '{}'", recording.display()), PASS)
         .spawn()
         .unwrap();
-    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
-    writer.write_all(&[1u8; 100_000]).unwrap();
     let wal = profile.join("store.db-wal");
     let writing = || {
         std::fs::read_dir(profile.join("attachments"))
@@ -654,20 +655,30 @@ fn profile_files_are_owner_only() {
             })
             .unwrap_or(false)
     };
-    for _ in 0..400 {
-        if wal.exists() && profile.join("store.db-shm").exists() && writing() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let pid = child.id().to_string();
+    let signal = |name: &str| {
+        let sent = Command::new("kill").args([name, &pid]).status().unwrap();
+        assert!(sent.success());
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !(writing() && wal.exists() && profile.join("store.db-shm").exists()) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "attach ended before it was seen writing"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "attach never started writing"
+        );
     }
-    assert!(wal.exists(), "the store was never opened");
+    signal("-STOP");
     let mut seen = Vec::new();
     check_modes(&profile, &mut seen);
     assert!(
         seen.iter().any(|s| s.ends_with(".partial")),
         "no attachment being written: {seen:?}"
     );
-    drop(writer);
+    signal("-CONT");
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut seen = Vec::new();
@@ -705,4 +716,60 @@ fn f_example(kind: &str) -> String {
             .unwrap()
             .stdout,
     )
+}
+
+/// `fieldcase` makes itself not dumpable and sets its core-file limit to 0 before it reads a
+/// passphrase: seen from outside while it waits on a passphrase FIFO.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_cli_writes_no_core_file_and_cannot_be_traced_while_it_waits_for_a_passphrase() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Field::new();
+    let fifo = f.path("passphrase.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let child = f
+        .cmd(&[
+            "--passphrase-file",
+            fifo.to_str().unwrap(),
+            "list",
+            "person",
+        ])
+        .env_remove("FIELDCASE_PASSPHRASE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let proc_dir = PathBuf::from(format!("/proc/{}", child.id()));
+    // The limits file exists from the start; the core line changes once main has run.
+    let core_line = || {
+        std::fs::read_to_string(proc_dir.join("limits"))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let mut line = core_line();
+    for _ in 0..200 {
+        if line == "Max core file size 0 0 bytes" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+        line = core_line();
+    }
+    assert_eq!(line, "Max core file size 0 0 bytes");
+    // Not dumpable: its /proc entries belong to root, so a non-root user cannot read its
+    // memory or attach to it. (Run as root, ownership shows nothing.)
+    let me = std::fs::metadata("/proc/self").unwrap().uid();
+    if me != 0 {
+        assert_eq!(std::fs::metadata(&proc_dir).unwrap().uid(), 0);
+    }
+    std::fs::write(&fifo, format!("{PASS}\n")).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }

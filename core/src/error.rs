@@ -124,6 +124,22 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// Something named as an input is not a regular file: a FIFO, a device such as
+    /// `/dev/zero`, a socket or a folder. Refused without reading from it (and without waiting
+    /// on it). Nothing was read or changed.
+    #[error("{} is not a regular file (it is {kind}); name a file. Nothing was read or changed", .path.display())]
+    NotARegularFile {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is instead, in words ("a FIFO", "a character device", "a folder"…).
+        kind: &'static str,
+    },
+    /// A new passphrase is shorter than the minimum. Nothing was changed.
+    #[error("the new passphrase is too short: use at least {min_chars} characters (a sentence of a few words is best); nothing was changed")]
+    PassphraseTooShort {
+        /// The fewest characters allowed ([`crate::secret::MIN_PASSPHRASE_CHARS`]).
+        min_chars: usize,
+    },
     /// The database refused an operation for a reason not covered above.
     #[error("store error: {0}")]
     Sqlite(String),

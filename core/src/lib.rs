@@ -13,6 +13,7 @@ mod canonical;
 pub mod crypto;
 pub mod error;
 pub mod files;
+pub mod hygiene;
 pub mod model;
 pub mod profile;
 pub mod report;

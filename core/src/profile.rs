@@ -48,9 +48,7 @@ impl Profile {
 
     /// Creates a profile in `dir` (created if missing; it must not hold a profile already).
     pub fn init(dir: &Path, passphrase: &Passphrase, new: &NewProfile) -> Result<Store> {
-        if passphrase.is_empty() {
-            return Err(ValidationError::new("passphrase", "must not be empty").into());
-        }
+        passphrase.check_new()?;
         if new.device_name.trim().is_empty() {
             return Err(ValidationError::new("device_name", "must not be empty").into());
         }

@@ -7,6 +7,14 @@
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::error::Error;
+
+/// The fewest characters a new passphrase may have: the window's minimum
+/// (`MIN_PASSPHRASE_CHARS` in `ui/src/lib/config.ts`), enforced here so that the CLI and
+/// anything else built on the core cannot set a shorter one. Counted in Unicode scalar
+/// values, as the window counts them (`Array.from(text).length`), so Khmer counts fairly.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+
 /// A passphrase typed by a person. Zeroized on drop; prints as `[redacted]`.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Passphrase(String);
@@ -26,6 +34,18 @@ impl Passphrase {
     /// Whether the passphrase is empty.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Checks a passphrase about to be set (a new profile, a change, a recovery): at least
+    /// [`MIN_PASSPHRASE_CHARS`] characters, else [`Error::PassphraseTooShort`]. An existing
+    /// profile's passphrase is never checked again: it still opens what it opened.
+    pub fn check_new(&self) -> Result<(), Error> {
+        if self.0.chars().count() < MIN_PASSPHRASE_CHARS {
+            return Err(Error::PassphraseTooShort {
+                min_chars: MIN_PASSPHRASE_CHARS,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -129,6 +149,24 @@ impl fmt::Debug for SigningSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_passphrase_needs_ten_characters_counted_as_the_window_counts_them() {
+        // Ten Khmer characters are thirty bytes; nine are still too few.
+        let khmer: String = "ពាក្យសម្ងាត់".chars().take(10).collect();
+        assert_eq!(khmer.len(), 30);
+        Passphrase::new(khmer.clone()).check_new().unwrap();
+        let khmer_nine: String = khmer.chars().take(9).collect();
+        for short in ["", "hunter2", &khmer_nine, "123456789"] {
+            let err = Passphrase::new(short.into()).check_new().unwrap_err();
+            assert!(
+                matches!(err, Error::PassphraseTooShort { min_chars: 10 }),
+                "{short}"
+            );
+            assert!(err.to_string().contains("at least 10 characters"), "{err}");
+        }
+        assert_eq!(MIN_PASSPHRASE_CHARS, 10);
+    }
 
     #[test]
     fn secrets_print_redacted() {

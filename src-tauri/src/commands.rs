@@ -598,6 +598,8 @@ pub async fn change_passphrase(
 ) -> Result<(), ApiError> {
     let current = Passphrase::new(current);
     let new_passphrase = Passphrase::new(new_passphrase);
+    // Checked before the current one is (a KDF run), so a short one fails at once.
+    new_passphrase.check_new().map_err(ApiError::from)?;
     let params = session.kdf.params();
     job(&session, move |store| {
         store.change_passphrase_checked(&current, &new_passphrase, params)

@@ -103,7 +103,9 @@ impl From<fieldcase_core::Error> for ApiError {
                 Code::StoreDamaged
             }
             E::NewerSchema { .. } => Code::NewerVersion,
-            E::Invalid(_) | E::ResolutionDrops { .. } => Code::Invalid,
+            E::Invalid(_) | E::ResolutionDrops { .. } | E::PassphraseTooShort { .. } => {
+                Code::Invalid
+            }
             E::NotFound { .. } => Code::NotFound,
             E::Conflict { .. } => Code::Conflict,
             E::DiskFull => Code::DiskFull,
@@ -119,7 +121,7 @@ impl From<fieldcase_core::Error> for ApiError {
             E::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
                 Code::FileExists
             }
-            E::Io { .. } => Code::FileError,
+            E::Io { .. } | E::NotARegularFile { .. } => Code::FileError,
             _ => Code::Internal,
         };
         ApiError {

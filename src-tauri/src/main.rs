@@ -44,6 +44,11 @@ fn is_app_url(url: &Url) -> bool {
 }
 
 fn main() {
+    // Before anything reads a passphrase or starts WebKit's processes (which inherit the
+    // core-file limit of 0; see docs/threat-model.md for what they do not inherit).
+    if let Err(e) = fieldcase_core::hygiene::harden_process() {
+        eprintln!("fieldcase: warning: {e}");
+    }
     webview::prepare_environment();
     let (kdf, kdf_note) = KdfChoice::from_env(std::env::var_os(session::KDF_ENV));
     if let Some(note) = kdf_note {

@@ -180,8 +180,7 @@ pub async fn attach_file(
             .filter(|d| !d.is_empty()),
     };
     let view = job(&session, move |store| {
-        let mut source = std::fs::File::open(&file)
-            .map_err(|e| fieldcase_core::Error::io(format!("opening {}", file.display()), e))?;
+        let mut source = fieldcase_core::files::open_input(&file)?;
         let id = store.attach(new, &mut source)?;
         store.show(id, false)
     })

@@ -134,7 +134,7 @@ fn open_and_read(
     progress: &mut ProgressFn<'_>,
     sink: &mut dyn Sink,
 ) -> Result<Opened> {
-    let file = File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    let file = crate::files::open_input(path)?;
     let total = file
         .metadata()
         .map_err(|e| Error::io(format!("reading {}", path.display()), e))?

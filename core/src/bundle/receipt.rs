@@ -97,6 +97,8 @@ pub struct PurgeSummary {
     pub attachments: u64,
     /// Their size in bytes.
     pub attachment_bytes: u64,
+    /// Drafts deleted because they edit a record now purged (they held a copy of its text).
+    pub drafts: u64,
 }
 
 fn refused(why: impl Into<String>) -> Error {
@@ -242,8 +244,7 @@ impl Store {
     /// On the field laptop: checks a receipt's signature against the office key this profile
     /// trusts and marks what it lists (of what that bundle carried) acknowledged. Logged.
     pub fn import_receipt(&mut self, path: &Path) -> Result<ReceiptSummary> {
-        let file = fs::File::open(path)
-            .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+        let file = crate::files::open_input(path)?;
         let mut text = String::new();
         file.take(MAX_RECEIPT_BYTES)
             .read_to_string(&mut text)
@@ -440,6 +441,7 @@ impl Store {
                 )?;
                 search::index(&tx, rowid, None)?;
                 summary.records += 1;
+                summary.drafts += crate::store::drafts::discard_drafts_of(&tx, record_id)?;
             }
             // The reports' projection follows the bodies: what is purged no longer counts here
             // (the office, which holds it, counts it).
@@ -472,7 +474,7 @@ impl Store {
             audit::Action::RecordsPurged,
             json!({"revisions": summary.revisions, "records": summary.records,
                    "identities": summary.identities, "attachments": summary.attachments,
-                   "attachment_bytes": summary.attachment_bytes}),
+                   "attachment_bytes": summary.attachment_bytes, "drafts": summary.drafts}),
         )?;
         tx.commit()?;
         // The rows are gone; now the (encrypted) files. A crash here leaves orphans that the

@@ -5,7 +5,8 @@
 //! A record's body travels as JSON (snake_case fields, no id, no kind tag:
 //! the store keeps those apart). [`Record::from_json`] and
 //! [`Record::from_value`] parse and validate a body, naming the field path
-//! and the rule when something is wrong (`visit.counts[2].count: …`).
+//! and the rule when something is wrong (`visit.counts[2].count: …`). Every
+//! text field is held to the size and character rules of [`limits`] first.
 //! A person's identifying section ([`PersonIdentity`]) never shows up in a
 //! label or in search text, and [`Record::split_identity`] takes it out so
 //! the store can keep it apart. The JSON Schema of each kind is in
@@ -18,6 +19,7 @@ mod de;
 mod establishment;
 mod examples;
 mod interview;
+pub mod limits;
 mod person;
 mod referral;
 mod visit;
@@ -177,6 +179,7 @@ impl Record {
             ));
         }
         let root = kind.as_str();
+        limits::check(root, &value)?;
         let record = match kind {
             RecordKind::Person => Record::Person(de::from_value(root, &value)?),
             RecordKind::Establishment => Record::Establishment(de::from_value(root, &value)?),
@@ -285,6 +288,7 @@ impl Record {
                         "an identity section must be a JSON object",
                     ));
                 }
+                limits::check("person.identity", &identity)?;
                 let parsed: PersonIdentity = de::from_value("person.identity", &identity)?;
                 parsed.validate("person.identity")?;
                 p.identity = Some(parsed);

@@ -338,6 +338,9 @@ fn share_cells(share: Option<Share>, withheld: bool) -> [String; 3] {
 }
 
 /// Writes a header and rows as CSV (RFC 4180, UTF-8, comma-separated, `\n` line ends).
+/// Every CSV the app writes goes through here, so every cell is made [`spreadsheet_safe`]:
+/// text from a record or a bundle must never open as a live formula in a partner's
+/// spreadsheet.
 pub fn write_csv(
     out: &mut dyn std::io::Write,
     header: &[&str],
@@ -353,12 +356,42 @@ pub fn write_csv(
             source: std::io::Error::other(format!("{other:?}")),
         },
     };
-    writer.write_record(header).map_err(fail)?;
+    let safe = |cells: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+        cells.map(|c| spreadsheet_safe(c).into_owned()).collect()
+    };
+    writer
+        .write_record(safe(&mut header.iter().copied()))
+        .map_err(fail)?;
     for row in rows {
-        writer.write_record(row).map_err(fail)?;
+        writer
+            .write_record(safe(&mut row.iter().map(String::as_str)))
+            .map_err(fail)?;
     }
     writer.flush().map_err(|e| Error::io("writing CSV", e))?;
     Ok(())
+}
+
+/// A cell as a spreadsheet will take it as text, never as a formula (OWASP's CSV-injection
+/// rule): a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// single quote in front, which spreadsheets show as nothing and read as "this is text".
+/// A negative number (`-3`, `-0.25`) stays as it is, so it still sums: a minus followed
+/// only by digits and at most one decimal point cannot call anything.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let starts_live = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if !starts_live || is_negative_number(cell) {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    std::borrow::Cow::Owned(format!("'{cell}"))
+}
+
+/// `-` then digits, with at most one `.` between digits (`-3`, `-0.25`; not `-`, `-1e3`).
+fn is_negative_number(cell: &str) -> bool {
+    let Some(rest) = cell.strip_prefix('-') else {
+        return false;
+    };
+    let (whole, fraction) = rest.split_once('.').unwrap_or((rest, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
 }
 
 /// Writes a disclosure (a partner export, a report with the small-cell threshold lowered)

@@ -807,3 +807,73 @@ fn every_column_is_documented() {
         );
     }
 }
+
+#[test]
+fn a_cell_that_would_open_as_a_formula_is_written_as_text() {
+    for (cell, written) in [
+        (
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "'=HYPERLINK(\"http://x\",\"y\")",
+        ),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("+1", "'+1"),
+        ("-x", "'-x"),
+        ("-1e3", "'-1e3"),
+        ("-", "'-"),
+        ("\tcmd", "'\tcmd"),
+        ("\r=1", "'\r=1"),
+        ("-3", "-3"),
+        ("-0.25", "-0.25"),
+        ("0.0750", "0.0750"),
+        ("a=b", "a=b"),
+        ("ផ្កាឈូក", "ផ្កាឈូក"),
+        ("", ""),
+    ] {
+        assert_eq!(spreadsheet_safe(cell), written, "{cell:?}");
+    }
+}
+
+#[test]
+fn partner_and_report_csvs_neutralise_formulas_from_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = prevalence_store(&dir.path().join("p"));
+    add(
+        &mut store,
+        RecordKind::Person,
+        json!({"pseudonym": "=HYPERLINK(\"http://x\",\"y\")"}),
+    );
+    for (province, city) in [("@SUM(1)", "+1"), ("+1", "-x")] {
+        let e = establishment(&mut store, province, city);
+        visit(
+            &mut store,
+            "2026-02-10T13:00:00Z",
+            e,
+            "prevalence_count",
+            counts(&[("adult", "female", 12)]),
+        );
+    }
+    let people = partner_export(&store, RecordKind::Person, true).unwrap();
+    let (header, rows) = read_back(&csv_text(|out| people.write_csv(out)));
+    let pseudonym = header.iter().position(|h| h == "pseudonym").unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r[pseudonym] == "'=HYPERLINK(\"http://x\",\"y\")"),
+        "{rows:?}"
+    );
+
+    let visits = partner_export(&store, RecordKind::Visit, false).unwrap();
+    let (header, rows) = read_back(&csv_text(|out| visits.write_csv(out)));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let places: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[col("province")].as_str(), r[col("city")].as_str()))
+        .collect();
+    assert!(places.contains(&("'@SUM(1)", "'+1")), "{places:?}");
+    assert!(places.contains(&("'+1", "'-x")), "{places:?}");
+
+    let report = prevalence(&store, &quarterly(1)).unwrap();
+    let (_, rows) = read_back(&csv_text(|out| report.write_csv(out)));
+    let provinces: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    assert!(provinces.contains(&"'@SUM(1)") && provinces.contains(&"'+1"));
+    assert!(!provinces.iter().any(|p| p.starts_with(['@', '+', '='])));
+}

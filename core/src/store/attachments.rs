@@ -501,7 +501,8 @@ pub(crate) fn store_blob(
     expected_size: Option<u64>,
 ) -> Result<(String, PathBuf, u64)> {
     let dir = attachments_dir(store_dir);
-    fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    // Owner-only like the rest of the profile: an import may be the first to make it.
+    crate::profile::create_private_dir(&dir)?;
     let blob = {
         use rand::RngCore;
         let mut name = [0u8; 16];
@@ -685,6 +686,43 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bundle::{ExportOptions, Progress};
+    use crate::model::example;
+    use crate::store::tests::{link_field_to_office, temp_store};
+
+    #[cfg(unix)]
+    #[test]
+    fn an_import_makes_the_attachments_folder_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        // The usual umask, under which a folder made with the default mode is 0755.
+        rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o022));
+        let (dir, mut field) = temp_store("Field laptop 3");
+        let (_odir, mut office) = temp_store("Office");
+        link_field_to_office(&mut field, &mut office);
+        let person = field.add(example(RecordKind::Person)).unwrap();
+        let new = NewAttachment {
+            record_id: person,
+            media: MediaKind::Photo,
+            file_name: "រូបថត.jpg".into(),
+            media_type: "image/jpeg".into(),
+            description: None,
+        };
+        field
+            .attach(new, &mut std::io::Cursor::new(vec![7u8; 5000]))
+            .unwrap();
+        let out = dir.path().join("1.fcb");
+        field
+            .export_bundle(&out, ExportOptions::default(), &mut |_: Progress| {})
+            .unwrap();
+        let folder = attachments_dir(office.dir());
+        assert!(!folder.exists(), "the office has no attachments yet");
+        office.import_bundle(&out, &mut |_: Progress| {}).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700, "{}", folder.display());
+        let blobs: Vec<_> = fs::read_dir(&folder).unwrap().flatten().collect();
+        assert_eq!(blobs.len(), 1);
+        assert_eq!(mode(&blobs[0].path()), 0o600);
+    }
 
     #[test]
     fn the_side_hasher_hashes_what_it_is_given_across_chunk_edges() {

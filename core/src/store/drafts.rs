@@ -126,6 +126,14 @@ fn load(conn: &Connection, id: Uuid) -> Result<Draft> {
     parse_row(conn, row.ok_or_else(|| not_found(id))?)
 }
 
+/// Deletes the drafts that edit `record_id`, for a purge that has just left the record a stub:
+/// a draft started from a record holds a copy of its text, which must not outlive it on this
+/// laptop. Returns how many were deleted.
+pub(crate) fn discard_drafts_of(conn: &Connection, record_id: &str) -> Result<u64> {
+    let n = conn.execute("DELETE FROM drafts WHERE record_id = ?1", [record_id])?;
+    Ok(n as u64)
+}
+
 impl Store {
     /// Saves a draft: a new one when `id` is `None`, else replaces draft `id`'s body
     /// (which must exist and be of the same kind). `body` need not be valid yet, but must
@@ -145,6 +153,7 @@ impl Store {
             )
             .into());
         }
+        crate::model::limits::check_size(kind.as_str(), body)?;
         let text = serde_json::to_string(body).map_err(|e| Error::Sqlite(e.to_string()))?;
         let saved_at = time_text(Utc::now());
         let person = person_of(body).map(|p| p.to_string());
@@ -430,5 +439,57 @@ mod tests {
             .unwrap()
             .contains(&(RecordKind::Interview, 0)));
         assert_eq!(store.drafts().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_purge_deletes_the_drafts_that_edit_the_records_it_purges() {
+        use crate::bundle::{ExportOptions, Progress};
+        use crate::store::tests::{link_field_to_office, temp_store};
+        let (dir, mut field) = temp_store("Field laptop 3");
+        let (odir, mut office) = temp_store("Office");
+        link_field_to_office(&mut field, &mut office);
+        field
+            .trust_add(&office.device().signing_public_key.clone(), "office")
+            .unwrap();
+        let sent = person(&mut field, "ស្រីមុំ");
+        let out = dir.path().join("1.fcb");
+        let bundle = field
+            .export_bundle(&out, ExportOptions::default(), &mut |_: Progress| {})
+            .unwrap();
+        office.import_bundle(&out, &mut |_: Progress| {}).unwrap();
+        let receipt = odir.path().join("1.json");
+        office.write_receipt(bundle.bundle_id, &receipt).unwrap();
+        field.import_receipt(&receipt).unwrap();
+        let unsent = person(&mut field, "ផ្កាឈូក");
+
+        let edit = |id, pseudonym| json!({"pseudonym": pseudonym, "role": "survivor", "notes": id});
+        let of_sent = field
+            .save_draft(None, RecordKind::Person, Some(sent), &edit(sent, "ស្រីមុំ ថ្មី"))
+            .unwrap();
+        let of_unsent = field
+            .save_draft(None, RecordKind::Person, Some(unsent), &edit(unsent, "ផ្កា"))
+            .unwrap();
+        let new = field
+            .save_draft(None, RecordKind::Interview, None, &interview(unsent, "ខ្ញុំ"))
+            .unwrap();
+
+        let purged = field.purge_acknowledged().unwrap();
+        assert_eq!((purged.records, purged.drafts), (1, 1));
+        let left: Vec<Uuid> = field.drafts().unwrap().iter().map(|d| d.id).collect();
+        assert!(
+            !left.contains(&of_sent.id),
+            "the purged record's draft is gone"
+        );
+        assert!(left.contains(&of_unsent.id) && left.contains(&new.id));
+        assert!(matches!(
+            field.draft(of_sent.id),
+            Err(Error::NotFound { .. })
+        ));
+        let logged = field.audit_entries().unwrap();
+        let entry = logged
+            .iter()
+            .rfind(|e| e.action == "records_purged")
+            .unwrap();
+        assert_eq!(entry.detail["drafts"], 1);
     }
 }

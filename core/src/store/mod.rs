@@ -137,15 +137,18 @@ pub(crate) fn open_connection(
 pub(crate) fn configure(conn: &Connection, key: Option<&DataKey>) -> Result<()> {
     // SQLCipher logs HMAC failures to stderr by default; our own error says it better.
     let _: String = conn.query_row("PRAGMA cipher_log_level = NONE", [], |r| r.get(0))?;
+    // Wipe (and lock) SQLCipher's memory, before the key is given so that the key's own
+    // copies and the key schedule are allocated under it too: the setting is process-wide
+    // once on, but the first connection of a process used to be keyed before it was on.
+    // Set on a benchmark's plain connection too, so the bench compares the same settings
+    // but the key.
+    conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     if let Some(key) = key {
         let mut statement = zeroize::Zeroizing::new(String::from("PRAGMA key = \""));
         statement.push_str(&key.sqlcipher_literal());
         statement.push_str("\";");
         conn.execute_batch(&statement)?;
     }
-    // Wipe freed memory. Process-wide once on, and set on a benchmark's plain
-    // connection too, so the bench compares the same settings but the key.
-    conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     // Every statement of a write is prepared once per connection, not per write.
     conn.set_prepared_statement_cache_capacity(64);
     // ... and stays prepared. SQLite re-plans a statement whose plan looked at a bound
@@ -454,6 +457,7 @@ impl Store {
         new_passphrase: &Passphrase,
         params: KdfParams,
     ) -> Result<()> {
+        new_passphrase.check_new()?;
         self.update_key_slots(
             audit::Action::PassphraseChanged,
             json!({"kdf": {"m_kib": params.m_kib, "t": params.t, "p": params.p}}),

@@ -603,3 +603,77 @@ fn imported_records_are_found_by_their_newest_text() {
     assert_eq!(found(&third, "Dara After"), vec![other]);
     assert_eq!(found(&third, "ស្រីពៅ ក្រោយ"), vec![id]);
 }
+
+#[test]
+fn a_short_passphrase_is_refused_by_the_core_at_init_and_at_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = NewProfile {
+        device_name: "Laptop A".into(),
+        author: None,
+        kdf: KdfParams::FOR_TESTS_ONLY,
+        unencrypted_for_benchmarks: false,
+    };
+    let at = dir.path().join("p");
+    let err = Profile::init(&at, &Passphrase::new("ទឹកភ្លៀង".into()), &new).unwrap_err();
+    assert!(matches!(err, Error::PassphraseTooShort { .. }), "{err}");
+    assert!(!Profile::exists(&at), "nothing may be left behind");
+
+    let mut store = Profile::init(&at, &Passphrase::new(PASS.into()), &new).unwrap();
+    let short = Passphrase::new("rain 2026".into());
+    let err = store
+        .change_passphrase(&short, KdfParams::FOR_TESTS_ONLY)
+        .unwrap_err();
+    assert!(matches!(err, Error::PassphraseTooShort { .. }), "{err}");
+    drop(store);
+    Profile::open(&at, &Passphrase::new(PASS.into())).unwrap();
+    assert!(matches!(
+        Profile::open(&at, &short).unwrap_err(),
+        Error::WrongPassphrase
+    ));
+}
+
+/// The statements `configure` runs, in order (each cut to its first 40 bytes, so the key's
+/// literal is never kept whole).
+fn statements_configure_runs(key: Option<&DataKey>) -> Vec<String> {
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = Connection::open(dir.path().join("store.db")).unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let into = seen.clone();
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(move |event: TraceEvent<'_>| {
+            if let TraceEvent::Stmt(_, sql) = event {
+                let cut: String = sql.trim().chars().take(40).collect();
+                into.lock().unwrap().push(cut);
+            }
+        }),
+    )
+    .unwrap();
+    configure(&conn, key).unwrap();
+    drop(conn);
+    let out = seen.lock().unwrap().clone();
+    out
+}
+
+#[test]
+fn memory_security_is_on_before_the_key_on_every_connection() {
+    let key = DataKey::generate();
+    let order = statements_configure_runs(Some(&key));
+    let at = |prefix: &str| {
+        order
+            .iter()
+            .position(|s| s.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} never ran: {order:?}"))
+    };
+    assert!(
+        at("PRAGMA cipher_memory_security = ON") < at("PRAGMA key"),
+        "{order:?}"
+    );
+    assert!(!order.iter().any(|s| s.contains(&hex::encode(key.expose()))));
+    // And on a benchmark's plain connection, which has no key at all.
+    let plain = statements_configure_runs(None);
+    assert!(plain
+        .iter()
+        .any(|s| s.starts_with("PRAGMA cipher_memory_security")));
+}
