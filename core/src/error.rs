@@ -44,6 +44,11 @@ pub enum Error {
         "this profile is in use by another Fieldcase window or command; close it and try again"
     )]
     InUse,
+    /// A long job was stopped because the profile was locked meanwhile.
+    #[error(
+        "stopped because the profile was locked; nothing was changed. Unlock and start it again"
+    )]
+    Stopped,
     /// The key-slot file is missing, unreadable or was altered.
     #[error("the key-slot file is damaged ({0}); nothing was changed. Restore it from a backup or ask the office to use the recovery key")]
     KeySlotDamaged(String),

@@ -18,6 +18,7 @@ pub mod model;
 pub mod profile;
 pub mod report;
 pub mod secret;
+pub mod stop;
 pub mod store;
 mod sync;
 

@@ -96,6 +96,7 @@ impl From<fieldcase_core::Error> for ApiError {
         use fieldcase_core::Error as E;
         let code = match &e {
             E::WrongPassphrase => Code::WrongPassphrase,
+            E::Stopped => Code::Locked,
             E::NoProfile(_) => Code::NoProfile,
             E::ProfileExists(_) => Code::ProfileExists,
             E::InUse => Code::InUse,

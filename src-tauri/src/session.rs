@@ -19,6 +19,7 @@
 
 use crate::idle::{boot_now, IdleDeadline};
 use fieldcase_core::crypto::KdfParams;
+use fieldcase_core::stop::Stopper;
 use fieldcase_core::Store;
 use serde::Serialize;
 use std::ffi::OsString;
@@ -116,6 +117,8 @@ pub struct Session {
     lock_listener: Mutex<Option<Channel<LockCause>>>,
     /// Run at every lock, however it comes (clears the clipboard).
     on_lock: Mutex<Option<LockHook>>,
+    /// Stops the running job's streams and SQL, so a lock frees the profile at once.
+    job_stopper: Mutex<Option<Stopper>>,
 }
 
 /// Work done at every lock.
@@ -144,6 +147,21 @@ impl Session {
             idle: Mutex::new(IdleDeadline::default()),
             lock_listener: Mutex::new(None),
             on_lock: Mutex::new(None),
+            job_stopper: Mutex::new(None),
+        }
+    }
+
+    fn job_stopper(&self) -> MutexGuard<'_, Option<Stopper>> {
+        self.job_stopper
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stops a running job (an export, import, attach or report): it fails within a chunk,
+    /// rolls back, and its store is dropped when it returns.
+    fn stop_job(&self) {
+        if let Some(stopper) = self.job_stopper().take() {
+            stopper.stop();
         }
     }
 
@@ -187,6 +205,7 @@ impl Session {
             slot.closing_until = None;
             slot.store.take()
         };
+        self.stop_job();
         drop(store);
         self.run_lock_hook();
     }
@@ -202,6 +221,7 @@ impl Session {
             slot.closing_until = Some(slot.closing_until.map_or(until, |u| u.min(until)));
         }
         drop(slot);
+        self.stop_job();
         self.run_lock_hook();
     }
 
@@ -339,6 +359,7 @@ impl Session {
             let store = slot.store.take()?;
             let epoch = self.epoch();
             self.job.store(epoch, Ordering::SeqCst);
+            *self.job_stopper() = Some(store.stopper());
             (store, epoch)
         };
         let mut job = Job {
@@ -387,6 +408,7 @@ impl Drop for Job<'_> {
         let Some(store) = self.store.take() else {
             return;
         };
+        self.session.job_stopper().take();
         let late = {
             let mut slot = self.session.slot();
             self.session.job.store(NO_JOB, Ordering::SeqCst);
@@ -627,6 +649,62 @@ mod tests {
             "dropped at the end"
         );
         assert_eq!(*seen.lock().unwrap(), ["\"sleep\""]);
+    }
+
+    /// A source that never ends, slowly: an attachment copied from a slow disk or a share.
+    struct Endless;
+
+    impl std::io::Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            std::thread::sleep(Duration::from_millis(20));
+            let n = buf.len().min(64 * 1024);
+            buf[..n].fill(0x5a);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_lock_during_a_long_attach_frees_the_profile_within_a_second() {
+        use fieldcase_core::model::{example, MediaKind, RecordKind};
+        use fieldcase_core::store::attachments::NewAttachment;
+        use fieldcase_core::Profile;
+        let dir = tempfile::tempdir().unwrap();
+        let (session, pass) = open_session(dir.path());
+        let place = session
+            .with_store_mut(|s| s.add(example(RecordKind::Establishment)))
+            .unwrap()
+            .unwrap();
+        let session = Arc::new(session);
+        let worker = {
+            let session = session.clone();
+            std::thread::spawn(move || {
+                session.run_job(|store| {
+                    let new = NewAttachment {
+                        record_id: place,
+                        media: MediaKind::Photo,
+                        file_name: "ផ្ទះ.jpg".into(),
+                        media_type: "image/jpeg".into(),
+                        description: None,
+                    };
+                    store.attach(new, &mut Endless)
+                })
+            })
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(session.job_running(), "the attach is under way");
+        let locked_at = std::time::Instant::now();
+        session.lock(); // the panic key
+        let attached = worker.join().unwrap();
+        assert!(
+            matches!(attached, Some(Err(fieldcase_core::Error::Stopped))),
+            "{attached:?}"
+        );
+        assert!(
+            Profile::open(dir.path(), &pass).is_ok(),
+            "the profile is free"
+        );
+        let took = locked_at.elapsed();
+        assert!(took < Duration::from_secs(1), "freed after {took:?}");
     }
 
     #[test]

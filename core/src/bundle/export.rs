@@ -18,6 +18,7 @@ use super::manifest::{self, AttachmentEntry, Counts, Manifest, Sums, FORMAT, FOR
 use super::{pipe, Progress, ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
+use crate::stop::Stoppable;
 use crate::store::{audit, migrations, revisions, revisions::time_text, Store};
 use crate::sync::SyncingFile;
 
@@ -285,6 +286,8 @@ impl Store {
             .map_err(|e| Error::Crypto(format!("encrypting the bundle: {e}")))?;
             // Synced as it is written, so the final sync has little left (crate::sync).
             let file = SyncingFile::new(file).map_err(werr)?;
+            // A lock stops the export at its next write (crate::stop).
+            let file = Stoppable::new(file, self.stopped.clone());
             let sealed = encryptor
                 .wrap_output(BufWriter::with_capacity(256 * 1024, file))
                 .map_err(werr)?;
@@ -295,7 +298,11 @@ impl Store {
                 let thread = scope.spawn(|| {
                     pipe::write_on_thread(end, sealed, |sealed| {
                         let buffered = sealed.finish()?;
-                        buffered.into_inner().map_err(|e| e.into_error())?.finish()
+                        buffered
+                            .into_inner()
+                            .map_err(|e| e.into_error())?
+                            .into_inner()
+                            .finish()
                     })
                 });
                 // Returns (dropping `plaintext`, which stops the thread) before the join.
@@ -326,7 +333,7 @@ impl Store {
             Ok(n) => n,
             Err(e) => {
                 self.unpublish(out, sequence);
-                return Err(e);
+                return self.unless_stopped(Err(e));
             }
         };
         #[cfg(test)]

@@ -17,7 +17,7 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::Utc;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -31,6 +31,7 @@ use super::{ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
 use crate::secret::DataKey;
+use crate::stop::Stoppable;
 use crate::store::keys::{
     bind_to_device, key_of_device, office_identity, parse_identity, trusted_by_key_id,
 };
@@ -127,6 +128,7 @@ fn identity_of(conn: &Connection) -> Result<age::x25519::Identity> {
 
 /// Opens the bundle file and runs the reader over its plaintext into `sink`.
 fn open_and_read(
+    stopped: &Arc<AtomicBool>,
     identity: &age::x25519::Identity,
     trust: &TrustLookup<'_>,
     path: &Path,
@@ -155,7 +157,8 @@ fn open_and_read(
     let state = StreamState::default();
     let count = CipherCount::default();
     let source = CipherSource {
-        file,
+        // A lock stops the read at its next chunk (crate::stop).
+        file: Stoppable::new(file, stopped.clone()),
         count: count.clone(),
     };
     // The header and the office identity are read here; if they fail, say why as before.
@@ -745,7 +748,16 @@ impl Store {
             conn: &self.conn,
             own_device: self.device.id,
         };
-        let opened = open_and_read(&identity, &trust, path, Stage::Verify, progress, &mut sink)?;
+        let opened = open_and_read(
+            &self.stopped,
+            &identity,
+            &trust,
+            path,
+            Stage::Verify,
+            progress,
+            &mut sink,
+        );
+        let opened = self.unless_stopped(opened)?;
         let gaps = gaps(&self.conn, &opened)?;
         Ok(VerifyReport {
             manifest: opened.manifest,
@@ -768,6 +780,7 @@ impl Store {
         progress: &mut ProgressFn<'_>,
     ) -> Result<ImportSummary> {
         let identity = identity_of(&self.conn)?;
+        let stopped = self.stopped.clone();
         // Looked up before the store thread takes the connection.
         let trusted = self.trust_list()?;
         let trust = |id: &str| Ok(trusted.iter().find(|k| k.key_id == id).cloned());
@@ -801,7 +814,15 @@ impl Store {
                 written: &written,
                 store_failed: &store_failed,
             };
-            let read = open_and_read(&identity, &trust, path, Stage::Import, progress, &mut sink);
+            let read = open_and_read(
+                &stopped,
+                &identity,
+                &trust,
+                path,
+                Stage::Import,
+                progress,
+                &mut sink,
+            );
             if read.is_ok() {
                 let _ = sink.send(ToStore::Commit);
             }
@@ -824,6 +845,6 @@ impl Store {
                 let _ = fs::remove_file(b);
             }
         }
-        outcome
+        self.unless_stopped(outcome)
     }
 }

@@ -695,3 +695,36 @@ fn a_key_binds_to_the_device_of_its_first_bundle() {
         other => panic!("expected the key's device kept, got {other:?}"),
     }
 }
+
+#[test]
+fn a_stopped_store_stops_its_export_and_import_and_changes_nothing() {
+    let (dir, mut field) = temp_store("Field laptop 3");
+    let (_odir, mut office) = temp_store("Office");
+    link_field_to_office(&mut field, &mut office);
+    field.add(example(RecordKind::Establishment)).unwrap();
+    let one = dir.path().join("1.fcb");
+    field
+        .export_bundle(&one, ExportOptions::default(), &mut no_progress())
+        .unwrap();
+
+    // The office is locked while it imports: the import stops and nothing lands.
+    let before = office.counts().unwrap();
+    let audit_before = office.audit_entries().unwrap().len();
+    office.stopper().stop();
+    match office.import_bundle(&one, &mut no_progress()) {
+        Err(Error::Stopped) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(office.counts().unwrap(), before);
+    assert_eq!(office.audit_entries().unwrap().len(), audit_before);
+
+    // The laptop is locked while it exports: no bundle file is left, the number is free.
+    field.add(example(RecordKind::Person)).unwrap();
+    let two = dir.path().join("2.fcb");
+    field.stopper().stop();
+    match field.export_bundle(&two, ExportOptions::default(), &mut no_progress()) {
+        Err(Error::Stopped) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(!two.exists(), "no half-written bundle");
+}

@@ -328,7 +328,10 @@ impl Store {
         };
         let partial = dir.join(format!(".{blob}.partial"));
         let final_path = dir.join(&blob);
-        let written = write_blob(&self.key, &blob, &partial, source, true, None);
+        // A lock stops the copy at its next read (crate::stop).
+        let mut source = crate::stop::Stoppable::new(source, self.stopped.clone());
+        let written = write_blob(&self.key, &blob, &partial, &mut source, true, None);
+        let written = self.unless_stopped(written);
         let (size, sha256) = match written {
             Ok(v) => v,
             Err(e) => {

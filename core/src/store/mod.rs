@@ -78,6 +78,8 @@ pub struct Store {
     pub(crate) dir: PathBuf,
     pub(crate) key: DataKey,
     pub(crate) device: Device,
+    /// Set by a [`crate::stop::Stopper`]: long jobs' streams fail from then on.
+    pub(crate) stopped: std::sync::Arc<std::sync::atomic::AtomicBool>,
     _lock: File,
 }
 
@@ -213,8 +215,24 @@ impl Store {
                 author: device.2,
                 signing_public_key: device.3,
             },
+            stopped: Default::default(),
             _lock: lock,
         })
+    }
+
+    /// What stops this store's long jobs (export, import, attach, reports) from another
+    /// thread; see [`crate::stop`].
+    pub fn stopper(&self) -> crate::stop::Stopper {
+        crate::stop::Stopper::new(self.stopped.clone(), self.conn.get_interrupt_handle())
+    }
+
+    /// `result`, or [`Error::Stopped`] if it failed because a [`crate::stop::Stopper`] stopped
+    /// this store's jobs.
+    pub(crate) fn unless_stopped<T>(&self, result: Result<T>) -> Result<T> {
+        match result {
+            Err(_) if self.stopped.load(std::sync::atomic::Ordering::SeqCst) => Err(Error::Stopped),
+            other => other,
+        }
     }
 
     /// The profile folder.
