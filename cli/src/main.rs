@@ -59,7 +59,7 @@ enum Command {
         #[arg(long, hide = true)]
         insecure_fast_kdf_for_tests: bool,
     },
-    /// Change the passphrase (the data is not re-encrypted, only its key)
+    /// Change the passphrase; the data is re-encrypted under a new key, so the old passphrase and key-slot file open nothing
     Passwd {
         /// Read the new passphrase from this file [or FIELDCASE_NEW_PASSPHRASE, or a prompt]
         #[arg(long, value_name = "FILE")]

@@ -123,31 +123,53 @@ impl Profile {
     }
 
     /// Unlocks the profile in `dir` with a passphrase.
+    ///
+    /// If a passphrase change was cut short (a pending key-slot file beside the current
+    /// one), the passphrase is tried on both, the database is opened with whichever key opens
+    /// it, and the change is finished or undone: exactly one of the old and the new
+    /// passphrase opens the profile at any moment.
     pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Store> {
         let (slots, lock) = Self::prepare(dir)?;
-        let key = match slots.unlock(passphrase) {
-            Ok(key) => key,
+        let files: Vec<&KeySlots> = slots.files();
+        let keys = KeySlots::unlock_each(&files, passphrase)?;
+        if keys.iter().all(Option::is_none) {
+            note_failed_unlock(dir);
+            return Err(Error::WrongPassphrase);
+        }
+        match Self::finish_open(dir, keys, lock) {
             Err(Error::WrongPassphrase) => {
                 note_failed_unlock(dir);
-                return Err(Error::WrongPassphrase);
+                Err(Error::WrongPassphrase)
             }
-            Err(e) => return Err(e),
-        };
-        Self::finish_open(dir, key, lock)
+            other => other,
+        }
     }
 
     /// Unlocks the profile with the office's recovery identity (`AGE-SECRET-KEY-1…`),
     /// for when the passphrase is lost. Set a new passphrase right after.
     pub fn open_with_recovery(dir: &Path, office_identity: &str) -> Result<Store> {
         let (slots, lock) = Self::prepare(dir)?;
-        let key = slots.recover(office_identity)?;
-        let store = Self::finish_open(dir, key, lock)?;
+        let mut keys = Vec::new();
+        let mut first_error = None;
+        for file in slots.files() {
+            match file.recover(office_identity) {
+                Ok(key) => keys.push(Some(key)),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                    keys.push(None);
+                }
+            }
+        }
+        if keys.iter().all(Option::is_none) {
+            return Err(first_error.unwrap_or(Error::WrongPassphrase));
+        }
+        let store = Self::finish_open(dir, keys, lock)?;
         // Its own entry, before the passphrase change that follows it: the office opened this.
         store.audit_now(audit::Action::RecoveryUnlock, None, json!({}))?;
         Ok(store)
     }
 
-    fn prepare(dir: &Path) -> Result<(KeySlots, File)> {
+    fn prepare(dir: &Path) -> Result<(SlotFiles, File)> {
         let slots_path = dir.join(layout::KEY_SLOTS);
         if !slots_path.exists() {
             if dir.join(layout::DATABASE).exists() {
@@ -158,13 +180,54 @@ impl Profile {
         let lock = lock(dir)?;
         tighten_permissions(dir);
         remove_unfinished_key_slots(dir);
-        let slots = KeySlots::read(&slots_path)?;
-        Ok((slots, lock))
+        let current = KeySlots::read(&slots_path)?;
+        let pending = KeySlots::read_if_present(&dir.join(layout::PENDING_KEY_SLOTS))?;
+        Ok((SlotFiles { current, pending }, lock))
     }
 
-    fn finish_open(dir: &Path, key: DataKey, lock: File) -> Result<Store> {
+    /// Opens the database with the first of `keys` (the current file's, then the pending
+    /// file's) that opens it, and ends a pending change accordingly. With a pending file, a
+    /// key that opens its slot but not the database is the other passphrase's side of the
+    /// change: [`Error::WrongPassphrase`].
+    fn finish_open(dir: &Path, keys: Vec<Option<DataKey>>, lock: File) -> Result<Store> {
         let db_path = dir.join(layout::DATABASE);
-        let mut conn = store::open_connection(&db_path, Some(&key), false)?;
+        let pending = keys.len() > 1;
+        let mut refused = None;
+        for (at, key) in keys.into_iter().enumerate() {
+            let Some(key) = key else { continue };
+            match store::open_connection(&db_path, Some(&key), false) {
+                Ok(conn) => {
+                    let completed = at == 1;
+                    let store = Self::open_store(dir, conn, key, lock)?;
+                    if pending {
+                        store::finish_pending(dir, completed)?;
+                        if completed {
+                            store.audit_now(
+                                audit::Action::PassphraseChanged,
+                                None,
+                                json!({"data_key_rotated": true, "finished_at_unlock": true}),
+                            )?;
+                        }
+                    }
+                    return Ok(store);
+                }
+                Err(e) => refused = Some(e),
+            }
+        }
+        match refused {
+            Some(_) if pending => Err(Error::WrongPassphrase),
+            Some(e) => Err(e),
+            None => Err(Error::WrongPassphrase),
+        }
+    }
+
+    fn open_store(
+        dir: &Path,
+        mut conn: rusqlite::Connection,
+        key: DataKey,
+        lock: File,
+    ) -> Result<Store> {
+        let db_path = dir.join(layout::DATABASE);
         check_not_truncated(&conn, &db_path)?;
         let version = migrations::check_not_newer(&conn)?;
         if version < migrations::latest() {
@@ -174,6 +237,21 @@ impl Profile {
         fold_failed_unlocks(&store)?;
         store.sweep_orphan_blobs()?;
         Ok(store)
+    }
+}
+
+/// The key-slot file, and the next one while a passphrase change is unfinished.
+struct SlotFiles {
+    current: KeySlots,
+    pending: Option<KeySlots>,
+}
+
+impl SlotFiles {
+    /// The current file, then the pending one if there is one.
+    fn files(&self) -> Vec<&KeySlots> {
+        std::iter::once(&self.current)
+            .chain(self.pending.as_ref())
+            .collect()
     }
 }
 
@@ -192,15 +270,19 @@ fn remove_unfinished(dir: &Path) {
 }
 
 /// A key-slot file is written beside the real one and renamed over it; a crash before the
-/// rename leaves the temporary (`.keyslots.json.<random>.tmp`), removed here under the lock.
+/// rename leaves the temporary (`.keyslots.json.<random>.tmp`, or the pending file's
+/// `.keyslots.pending.json.<random>.tmp`), removed here under the lock.
 fn remove_unfinished_key_slots(dir: &Path) {
-    let prefix = format!(".{}.", layout::KEY_SLOTS);
+    let prefixes = [
+        format!(".{}.", layout::KEY_SLOTS),
+        format!(".{}.", layout::PENDING_KEY_SLOTS),
+    ];
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with(&prefix) && name.ends_with(".tmp") {
+        if prefixes.iter().any(|p| name.starts_with(p)) && name.ends_with(".tmp") {
             // Best effort: a leftover holds only a wrapped key, and the next unlock tries again.
             let _ = fs::remove_file(entry.path());
         }
@@ -229,6 +311,7 @@ fn tighten_permissions(dir: &Path) {
             (format!("{db}-wal"), 0o600),
             (format!("{db}-shm"), 0o600),
             (layout::KEY_SLOTS.to_string(), 0o600),
+            (layout::PENDING_KEY_SLOTS.to_string(), 0o600),
             (layout::LOCK.to_string(), 0o600),
             (layout::UNLOCK_FAILURES.to_string(), 0o600),
             (layout::ATTACHMENTS.to_string(), 0o700),

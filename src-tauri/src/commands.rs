@@ -574,7 +574,7 @@ pub async fn change_passphrase(
     let new_passphrase = Passphrase::new(new_passphrase);
     let params = session.kdf.params();
     job(&session, move |store| {
-        store.change_passphrase_checked(&current, &new_passphrase, params)
+        store.change_passphrase_checked(&current, &new_passphrase, params, &mut |_| {})
     })
     .await
 }

@@ -30,7 +30,6 @@ use super::read::{read_bundle, Discard, Opened, Sink, StreamState, TrustLookup};
 use super::{ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
-use crate::secret::DataKey;
 use crate::store::keys::{office_identity, parse_identity, trusted_by_key_id};
 use crate::store::{attachments, audit, revisions, revisions::time_text, Revision, Store};
 
@@ -228,7 +227,7 @@ enum ToStore {
 
 struct StoredBlob {
     sha256: String,
-    blob: String,
+    blob: attachments::NewBlob,
     size: u64,
 }
 
@@ -247,7 +246,6 @@ struct ImportSink<'a> {
     /// has worked that out (it does so before applying the revisions).
     needed_from_store: Receiver<BTreeSet<String>>,
     needed: Option<BTreeSet<String>>,
-    key: &'a DataKey,
     dir: &'a Path,
     /// Every blob file written, kept or removed at the end.
     written: &'a Mutex<Vec<PathBuf>>,
@@ -293,7 +291,7 @@ impl Sink for ImportSink<'_> {
             stopped: self.store_failed,
         };
         let (blob, path, stored_size) =
-            attachments::store_blob(self.key, self.dir, &mut watched, Some(size))?;
+            attachments::store_blob(self.dir, &mut watched, Some(size))?;
         self.written
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -344,7 +342,6 @@ struct Applied {
 /// attachments, then links the stored blobs and commits when told every check passed. If the
 /// reading thread stops first, the transaction is dropped: nothing of it counts.
 struct StoreSide<'a> {
-    key: &'a DataKey,
     dir: &'a Path,
     device_id: String,
     author: String,
@@ -555,15 +552,15 @@ impl StoreSide<'_> {
                     "attachment {sha256} was not stored for record {first}"
                 ))
             })?;
-            record_blob(tx, first, &blob.blob, blob.size, &blob.sha256)?;
+            attachments::record_blob(tx, first, &blob.blob, blob.size, &blob.sha256)?;
             linked += 1;
             for record_id in others {
-                let (copy, path, _) = attachments::copy_blob(self.key, self.dir, &blob.blob)?;
+                let (copy, path, _) = attachments::copy_blob(self.dir, &blob.blob)?;
                 self.written
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(path);
-                record_blob(tx, record_id, &copy, blob.size, &blob.sha256)?;
+                attachments::record_blob(tx, record_id, &copy, blob.size, &blob.sha256)?;
                 linked += 1;
             }
         }
@@ -625,20 +622,6 @@ fn needed_attachments(
     Ok(needed)
 }
 
-fn record_blob(
-    tx: &Transaction<'_>,
-    record_id: &str,
-    blob: &str,
-    size: u64,
-    sha256: &str,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)",
-        params![record_id, blob, size as i64, sha256],
-    )?;
-    Ok(())
-}
-
 impl Store {
     /// Makes every check an import makes, and writes nothing.
     pub fn verify_bundle(
@@ -684,7 +667,6 @@ impl Store {
         let written = Mutex::new(Vec::new());
         let store_failed = AtomicBool::new(false);
         let side = StoreSide {
-            key: &self.key,
             dir: &self.dir,
             device_id: self.device.id.to_string(),
             author: self.device.author.clone(),
@@ -705,7 +687,6 @@ impl Store {
                 to_store,
                 needed_from_store,
                 needed: None,
-                key: side.key,
                 dir: side.dir,
                 written: &written,
                 store_failed: &store_failed,

@@ -18,6 +18,7 @@ pub mod keys;
 mod links;
 pub mod media;
 pub mod migrations;
+mod rekey;
 pub mod revisions;
 pub mod search;
 
@@ -45,6 +46,8 @@ pub use devices::{BundleReceived, DeviceTimeline, EntryStatus, ReceiptWritten, T
 pub use drafts::{Draft, DraftSummary, EarlierStatement};
 pub use history::{FieldChange, HistoryEntry, RecordHistory};
 pub use keys::TrustedKey;
+pub(crate) use rekey::finish_pending;
+pub use rekey::RekeyProgress;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
 
@@ -96,6 +99,8 @@ pub mod layout {
     pub const DATABASE: &str = "store.db";
     /// The key-slot file.
     pub const KEY_SLOTS: &str = "keyslots.json";
+    /// The next key-slot file, while a passphrase change is under way.
+    pub const PENDING_KEY_SLOTS: &str = "keyslots.pending.json";
     /// Held locked while the profile is open.
     pub const LOCK: &str = "lock";
     /// Encrypted attachment files.
@@ -448,19 +453,6 @@ impl Store {
         })
     }
 
-    /// Changes the passphrase: rewraps the data key; the database is not rewritten.
-    pub fn change_passphrase(
-        &mut self,
-        new_passphrase: &Passphrase,
-        params: KdfParams,
-    ) -> Result<()> {
-        self.update_key_slots(
-            audit::Action::PassphraseChanged,
-            json!({"kdf": {"m_kib": params.m_kib, "t": params.t, "p": params.p}}),
-            |slots, key| slots.rewrap(key, new_passphrase, params),
-        )
-    }
-
     /// Changes the passphrase of an open store after checking the current one, for a shell
     /// where the store is already open (the desktop app): a wrong current passphrase is
     /// [`Error::WrongPassphrase`], logged as a failed unlock, and nothing changes.
@@ -469,6 +461,7 @@ impl Store {
         current: &Passphrase,
         new_passphrase: &Passphrase,
         params: KdfParams,
+        progress: &mut dyn FnMut(RekeyProgress),
     ) -> Result<()> {
         let slots = KeySlots::read(&self.dir.join(layout::KEY_SLOTS))?;
         match slots.unlock(current) {
@@ -488,7 +481,7 @@ impl Store {
             }
             Err(e) => return Err(e),
         }
-        self.change_passphrase(new_passphrase, params)
+        self.change_passphrase_reporting(new_passphrase, params, progress)
     }
 
     /// Lets the office unlock this profile with its age identity if the passphrase is lost.

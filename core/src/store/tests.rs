@@ -280,9 +280,10 @@ fn a_full_disk_during_a_migration_rolls_it_back() {
             .unwrap();
         match migrations::migrate(&mut conn) {
             Err(Error::DiskFull) => {}
-            // Migration 9 changes one setting row in a page the file already has, so from 8
-            // there is nothing to run out of room for.
-            Ok(()) if start == 8 => {
+            // Migration 9 changes one setting row in a page the file already has, 10 is a
+            // placeholder here, and 11 adds a column to a table's definition in the schema
+            // page, so from 8 on there is nothing to run out of room for.
+            Ok(()) if start >= 8 => {
                 assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
                 continue;
             }
@@ -345,6 +346,7 @@ fn a_checked_passphrase_change_needs_the_current_passphrase() {
         &Passphrase::new("not the passphrase".into()),
         &new,
         KdfParams::FOR_TESTS_ONLY,
+        &mut |_| {},
     ) {
         Err(Error::WrongPassphrase) => {}
         other => panic!("{other:?}"),
@@ -356,6 +358,7 @@ fn a_checked_passphrase_change_needs_the_current_passphrase() {
             &Passphrase::new(PASS.into()),
             &new,
             KdfParams::FOR_TESTS_ONLY,
+            &mut |_| {},
         )
         .unwrap();
     drop(store);

@@ -175,6 +175,7 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
             "DROP TABLE receipts_out;
              ALTER TABLE bundles_in DROP COLUMN device_name;
              DROP INDEX revisions_unpurged;
+             ALTER TABLE attachment_blobs DROP COLUMN file_key;
              PRAGMA user_version = {version_before};"
         ))
         .unwrap();
