@@ -13,6 +13,8 @@ use serde::Serialize;
 pub enum Code {
     /// The passphrase does not open the profile.
     WrongPassphrase,
+    /// Too many wrong passphrases in a row; the message says how long to wait.
+    UnlockDelayed,
     /// There is no profile yet (first run not done).
     NoProfile,
     /// A profile already exists where one was to be created.
@@ -94,6 +96,7 @@ impl From<fieldcase_core::Error> for ApiError {
         use fieldcase_core::Error as E;
         let code = match &e {
             E::WrongPassphrase => Code::WrongPassphrase,
+            E::UnlockDelayed { .. } => Code::UnlockDelayed,
             E::NoProfile(_) => Code::NoProfile,
             E::ProfileExists(_) => Code::ProfileExists,
             E::InUse => Code::InUse,
@@ -236,6 +239,7 @@ mod tests {
     fn every_code_serialises_to_the_name_the_ui_knows() {
         let names: Vec<String> = [
             Code::WrongPassphrase,
+            Code::UnlockDelayed,
             Code::NoProfile,
             Code::ProfileExists,
             Code::InUse,

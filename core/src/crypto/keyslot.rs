@@ -87,6 +87,13 @@ const MAX_FILE_LEN: usize = 64 * 1024;
 /// An age file holding a 32-byte key to one recipient is about 200 bytes.
 const MAX_RECOVERY_LEN: usize = 4 * 1024;
 
+/// Whether this build may make key slots below [`KdfParams::RELEASE_FLOOR`]: debug builds
+/// (tests, development) and the benchmarks' `insecure-test-kdf` feature. A release build
+/// without the feature refuses, so a shipped CLI or app cannot make a cheap slot even if
+/// asked to; tying it to `debug_assertions` rather than to a feature alone means no feature
+/// left on by mistake can do it in a shipped build but the one named insecure.
+pub const WEAK_KDF_ALLOWED: bool = cfg!(any(debug_assertions, feature = "insecure-test-kdf"));
+
 /// Memory floor: 8 MiB.
 const MIN_M_KIB: u32 = 8 * 1024;
 /// Memory ceiling: 4 GiB.
@@ -131,6 +138,37 @@ impl KdfParams {
         t: 1,
         p: 1,
     };
+
+    /// The least a release build makes a key slot with: 64 MiB and 3 passes (any lanes).
+    /// Profiles made before with less keep their parameters and open, with a warning
+    /// ([`KdfParams::below_release_floor`]).
+    pub const RELEASE_FLOOR: KdfParams = KdfParams {
+        m_kib: 64 * 1024,
+        t: 3,
+        p: 1,
+    };
+
+    /// Whether these parameters are weaker than [`KdfParams::RELEASE_FLOOR`].
+    pub fn below_release_floor(self) -> bool {
+        self.m_kib < Self::RELEASE_FLOOR.m_kib || self.t < Self::RELEASE_FLOOR.t
+    }
+
+    /// Why this build refuses to make a key slot with these parameters, if it does: out of
+    /// bounds, or below the release floor in a release build.
+    fn refused_for_new_slot(self, weak_allowed: bool) -> Option<String> {
+        if let Some(why) = self.out_of_bounds() {
+            return Some(why);
+        }
+        (!weak_allowed && self.below_release_floor()).then(|| {
+            format!(
+                "this build makes key slots with at least {} MiB and {} passes                  (asked for {} MiB and {} passes); nothing was changed",
+                Self::RELEASE_FLOOR.m_kib / 1024,
+                Self::RELEASE_FLOOR.t,
+                self.m_kib / 1024,
+                self.t
+            )
+        })
+    }
 
     /// Why these parameters are out of bounds, if they are.
     fn out_of_bounds(self) -> Option<String> {
@@ -218,7 +256,7 @@ impl KeySlots {
     /// under `passphrase` (fresh salt and nonce), `key` sealed to it. No
     /// recovery slot yet (see [`set_recovery`](KeySlots::set_recovery)).
     pub fn create(key: &DataKey, passphrase: &Passphrase, params: KdfParams) -> Result<KeySlots> {
-        if let Some(why) = params.out_of_bounds() {
+        if let Some(why) = params.refused_for_new_slot(WEAK_KDF_ALLOWED) {
             return Err(Error::Crypto(why));
         }
         let mut salt = vec![0u8; SALT_LEN];
@@ -1229,6 +1267,42 @@ mod tests {
         };
         let r = KeySlots::create(&DataKey::generate(), &pass("pw"), weak);
         assert!(matches!(r, Err(Error::Crypto(_))));
+    }
+
+    #[test]
+    fn the_release_floor_is_64_mib_and_3_passes() {
+        assert!(KdfParams::FOR_TESTS_ONLY.below_release_floor());
+        assert!(!KdfParams::DEFAULT.below_release_floor());
+        assert!(!KdfParams::RELEASE_FLOOR.below_release_floor());
+        for weak in [
+            KdfParams {
+                m_kib: 64 * 1024 - 1,
+                t: 3,
+                p: 4,
+            },
+            KdfParams {
+                m_kib: 256 * 1024,
+                t: 2,
+                p: 4,
+            },
+        ] {
+            assert!(weak.below_release_floor(), "{weak:?}");
+            assert_eq!(weak.refused_for_new_slot(true), None);
+            let refused = weak.refused_for_new_slot(false).unwrap();
+            assert!(refused.contains("64 MiB and 3 passes"), "{refused}");
+        }
+        assert_eq!(KdfParams::DEFAULT.refused_for_new_slot(false), None);
+        assert!(KdfParams {
+            m_kib: 1024,
+            t: 3,
+            p: 1
+        }
+        .refused_for_new_slot(true)
+        .is_some());
+        assert_eq!(
+            WEAK_KDF_ALLOWED,
+            cfg!(debug_assertions) || cfg!(feature = "insecure-test-kdf")
+        );
     }
 
     #[test]

@@ -109,6 +109,12 @@ impl Store {
         logged
     }
 
+    /// The key-slot file's Argon2id parameters (a shell warns when they are below
+    /// [`KdfParams::RELEASE_FLOOR`] in a build that no longer makes such slots).
+    pub fn key_slot_params(&self) -> Result<KdfParams> {
+        Ok(KeySlots::read(&self.dir.join(layout::KEY_SLOTS))?.kdf_params())
+    }
+
     /// The office recipient the recovery slot was last made for, from the audit chain: kept
     /// in the encrypted database, never taken from the slot file, which anyone with the disk
     /// could edit to have the next data key sealed to them.

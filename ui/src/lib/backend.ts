@@ -10,6 +10,7 @@ import { Channel, invoke } from '@tauri-apps/api/core'
  * (a Rust test reads this file to check). */
 export const ERROR_CODES = [
   'wrong_passphrase',
+  'unlock_delayed',
   'no_profile',
   'profile_exists',
   'in_use',

@@ -331,6 +331,8 @@ const en = {
   'error.detail': 'Details',
   'error.wrong_passphrase':
     'That passphrase does not open this profile. Check the keyboard language and Caps Lock, then try again.',
+  'error.unlock_delayed':
+    'Too many wrong passphrases in a row. Wait a little (the details say how long), then try again.',
   'error.no_profile': 'There is no profile on this laptop yet.',
   'error.profile_exists': 'A profile already exists on this laptop.',
   'error.in_use': 'This profile is open in another Fieldcase window or command. Close it and try again.',
@@ -678,6 +680,8 @@ const km: Record<Key, string> = {
   'error.detail': 'ព័ត៌មានលម្អិត',
   'error.wrong_passphrase':
     'ឃ្លាសម្ងាត់នេះ មិនអាចបើកប្រវត្តិរូបនេះបានទេ។ សូមពិនិត្យភាសាក្តារចុច និង Caps Lock ហើយព្យាយាមម្តងទៀត។',
+  'error.unlock_delayed':
+    'ឃ្លាសម្ងាត់ខុសច្រើនដងជាប់ៗគ្នា។ សូមរង់ចាំបន្តិច (ព័ត៌មានលម្អិតប្រាប់ថារយៈពេលប៉ុន្មាន) ហើយព្យាយាមម្តងទៀត។',
   'error.no_profile': 'មិនទាន់មានប្រវត្តិរូប នៅលើកុំព្យូទ័រនេះនៅឡើយទេ។',
   'error.profile_exists': 'មានប្រវត្តិរូបរួចហើយ នៅលើកុំព្យូទ័រនេះ។',
   'error.in_use': 'ប្រវត្តិរូបនេះ កំពុងបើកនៅក្នុងបង្អួច ឬពាក្យបញ្ជា Fieldcase ផ្សេងទៀត។ សូមបិទវា ហើយព្យាយាមម្តងទៀត។',
