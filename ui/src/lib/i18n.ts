@@ -182,7 +182,7 @@ const en = {
 
   'home.conflicts': 'Conflicts',
   'pw.title': 'Passphrase',
-  'pw.hint': 'Change it if someone may have seen it. The records are not re-encrypted; only the key that opens them is wrapped again.',
+  'pw.hint': 'Change it if someone may have seen it. Everything is re-encrypted under a new key, so the old passphrase opens nothing, even from a backup of the key file. On a big profile this takes a while.',
   'pw.current': 'Current passphrase',
   'pw.new': 'New passphrase',
   'pw.again': 'New passphrase again',
@@ -531,7 +531,7 @@ const km: Record<Key, string> = {
 
   'home.conflicts': 'ភាពខុសគ្នា',
   'pw.title': 'ឃ្លាសម្ងាត់',
-  'pw.hint': 'សូមប្ដូរវា ប្រសិនបើមាននរណាម្នាក់ប្រហែលជាបានឃើញវា។ កំណត់ត្រាមិនត្រូវបានអ៊ិនគ្រីបឡើងវិញទេ មានតែសោដែលបើកវាប៉ុណ្ណោះដែលត្រូវបានរុំឡើងវិញ។',
+  'pw.hint': 'សូមប្ដូរវា ប្រសិនបើមាននរណាម្នាក់ប្រហែលជាបានឃើញវា។ អ្វីៗទាំងអស់ត្រូវបានអ៊ិនគ្រីបឡើងវិញដោយសោថ្មី ដូច្នេះឃ្លាសម្ងាត់ចាស់លែងបើកអ្វីបានទៀត សូម្បីតែពីឯកសារបម្រុងទុកនៃឯកសារសោក៏ដោយ។ សម្រាប់ប្រវត្តិរូបធំ វាត្រូវការពេលបន្តិច។',
   'pw.current': 'ឃ្លាសម្ងាត់បច្ចុប្បន្ន',
   'pw.new': 'ឃ្លាសម្ងាត់ថ្មី',
   'pw.again': 'ឃ្លាសម្ងាត់ថ្មីម្ដងទៀត',
