@@ -152,7 +152,9 @@ pub(crate) struct Ctx {
 impl Ctx {
     pub(crate) fn open(&self) -> Result<Store> {
         let pass = passphrase::existing(self.passphrase_file.as_deref())?;
-        Ok(Profile::open(&self.profile, &pass)?)
+        let store = Profile::open(&self.profile, &pass)?;
+        warn_if_weak_kdf(&store);
+        Ok(store)
     }
 }
 
@@ -171,12 +173,20 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init {
             device_name,
             author,
-            insecure_fast_kdf_for_tests,
-        } => init(&ctx, device_name, author, insecure_fast_kdf_for_tests),
-        Command::Passwd {
-            new_passphrase_file,
+            #[cfg(debug_assertions)]
             insecure_fast_kdf_for_tests,
         } => {
+            #[cfg(not(debug_assertions))]
+            let insecure_fast_kdf_for_tests = false;
+            init(&ctx, device_name, author, insecure_fast_kdf_for_tests)
+        }
+        Command::Passwd {
+            new_passphrase_file,
+            #[cfg(debug_assertions)]
+            insecure_fast_kdf_for_tests,
+        } => {
+            #[cfg(not(debug_assertions))]
+            let insecure_fast_kdf_for_tests = false;
             // Checked before the unlock, so a short one fails at once rather than after the KDF.
             let new = passphrase::new(new_passphrase_file.as_deref(), "FIELDCASE_NEW_PASSPHRASE")?;
             new.check_new()?;
@@ -457,6 +467,23 @@ pub fn run(cli: Cli) -> Result<()> {
             ctx.json,
             args,
         ),
+    }
+}
+
+/// A release build makes no key slot below the floor, but opens one made before, and says so.
+fn warn_if_weak_kdf(store: &Store) {
+    if fieldcase_core::crypto::WEAK_KDF_ALLOWED {
+        return;
+    }
+    if let Ok(p) = store.key_slot_params() {
+        if p.below_release_floor() {
+            eprintln!(
+                "fieldcase: warning: this profile's passphrase is protected by a weak key \
+                 derivation ({} MiB, {} passes); run `fieldcase passwd` to strengthen it",
+                p.m_kib / 1024,
+                p.t
+            );
+        }
     }
 }
 

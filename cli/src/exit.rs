@@ -19,6 +19,7 @@ pub fn code_for(err: &anyhow::Error) -> (u8, &'static str) {
     };
     match core {
         Error::WrongPassphrase => (3, "wrong_passphrase"),
+        Error::UnlockDelayed { .. } => (3, "unlock_delayed"),
         Error::Invalid(_)
         | Error::ProfileExists(_)
         | Error::Linked { .. }

@@ -22,7 +22,8 @@ use clap::{Parser, Subcommand};
 ///
 /// Every record lives in an encrypted profile folder. Commands that read or write records ask
 /// for the profile's passphrase: from --passphrase-file, the FIELDCASE_PASSPHRASE variable,
-/// or a prompt. Exit codes: 0 success, 1 other failure, 2 bad arguments, 3 wrong passphrase,
+/// or a prompt. Exit codes: 0 success, 1 other failure, 2 bad arguments, 3 wrong passphrase
+/// (or too many in a row: wait the time given),
 /// 4 invalid input, 5 not found (record, attachment or profile), 6 profile in use,
 /// 7 store or key slot damaged (or from a newer Fieldcase), 8 disk full, 9 record in conflict,
 /// 10 bundle or receipt refused (or no bundle can be made).
@@ -55,16 +56,18 @@ enum Command {
         /// Who writes on this device (name or staff code) [default: the device name]
         #[arg(long)]
         author: Option<String>,
-        /// INSECURE: a cheap key derivation, for automated tests only
+        /// INSECURE: a cheap key derivation, for automated tests only (debug builds only)
+        #[cfg(debug_assertions)]
         #[arg(long, hide = true)]
         insecure_fast_kdf_for_tests: bool,
     },
-    /// Change the passphrase (the data is not re-encrypted, only its key)
+    /// Change the passphrase; the data is re-encrypted under a new key, so the old passphrase and key-slot file open nothing
     Passwd {
         /// Read the new passphrase from this file [or FIELDCASE_NEW_PASSPHRASE, or a prompt]
         #[arg(long, value_name = "FILE")]
         new_passphrase_file: Option<PathBuf>,
-        /// INSECURE: a cheap key derivation, for automated tests only
+        /// INSECURE: a cheap key derivation, for automated tests only (debug builds only)
+        #[cfg(debug_assertions)]
         #[arg(long, hide = true)]
         insecure_fast_kdf_for_tests: bool,
     },

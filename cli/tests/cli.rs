@@ -143,11 +143,26 @@ fn wrong_passphrase_has_its_own_exit_code_changes_nothing_and_is_audited() {
     assert!(f.ok(&["audit", "verify"]).contains("intact"));
 }
 
+/// The old `keyslots.json` (a backup, a disk image, an SSD's remapped block) with the old
+/// passphrase opens nothing after a change: not the records from before it, not those added
+/// after, not an attachment's file. The office recovery key still opens the profile.
 #[test]
-fn passwd_rewraps_without_rewriting_the_database() {
+fn after_passwd_the_old_slot_file_and_passphrase_open_nothing() {
+    use fieldcase_core::crypto::{subkey, DecryptingReader, KeySlots};
+    use std::io::Read;
     let f = Field::new();
-    let id = f.add("person", &f.example("person"));
-    let db = f.profile().join("store.db");
+    let (person, interview) = f.interview();
+    let audio = f.path("part1.ogg");
+    std::fs::write(&audio, "ស្លឹកឈើ recording ".repeat(20_000)).unwrap();
+    let att = f
+        .ok(&["attach", &interview, audio.to_str().unwrap()])
+        .trim()
+        .to_string();
+    let office = age::x25519::Identity::generate();
+    f.ok(&["recovery", "set", &office.to_public().to_string()]);
+    let slots_path = f.profile().join("keyslots.json");
+    let old_slots = std::fs::read(&slots_path).unwrap();
+
     let new_pass = f.path("new");
     std::fs::write(&new_pass, "a new long passphrase ថ្មី\n").unwrap();
     let out = f.run(&[
@@ -157,14 +172,92 @@ fn passwd_rewraps_without_rewriting_the_database() {
         "--insecure-fast-kdf-for-tests",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let _ = db;
+    let with_new = |args: &[&str]| {
+        let mut all = vec!["--passphrase-file", new_pass.to_str().unwrap()];
+        all.extend_from_slice(args);
+        f.cmd(&all).stdin(Stdio::null()).output().unwrap()
+    };
+    let new_slots = std::fs::read(&slots_path).unwrap();
+    let later_file = f.path("later.json");
+    std::fs::write(&later_file, f.example("person")).unwrap();
+    let later = with_new(&["add", "person", "--file", later_file.to_str().unwrap()]);
+    assert!(later.status.success(), "{}", text(&later.stderr));
+    let later = text(&later.stdout).trim().to_string();
     assert_eq!(
-        code(&f.run(&["show", &id])),
+        code(&f.run(&["show", &person])),
         3,
         "old passphrase still works"
     );
+    for id in [&person, &later] {
+        assert!(with_new(&["show", id]).status.success());
+    }
+
+    // Now the old slot file is put back, as from a backup.
+    std::fs::write(&slots_path, &old_slots).unwrap();
+    for id in [&person, &later, &interview] {
+        let out = f.run(&["show", id]);
+        assert!(!out.status.success(), "the old slot opened {id}");
+        assert!(!text(&out.stdout).contains("ផ្កាឈូក"), "{}", text(&out.stdout));
+    }
+    let out = f.run(&[
+        "attachment",
+        "get",
+        &att,
+        "--out",
+        f.path("x").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    // Nor does the old data key open any attachment file, under the key it once derived.
+    let old_key = KeySlots::from_bytes(&old_slots)
+        .unwrap()
+        .unlock(&fieldcase_core::Passphrase::new(PASS.into()))
+        .unwrap();
+    let mut files = 0;
+    for entry in std::fs::read_dir(f.profile().join("attachments")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let key = subkey(&old_key, "fieldcase attachment v1", name.as_bytes());
+        let file = std::fs::File::open(entry.path()).unwrap();
+        let mut plain = Vec::new();
+        let opened = DecryptingReader::new(file, &key).and_then(|mut r| {
+            r.read_to_end(&mut plain)
+                .map_err(|e| fieldcase_core::Error::io("reading", e))
+        });
+        assert!(opened.is_err(), "the old key opened {name}");
+        files += 1;
+    }
+    assert_eq!(files, 1);
+
+    // The current slot file back: the new passphrase and the office key still open it.
+    std::fs::write(&slots_path, &new_slots).unwrap();
+    assert!(with_new(&["show", &later]).status.success());
+    let identity = f.path("office.key");
+    std::fs::write(
+        &identity,
+        format!(
+            "{}\n",
+            age::secrecy::ExposeSecret::expose_secret(&office.to_string())
+        ),
+    )
+    .unwrap();
+    let recovered = f.path("recovered");
+    std::fs::write(&recovered, "set by the office ការិយាល័យ\n").unwrap();
+    f.ok(&[
+        "recovery",
+        "unlock",
+        "--identity-file",
+        identity.to_str().unwrap(),
+        "--new-passphrase-file",
+        recovered.to_str().unwrap(),
+    ]);
     let out = f
-        .cmd(&["--passphrase-file", new_pass.to_str().unwrap(), "show", &id])
+        .cmd(&[
+            "--passphrase-file",
+            recovered.to_str().unwrap(),
+            "show",
+            &later,
+        ])
+        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));

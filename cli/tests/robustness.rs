@@ -289,13 +289,39 @@ fn killing_attach_at_random_moments_loses_nothing_reported() {
     );
 }
 
-/// kill -9 and SIGINT at random moments during `passwd`: afterwards exactly one of the old
-/// and new passphrases opens the profile, a reported change always took, the data is intact.
+/// kill -9 and SIGINT at random moments during `passwd`, which re-encrypts the store under a
+/// new data key: afterwards exactly one of the old and new passphrases opens the profile, a
+/// reported change always took, and every record and attachment reads back.
 #[test]
 fn killing_passwd_at_random_moments_leaves_exactly_one_passphrase() {
     let f = Field::new();
     let person = f.add("person", &f.example("person"));
     let shown = f.ok(&["--json", "show", &person]);
+    // Records enough for the database to be more than a few pages, and attachments.
+    let (_, _, interview) = f.interview();
+    let mut records = vec![interview.clone()];
+    for i in 0..6 {
+        let mut e = json(&f.example("establishment"));
+        e["notes"] = Value::String(format!("កំណត់ចំណាំ {i} ").repeat(500));
+        records.push(f.add("establishment", &e.to_string()));
+    }
+    let records: Vec<(String, String)> = records
+        .into_iter()
+        .map(|id| {
+            let shown = f.ok(&["--json", "show", &id]);
+            (id, shown)
+        })
+        .collect();
+    let mut attachments = Vec::new();
+    for i in 0..3u32 {
+        let bytes: Vec<u8> = (0..(300_000 + i * 1000))
+            .map(|b| (b * 13 + i) as u8)
+            .collect();
+        let file = f.path(&format!("recording-{i}.ogg"));
+        std::fs::write(&file, &bytes).unwrap();
+        let id = f.ok(&["attach", &interview, file.to_str().unwrap()]);
+        attachments.push((id.trim().to_string(), bytes));
+    }
     let mut moments = Moments(0x9e3779b97f4a7c15);
     // How long one passwd takes here, so the kills spread over the whole of it and past it.
     let probe_pass = "probe passphrase";
@@ -350,6 +376,27 @@ fn killing_passwd_at_random_moments_leaves_exactly_one_passphrase() {
             } else {
                 assert_eq!(code(o), 3, "round {round}: {}", text(&o.stderr));
             }
+        }
+        let works = if new_opens.status.success() {
+            &new
+        } else {
+            &current
+        };
+        for (id, shown) in &records {
+            let out = f.ok_with(works, &["--json", "show", id]);
+            assert_eq!(&out, shown, "round {round}: record {id} changed");
+        }
+        for (id, bytes) in &attachments {
+            let back = f.path("back");
+            let _ = std::fs::remove_file(&back);
+            f.ok_with(
+                works,
+                &["attachment", "get", id, "--out", back.to_str().unwrap()],
+            );
+            assert!(
+                std::fs::read(&back).unwrap() == *bytes,
+                "round {round}: attachment {id} differs"
+            );
         }
         if out.status.success() {
             reported += 1;

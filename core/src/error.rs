@@ -33,6 +33,12 @@ pub enum Error {
     /// The passphrase does not open this profile. Nothing was changed.
     #[error("the passphrase is wrong for this profile; nothing was changed")]
     WrongPassphrase,
+    /// Too many wrong passphrases in a row: the next attempt must wait. Nothing was tried.
+    #[error("too many wrong passphrases in a row; wait {seconds} s, then try again (this attempt was not tried)")]
+    UnlockDelayed {
+        /// Seconds until the next attempt is allowed.
+        seconds: u64,
+    },
     /// No profile at this folder.
     #[error("no Fieldcase profile at {0}; create one with `fieldcase init`")]
     NoProfile(PathBuf),

@@ -20,7 +20,7 @@ use fieldcase_core::store::{
     ConflictSummary, ConflictView, DeviceKey, DeviceTimeline, ListCursor, Resolution, Resolved,
     TrustedKey,
 };
-use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement};
+use fieldcase_core::store::{Draft, DraftSummary, EarlierStatement, RekeyProgress};
 use fieldcase_core::{NewProfile, Passphrase, Profile, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -502,15 +502,32 @@ pub fn resolve_path(typed: &str, home: Option<&Path>) -> Result<PathBuf, ApiErro
     Ok(path)
 }
 
+/// Progress a job reports: bytes done of a total.
+trait Steps {
+    fn at_end(&self) -> bool;
+}
+
+impl Steps for Progress {
+    fn at_end(&self) -> bool {
+        self.done >= self.total
+    }
+}
+
+impl Steps for RekeyProgress {
+    fn at_end(&self) -> bool {
+        self.done >= self.total
+    }
+}
+
 /// Sends progress to the UI at most every `every`, and always the last step.
-struct Throttle {
-    channel: Channel<Progress>,
+struct Throttle<T: tauri::ipc::IpcResponse> {
+    channel: Channel<T>,
     every: Duration,
     last: Option<Instant>,
 }
 
-impl Throttle {
-    fn new(channel: Channel<Progress>) -> Self {
+impl<T: tauri::ipc::IpcResponse + Steps> Throttle<T> {
+    fn new(channel: Channel<T>) -> Self {
         Throttle {
             channel,
             every: Duration::from_millis(100),
@@ -518,12 +535,12 @@ impl Throttle {
         }
     }
 
-    fn report(&mut self, p: Progress) {
+    fn report(&mut self, p: T) {
         let now = Instant::now();
         let due = self
             .last
             .is_none_or(|t| now.duration_since(t) >= self.every);
-        if due || p.done >= p.total {
+        if due || p.at_end() {
             self.last = Some(now);
             // A window that went away (locked, closed) just stops listening.
             let _ = self.channel.send(p);
@@ -588,21 +605,28 @@ pub async fn attachment_bytes(
     Ok(tauri::ipc::Response::new(bytes.to_vec()))
 }
 
-/// Changes the passphrase after checking the current one (both run the KDF, so off the
-/// window's thread). The database is not rewritten; only the key slot.
+/// Changes the passphrase after checking the current one, off the window's thread: the
+/// data key rotates and the database is re-encrypted under the new one, which on a big store
+/// takes a while, so progress arrives on `on_progress`. The job has the store to itself; a
+/// lock meanwhile waits for it to finish (or, if it fails, to roll back), and an unlock after
+/// a crash finishes or undoes it.
 #[tauri::command]
 pub async fn change_passphrase(
     session: State<'_, SessionState>,
     current: String,
     new_passphrase: String,
+    on_progress: Channel<RekeyProgress>,
 ) -> Result<(), ApiError> {
     let current = Passphrase::new(current);
     let new_passphrase = Passphrase::new(new_passphrase);
     // Checked before the current one is (a KDF run), so a short one fails at once.
     new_passphrase.check_new().map_err(ApiError::from)?;
     let params = session.kdf.params();
+    let mut throttle = Throttle::new(on_progress);
     job(&session, move |store| {
-        store.change_passphrase_checked(&current, &new_passphrase, params)
+        store.change_passphrase_checked(&current, &new_passphrase, params, &mut |p| {
+            throttle.report(p)
+        })
     })
     .await
 }

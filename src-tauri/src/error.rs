@@ -15,6 +15,8 @@ pub enum Code {
     WrongPassphrase,
     /// The action needs the passphrase typed again (trusting a key, purging, …).
     PassphraseNeeded,
+    /// Too many wrong passphrases in a row; the message says how long to wait.
+    UnlockDelayed,
     /// There is no profile yet (first run not done).
     NoProfile,
     /// A profile already exists where one was to be created.
@@ -97,6 +99,7 @@ impl From<fieldcase_core::Error> for ApiError {
         let code = match &e {
             E::WrongPassphrase => Code::WrongPassphrase,
             E::Stopped => Code::Locked,
+            E::UnlockDelayed { .. } => Code::UnlockDelayed,
             E::NoProfile(_) => Code::NoProfile,
             E::ProfileExists(_) => Code::ProfileExists,
             E::InUse => Code::InUse,
@@ -241,6 +244,7 @@ mod tests {
     fn every_code_serialises_to_the_name_the_ui_knows() {
         let names: Vec<String> = [
             Code::WrongPassphrase,
+            Code::UnlockDelayed,
             Code::NoProfile,
             Code::ProfileExists,
             Code::InUse,

@@ -30,7 +30,6 @@ use super::read::{read_bundle, Discard, Opened, Sink, StreamState, TrustLookup};
 use super::{ProgressFn, Stage};
 use crate::error::{BundleError, Error, Result};
 use crate::model::RecordKind;
-use crate::secret::DataKey;
 use crate::stop::Stoppable;
 use crate::store::keys::{
     bind_to_device, key_of_device, office_identity, parse_identity, trusted_by_key_id,
@@ -315,7 +314,7 @@ enum ToStore {
 
 struct StoredBlob {
     sha256: String,
-    blob: String,
+    blob: attachments::NewBlob,
     size: u64,
 }
 
@@ -334,7 +333,6 @@ struct ImportSink<'a> {
     /// has worked that out (it does so before applying the revisions).
     needed_from_store: Receiver<BTreeSet<String>>,
     needed: Option<BTreeSet<String>>,
-    key: &'a DataKey,
     dir: &'a Path,
     /// Every blob file written, kept or removed at the end.
     written: &'a Mutex<Vec<PathBuf>>,
@@ -380,7 +378,7 @@ impl Sink for ImportSink<'_> {
             stopped: self.store_failed,
         };
         let (blob, path, stored_size) =
-            attachments::store_blob(self.key, self.dir, &mut watched, Some(size))?;
+            attachments::store_blob(self.dir, &mut watched, Some(size))?;
         self.written
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -431,7 +429,6 @@ struct Applied {
 /// attachments, then links the stored blobs and commits when told every check passed. If the
 /// reading thread stops first, the transaction is dropped: nothing of it counts.
 struct StoreSide<'a> {
-    key: &'a DataKey,
     dir: &'a Path,
     device_id: String,
     /// This office's device id: no bundle may name it.
@@ -651,15 +648,15 @@ impl StoreSide<'_> {
                     "attachment {sha256} was not stored for record {first}"
                 ))
             })?;
-            record_blob(tx, first, &blob.blob, blob.size, &blob.sha256)?;
+            attachments::record_blob(tx, first, &blob.blob, blob.size, &blob.sha256)?;
             linked += 1;
             for record_id in others {
-                let (copy, path, _) = attachments::copy_blob(self.key, self.dir, &blob.blob)?;
+                let (copy, path, _) = attachments::copy_blob(self.dir, &blob.blob)?;
                 self.written
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(path);
-                record_blob(tx, record_id, &copy, blob.size, &blob.sha256)?;
+                attachments::record_blob(tx, record_id, &copy, blob.size, &blob.sha256)?;
                 linked += 1;
             }
         }
@@ -721,20 +718,6 @@ fn needed_attachments(
     Ok(needed)
 }
 
-fn record_blob(
-    tx: &Transaction<'_>,
-    record_id: &str,
-    blob: &str,
-    size: u64,
-    sha256: &str,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)",
-        params![record_id, blob, size as i64, sha256],
-    )?;
-    Ok(())
-}
-
 impl Store {
     /// Makes every check an import makes, and writes nothing.
     pub fn verify_bundle(
@@ -787,7 +770,6 @@ impl Store {
         let written = Mutex::new(Vec::new());
         let store_failed = AtomicBool::new(false);
         let side = StoreSide {
-            key: &self.key,
             dir: &self.dir,
             device_id: self.device.id.to_string(),
             own_device: self.device.id,
@@ -809,7 +791,6 @@ impl Store {
                 to_store,
                 needed_from_store,
                 needed: None,
-                key: side.key,
                 dir: side.dir,
                 written: &written,
                 store_failed: &store_failed,

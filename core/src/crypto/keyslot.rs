@@ -1,31 +1,47 @@
-//! The key-slot file: the profile's data key, wrapped.
+//! The key-slot file: the profile's data key, sealed for each person who may
+//! open the profile and, optionally, for the office.
 //!
 //! The database is opened by a random 256-bit [`DataKey`]. This small JSON
-//! file beside it holds that key wrapped twice over:
+//! file beside it holds that key sealed once per slot (docs/threat-model.md,
+//! "Key slots", is the format's reference):
 //!
-//! - **Passphrase slot.** A key-encryption key is derived from the passphrase
-//!   with Argon2id (version 0x13, 32-byte output) over a random salt; the data
-//!   key is sealed under it with XChaCha20-Poly1305 and a random nonce. The
-//!   format version, the KDF's name, its parameters and the salt are the
-//!   associated data, so an edited parameter makes unwrapping fail.
-//!   Parameters outside [`KdfParams`]' bounds are refused before the KDF runs,
-//!   so an edited file can neither weaken nor stall an unlock.
+//! - **One KDF run for every slot.** The file has one Argon2id salt and one
+//!   set of parameters. The passphrase gives one key-encryption key (KEK), and
+//!   every person slot is tried with it, so an unlock costs one derivation
+//!   however many slots there are, and (every slot being tried) its time does
+//!   not say which slot opened.
+//! - **Person slots.** Each holds an X25519 identity (age's
+//!   `AGE-SECRET-KEY-1…`) wrapped with XChaCha20-Poly1305 under the KEK, and
+//!   the data key encrypted with age to that identity's recipient. The format
+//!   version, slot kind, KDF name, parameters and salt are the wrapping's
+//!   associated data, so an edited parameter makes unwrapping fail. Sealing a
+//!   new data key to a person needs only their public key, never their
+//!   passphrase: that is what lets a data key rotate (a passphrase change, a
+//!   person removed) without everyone present. Today a profile has one person,
+//!   in slot 0.
 //! - **Recovery slot** (optional). The data key encrypted with age to the
 //!   office's X25519 recipient (`age1…`), kept as age's ASCII armor, so the
 //!   office can recover it with the stock `age` tool as well as with
-//!   [`KeySlots::recover`]. The office's public key is not stored.
+//!   [`KeySlots::recover`]. The office's public key is not in this file (an
+//!   edited file must not be able to redirect the next rotation's sealing); the
+//!   store keeps it.
 //!
 //! ```json
 //! {
 //!   "format": "fieldcase-keyslots",
-//!   "version": 1,
-//!   "passphrase": {
-//!     "kdf": "argon2id", "m_kib": 262144, "t": 3, "p": 4,
-//!     "salt": "<hex>", "nonce": "<hex, 24 bytes>", "wrapped_key": "<hex, 32 + 16-byte tag>"
-//!   },
+//!   "version": 2,
+//!   "kdf": { "alg": "argon2id", "m_kib": 262144, "t": 3, "p": 4, "salt": "<hex>" },
+//!   "people": [
+//!     { "nonce": "<hex, 24 bytes>", "wrapped_identity": "<hex, 74 + 16-byte tag>",
+//!       "sealed_key": "-----BEGIN AGE ENCRYPTED FILE-----\n…" }
+//!   ],
 //!   "recovery": { "age": "-----BEGIN AGE ENCRYPTED FILE-----\n…" }
 //! }
 //! ```
+//!
+//! Version 1 files (one passphrase slot wrapping the data key itself) are
+//! still read, and written back as they were; the first passphrase change
+//! replaces one with a version 2 file.
 //!
 //! A wrong passphrase and an edited slot look the same to the cipher: both
 //! are [`Error::WrongPassphrase`]. Anything that does not parse, or is out of
@@ -36,6 +52,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+use age::secrecy::ExposeSecret;
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use chacha20poly1305::{AeadInPlace, KeyInit, XChaCha20Poly1305};
 use rand::RngCore;
@@ -47,9 +64,11 @@ use crate::secret::{DataKey, Passphrase};
 
 /// The `format` field of every key-slot file.
 const FORMAT: &str = "fieldcase-keyslots";
-/// The only format version this build reads and writes.
-const VERSION: u32 = 1;
-/// Name of the passphrase slot's KDF: Argon2id, version 0x13, 32-byte output.
+/// The version this build writes.
+const VERSION: u32 = 2;
+/// The first version, still read.
+const VERSION_1: u32 = 1;
+/// Name of the KDF: Argon2id, version 0x13, 32-byte output.
 const KDF_ALG: &str = "argon2id";
 /// Salt length written by this build; 16..=32 bytes are read.
 const SALT_LEN: usize = 16;
@@ -59,10 +78,21 @@ const MAX_SALT_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 /// Poly1305 tag length.
 const TAG_LEN: usize = 16;
-/// A key-slot file is a few hundred bytes; anything much larger is not one.
+/// An age X25519 identity in Bech32 (`AGE-SECRET-KEY-1` and 58 characters).
+const IDENTITY_LEN: usize = 74;
+/// Person slots in one file at most.
+const MAX_PEOPLE: usize = 32;
+/// A key-slot file is a few kilobytes; anything much larger is not one.
 const MAX_FILE_LEN: usize = 64 * 1024;
 /// An age file holding a 32-byte key to one recipient is about 200 bytes.
 const MAX_RECOVERY_LEN: usize = 4 * 1024;
+
+/// Whether this build may make key slots below [`KdfParams::RELEASE_FLOOR`]: debug builds
+/// (tests, development) and the benchmarks' `insecure-test-kdf` feature. A release build
+/// without the feature refuses, so a shipped CLI or app cannot make a cheap slot even if
+/// asked to; tying it to `debug_assertions` rather than to a feature alone means no feature
+/// left on by mistake can do it in a shipped build but the one named insecure.
+pub const WEAK_KDF_ALLOWED: bool = cfg!(any(debug_assertions, feature = "insecure-test-kdf"));
 
 /// Memory floor: 8 MiB.
 const MIN_M_KIB: u32 = 8 * 1024;
@@ -76,12 +106,11 @@ const MAX_P: u32 = 64;
 /// the default, so no file can make an unlock run for minutes.
 const MAX_WORK_KIB: u64 = 16 * 1024 * 1024;
 
-/// Argon2id cost parameters of the passphrase slot.
+/// Argon2id cost parameters of a key-slot file.
 ///
 /// Accepted bounds: `m_kib` 8 MiB..=4 GiB, `t` 1..=64, `p` 1..=64, and
-/// `m_kib × t` at most 16 GiB. Outside them, [`KeySlots::create`] and
-/// [`KeySlots::rewrap`] refuse with [`Error::Crypto`] and a stored slot is
-/// [`Error::KeySlotDamaged`].
+/// `m_kib × t` at most 16 GiB. Outside them, [`KeySlots::create`] refuses
+/// with [`Error::Crypto`] and a stored file is [`Error::KeySlotDamaged`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KdfParams {
     /// Memory, in KiB.
@@ -110,6 +139,37 @@ impl KdfParams {
         p: 1,
     };
 
+    /// The least a release build makes a key slot with: 64 MiB and 3 passes (any lanes).
+    /// Profiles made before with less keep their parameters and open, with a warning
+    /// ([`KdfParams::below_release_floor`]).
+    pub const RELEASE_FLOOR: KdfParams = KdfParams {
+        m_kib: 64 * 1024,
+        t: 3,
+        p: 1,
+    };
+
+    /// Whether these parameters are weaker than [`KdfParams::RELEASE_FLOOR`].
+    pub fn below_release_floor(self) -> bool {
+        self.m_kib < Self::RELEASE_FLOOR.m_kib || self.t < Self::RELEASE_FLOOR.t
+    }
+
+    /// Why this build refuses to make a key slot with these parameters, if it does: out of
+    /// bounds, or below the release floor in a release build.
+    fn refused_for_new_slot(self, weak_allowed: bool) -> Option<String> {
+        if let Some(why) = self.out_of_bounds() {
+            return Some(why);
+        }
+        (!weak_allowed && self.below_release_floor()).then(|| {
+            format!(
+                "this build makes key slots with at least {} MiB and {} passes                  (asked for {} MiB and {} passes); nothing was changed",
+                Self::RELEASE_FLOOR.m_kib / 1024,
+                Self::RELEASE_FLOOR.t,
+                self.m_kib / 1024,
+                self.t
+            )
+        })
+    }
+
     /// Why these parameters are out of bounds, if they are.
     fn out_of_bounds(self) -> Option<String> {
         let KdfParams { m_kib, t, p } = self;
@@ -127,7 +187,8 @@ impl KdfParams {
     }
 }
 
-/// The passphrase slot, parsed and checked.
+/// A version 1 passphrase slot, parsed and checked: the data key itself
+/// wrapped under the KEK.
 #[derive(Clone, PartialEq, Eq)]
 struct PassphraseSlot {
     params: KdfParams,
@@ -138,12 +199,36 @@ struct PassphraseSlot {
     tag: [u8; TAG_LEN],
 }
 
-/// A profile's key-slot file: its data key wrapped under the passphrase and,
+/// One person's slot of a version 2 file.
+#[derive(Clone, PartialEq, Eq)]
+struct PersonSlot {
+    nonce: [u8; NONCE_LEN],
+    /// The person's age identity, sealed under the KEK (ciphertext and tag).
+    wrapped_identity: Vec<u8>,
+    /// A binary age file: the data key, to the person's recipient.
+    sealed_key: Vec<u8>,
+}
+
+/// What opens the data key, by file version.
+#[derive(Clone, PartialEq, Eq)]
+enum Slots {
+    /// Version 1: one passphrase slot.
+    Passphrase(PassphraseSlot),
+    /// Version 2: the profile's KDF and its person slots.
+    People {
+        params: KdfParams,
+        salt: Vec<u8>,
+        people: Vec<PersonSlot>,
+    },
+}
+
+/// A profile's key-slot file: its data key sealed for each person and,
 /// optionally, to the office's recovery key. Holds no secret in the clear;
-/// `Debug` shows only the KDF parameters and whether a recovery slot exists.
+/// `Debug` shows only the version, the KDF parameters and whether a
+/// recovery slot exists.
 #[derive(Clone, PartialEq, Eq)]
 pub struct KeySlots {
-    passphrase: PassphraseSlot,
+    slots: Slots,
     /// A binary age file holding the data key, if a recovery slot was set.
     recovery: Option<Vec<u8>>,
 }
@@ -151,44 +236,126 @@ pub struct KeySlots {
 impl fmt::Debug for KeySlots {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KeySlots")
+            .field("version", &self.version())
             .field("kdf", &KDF_ALG)
-            .field("params", &self.passphrase.params)
+            .field("params", &self.kdf_params())
             .field("recovery", &self.has_recovery())
             .finish_non_exhaustive()
     }
 }
 
+/// A key-encryption key derived once, for every slot made with its salt and parameters.
+struct Kek {
+    params: KdfParams,
+    salt: Vec<u8>,
+    key: Zeroizing<[u8; 32]>,
+}
+
 impl KeySlots {
-    /// Wraps `key` under `passphrase` with fresh salt and nonce. No recovery
-    /// slot yet (see [`set_recovery`](KeySlots::set_recovery)).
+    /// A version 2 file with one person (slot 0): a fresh identity wrapped
+    /// under `passphrase` (fresh salt and nonce), `key` sealed to it. No
+    /// recovery slot yet (see [`set_recovery`](KeySlots::set_recovery)).
     pub fn create(key: &DataKey, passphrase: &Passphrase, params: KdfParams) -> Result<KeySlots> {
+        if let Some(why) = params.refused_for_new_slot(WEAK_KDF_ALLOWED) {
+            return Err(Error::Crypto(why));
+        }
+        let mut salt = vec![0u8; SALT_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut salt);
+        let kek = Kek::derive(passphrase, params, &salt)?;
+        let person = PersonSlot::seal(&kek, &age::x25519::Identity::generate(), key)?;
         Ok(KeySlots {
-            passphrase: PassphraseSlot::seal(key, passphrase, params)?,
+            slots: Slots::People {
+                params,
+                salt,
+                people: vec![person],
+            },
             recovery: None,
         })
     }
 
-    /// Unwraps the data key with `passphrase`.
-    ///
-    /// [`Error::WrongPassphrase`] if it does not open the slot (or the slot
-    /// was edited), [`Error::KeySlotDamaged`] if the stored parameters are out
-    /// of bounds.
-    pub fn unlock(&self, passphrase: &Passphrase) -> Result<DataKey> {
-        self.passphrase.open(passphrase)
+    /// The file's format version (1 or 2).
+    pub fn version(&self) -> u32 {
+        match self.slots {
+            Slots::Passphrase(_) => VERSION_1,
+            Slots::People { .. } => VERSION,
+        }
     }
 
-    /// Replaces the passphrase slot: `key` (the profile's data key, from
-    /// [`unlock`](KeySlots::unlock)) wrapped under `new_passphrase` with a
-    /// fresh salt and nonce. The recovery slot is kept. The caller writes the
-    /// file afterwards.
-    pub fn rewrap(
-        &mut self,
-        key: &DataKey,
-        new_passphrase: &Passphrase,
-        params: KdfParams,
-    ) -> Result<()> {
-        self.passphrase = PassphraseSlot::seal(key, new_passphrase, params)?;
-        Ok(())
+    /// Opens the data key with `passphrase`: one key derivation, then every
+    /// person slot tried.
+    ///
+    /// [`Error::WrongPassphrase`] if it opens no slot (or the slot was edited),
+    /// [`Error::KeySlotDamaged`] if the stored parameters are out of bounds or
+    /// an opened slot does not hold a key.
+    pub fn unlock(&self, passphrase: &Passphrase) -> Result<DataKey> {
+        let kek = self.derive_kek(passphrase)?;
+        self.unlock_with(&kek)
+    }
+
+    /// Opens each file's data key with one passphrase, for an unlock that finds a
+    /// passphrase change unfinished (a pending file beside the current one). Files
+    /// with the same salt and parameters share one key derivation. A file the
+    /// passphrase does not open gives `None`; a damaged one fails the whole call.
+    pub fn unlock_each(
+        files: &[&KeySlots],
+        passphrase: &Passphrase,
+    ) -> Result<Vec<Option<DataKey>>> {
+        let mut keks: Vec<Kek> = Vec::new();
+        let mut out = Vec::with_capacity(files.len());
+        for file in files {
+            let (params, salt) = file.kdf();
+            let kek = match keks
+                .iter()
+                .position(|k| k.params == params && k.salt == salt)
+            {
+                Some(at) => &keks[at],
+                None => {
+                    keks.push(file.derive_kek(passphrase)?);
+                    &keks[keks.len() - 1]
+                }
+            };
+            match file.unlock_with(kek) {
+                Ok(key) => out.push(Some(key)),
+                Err(Error::WrongPassphrase) => out.push(None),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    fn kdf(&self) -> (KdfParams, &[u8]) {
+        match &self.slots {
+            Slots::Passphrase(slot) => (slot.params, &slot.salt),
+            Slots::People { params, salt, .. } => (*params, salt),
+        }
+    }
+
+    fn derive_kek(&self, passphrase: &Passphrase) -> Result<Kek> {
+        let (params, salt) = self.kdf();
+        if let Some(why) = params.out_of_bounds() {
+            return Err(Error::KeySlotDamaged(why));
+        }
+        Kek::derive(passphrase, params, salt)
+    }
+
+    fn unlock_with(&self, kek: &Kek) -> Result<DataKey> {
+        match &self.slots {
+            Slots::Passphrase(slot) => slot.open(kek),
+            Slots::People { people, .. } => {
+                // Every slot is tried, even after one opened, so that the time taken does
+                // not tell which slot is whose.
+                let mut found = None;
+                for person in people {
+                    if let Some(identity) = person.open_identity(kek)? {
+                        if found.is_none() {
+                            found = Some((person, identity));
+                        }
+                    }
+                }
+                let (person, identity) = found.ok_or(Error::WrongPassphrase)?;
+                open_sealed_key(&person.sealed_key, &identity, "person slot")
+            }
+        }
     }
 
     /// Sets (or replaces) the recovery slot: `key` (the profile's data key)
@@ -196,15 +363,7 @@ impl KeySlots {
     ///
     /// [`Error::Invalid`] (field `recipient`) if the recipient is not one.
     pub fn set_recovery(&mut self, key: &DataKey, office_recipient: &str) -> Result<()> {
-        let recipient: age::x25519::Recipient = office_recipient.trim().parse().map_err(|e| {
-            crate::error::ValidationError::new(
-                "recipient",
-                format!(
-                    "is not an age X25519 public key ({e}); give the office's recovery \
-                     public key, one line starting with age1… (`age-keygen -y` prints it)"
-                ),
-            )
-        })?;
+        let recipient = parse_recipient(office_recipient)?;
         let sealed = age::encrypt(&recipient, key.expose())
             .map_err(|e| Error::Crypto(format!("encrypting the recovery slot failed: {e}")))?;
         self.recovery = Some(sealed);
@@ -240,62 +399,76 @@ impl KeySlots {
                  (one line starting with AGE-SECRET-KEY-1…): {e}"
             ))
         })?;
-        let damaged = |e: &dyn fmt::Display| Error::KeySlotDamaged(format!("recovery slot: {e}"));
-        let decryptor = age::Decryptor::new_buffered(sealed).map_err(|e| damaged(&e))?;
-        let mut reader = decryptor
-            .decrypt(std::iter::once(&identity as &dyn age::Identity))
-            .map_err(|e| match e {
-                age::DecryptError::NoMatchingKeys => Error::Crypto(
-                    "this office key does not open the profile's recovery slot".into(),
-                ),
-                e => damaged(&e),
-            })?;
-        let mut key = Zeroizing::new([0u8; 32]);
-        reader
-            .read_exact(key.as_mut_slice())
-            .map_err(|e| damaged(&e))?;
-        let mut extra = [0u8; 1];
-        match reader.read(&mut extra) {
-            Ok(0) => Ok(DataKey::from_bytes(*key)),
-            Ok(_) => Err(damaged(&"holds more than a 32-byte key")),
-            Err(e) => Err(damaged(&e)),
-        }
+        open_sealed_key(sealed, &identity, "recovery slot").map_err(|e| match e {
+            Error::WrongPassphrase => {
+                Error::Crypto("this office key does not open the profile's recovery slot".into())
+            }
+            e => e,
+        })
     }
 
-    /// The passphrase slot's Argon2id parameters (e.g. to offer a rewrap
-    /// when they are below [`KdfParams::DEFAULT`]).
+    /// The Argon2id parameters (e.g. to offer a change when they are below
+    /// [`KdfParams::DEFAULT`]).
     pub fn kdf_params(&self) -> KdfParams {
-        self.passphrase.params
+        self.kdf().0
     }
 
     /// The file's bytes: pretty-printed JSON with a final newline.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let slot = &self.passphrase;
-        let mut wrapped = Vec::with_capacity(32 + TAG_LEN);
-        wrapped.extend_from_slice(&slot.ciphertext);
-        wrapped.extend_from_slice(&slot.tag);
-        let file = FileV1 {
-            format: FORMAT.into(),
-            version: VERSION,
-            passphrase: PassphraseSlotV1 {
-                kdf: KDF_ALG.into(),
-                m_kib: slot.params.m_kib,
-                t: slot.params.t,
-                p: slot.params.p,
-                salt: hex::encode(&slot.salt),
-                nonce: hex::encode(slot.nonce),
-                wrapped_key: hex::encode(wrapped),
-            },
-            recovery: self
-                .recovery
-                .as_deref()
-                .map(|age| RecoverySlotV1 { age: armor(age) }),
-        };
+        let recovery = self
+            .recovery
+            .as_deref()
+            .map(|age| RecoverySlotV1 { age: armor(age) });
         // Serialising a struct of strings and integers into a Vec cannot
         // fail: serde_json errs only on non-string map keys, failing custom
         // `Serialize` impls or writer I/O, none of which exist here.
         #[allow(clippy::expect_used)]
-        let mut bytes = serde_json::to_vec_pretty(&file).expect("plain struct serialises");
+        let mut bytes = match &self.slots {
+            Slots::Passphrase(slot) => {
+                let mut wrapped = Vec::with_capacity(32 + TAG_LEN);
+                wrapped.extend_from_slice(&slot.ciphertext);
+                wrapped.extend_from_slice(&slot.tag);
+                serde_json::to_vec_pretty(&FileV1 {
+                    format: FORMAT.into(),
+                    version: VERSION_1,
+                    passphrase: PassphraseSlotV1 {
+                        kdf: KDF_ALG.into(),
+                        m_kib: slot.params.m_kib,
+                        t: slot.params.t,
+                        p: slot.params.p,
+                        salt: hex::encode(&slot.salt),
+                        nonce: hex::encode(slot.nonce),
+                        wrapped_key: hex::encode(wrapped),
+                    },
+                    recovery,
+                })
+            }
+            Slots::People {
+                params,
+                salt,
+                people,
+            } => serde_json::to_vec_pretty(&FileV2 {
+                format: FORMAT.into(),
+                version: VERSION,
+                kdf: KdfV2 {
+                    alg: KDF_ALG.into(),
+                    m_kib: params.m_kib,
+                    t: params.t,
+                    p: params.p,
+                    salt: hex::encode(salt),
+                },
+                people: people
+                    .iter()
+                    .map(|p| PersonSlotV2 {
+                        nonce: hex::encode(p.nonce),
+                        wrapped_identity: hex::encode(&p.wrapped_identity),
+                        sealed_key: armor(&p.sealed_key),
+                    })
+                    .collect(),
+                recovery,
+            }),
+        }
+        .expect("plain struct serialises");
         bytes.push(b'\n');
         bytes
     }
@@ -319,87 +492,53 @@ impl KeySlots {
                 probe.format
             )));
         }
-        if probe.version != u64::from(VERSION) {
+        let (slots, recovery) = if probe.version == u64::from(VERSION) {
+            let file: FileV2 =
+                serde_json::from_slice(bytes).map_err(|e| damaged(format!("malformed: {e}")))?;
+            (parse_people(file.kdf, file.people)?, file.recovery)
+        } else if probe.version == u64::from(VERSION_1) {
+            let file: FileV1 =
+                serde_json::from_slice(bytes).map_err(|e| damaged(format!("malformed: {e}")))?;
+            (parse_passphrase_slot(file.passphrase)?, file.recovery)
+        } else {
             return Err(damaged(format!(
-                "format version {} is not the version {VERSION} this Fieldcase reads",
+                "format version {} is not one this Fieldcase reads ({VERSION_1} or {VERSION})",
                 probe.version
             )));
-        }
-        let file: FileV1 =
-            serde_json::from_slice(bytes).map_err(|e| damaged(format!("malformed: {e}")))?;
-
-        let s = file.passphrase;
-        if s.kdf != KDF_ALG {
-            return Err(damaged(format!("unknown key derivation {:?}", s.kdf)));
-        }
-        let params = KdfParams {
-            m_kib: s.m_kib,
-            t: s.t,
-            p: s.p,
         };
-        if let Some(why) = params.out_of_bounds() {
-            return Err(damaged(why));
-        }
-        let salt = hex::decode(&s.salt).map_err(|e| damaged(format!("salt: {e}")))?;
-        if !(MIN_SALT_LEN..=MAX_SALT_LEN).contains(&salt.len()) {
-            return Err(damaged(format!(
-                "salt is {} bytes, not {MIN_SALT_LEN} to {MAX_SALT_LEN}",
-                salt.len()
-            )));
-        }
-        let mut nonce = [0u8; NONCE_LEN];
-        hex::decode_to_slice(&s.nonce, &mut nonce)
-            .map_err(|e| damaged(format!("nonce (must be {NONCE_LEN} bytes): {e}")))?;
-        let mut wrapped = [0u8; 32 + TAG_LEN];
-        hex::decode_to_slice(&s.wrapped_key, &mut wrapped).map_err(|e| {
-            damaged(format!(
-                "wrapped key (must be {} bytes): {e}",
-                wrapped.len()
-            ))
-        })?;
-        let (ct, tg) = wrapped.split_at(32);
-        let mut ciphertext = [0u8; 32];
-        ciphertext.copy_from_slice(ct);
-        let mut tag = [0u8; TAG_LEN];
-        tag.copy_from_slice(tg);
-
-        let recovery = match file.recovery {
+        let recovery = match recovery {
             None => None,
             Some(r) => {
                 Some(dearmor(&r.age).map_err(|why| damaged(format!("recovery slot: {why}")))?)
             }
         };
-
-        Ok(KeySlots {
-            passphrase: PassphraseSlot {
-                params,
-                salt,
-                nonce,
-                ciphertext,
-                tag,
-            },
-            recovery,
-        })
+        Ok(KeySlots { slots, recovery })
     }
 
     /// Reads and parses the key-slot file at `path`. A missing file is
     /// [`Error::KeySlotDamaged`] too: the profile cannot be opened without it.
     pub fn read(path: &Path) -> Result<KeySlots> {
+        match Self::read_if_present(path)? {
+            Some(slots) => Ok(slots),
+            None => Err(Error::KeySlotDamaged(format!(
+                "missing key-slot file {}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// Reads and parses the key-slot file at `path`, or `None` if there is none.
+    pub fn read_if_present(path: &Path) -> Result<Option<KeySlots>> {
         let file = match fs::File::open(path) {
             Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(Error::KeySlotDamaged(format!(
-                    "missing key-slot file {}",
-                    path.display()
-                )))
-            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(format!("opening {}", path.display()), e)),
         };
         let mut bytes = Vec::new();
         file.take(MAX_FILE_LEN as u64 + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        KeySlots::from_bytes(&bytes)
+        KeySlots::from_bytes(&bytes).map(Some)
     }
 
     /// Writes the file at `path` so that it is either the old file or the
@@ -436,48 +575,250 @@ impl KeySlots {
     }
 }
 
-impl PassphraseSlot {
-    /// Seals `key` under a KEK derived from `passphrase` with fresh salt and nonce.
-    fn seal(key: &DataKey, passphrase: &Passphrase, params: KdfParams) -> Result<Self> {
-        if let Some(why) = params.out_of_bounds() {
-            return Err(Error::Crypto(why));
-        }
-        let mut salt = vec![0u8; SALT_LEN];
-        rand::rngs::OsRng.fill_bytes(&mut salt);
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
+/// Parses an age X25519 recipient, or says what is expected.
+fn parse_recipient(text: &str) -> Result<age::x25519::Recipient> {
+    text.trim().parse().map_err(|e| {
+        crate::error::ValidationError::new(
+            "recipient",
+            format!(
+                "is not an age X25519 public key ({e}); give the office's recovery \
+                 public key, one line starting with age1… (`age-keygen -y` prints it)"
+            ),
+        )
+        .into()
+    })
+}
 
-        let kek = derive_kek(passphrase, params, &salt)?;
-        let mut sealed = Zeroizing::new(*key.expose());
-        let tag = XChaCha20Poly1305::new((&*kek).into())
-            .encrypt_in_place_detached((&nonce).into(), &aad(params, &salt), sealed.as_mut_slice())
-            .map_err(|_| Error::Crypto("wrapping the data key failed".into()))?;
-        Ok(PassphraseSlot {
+/// Decrypts a sealed data key (a binary age file) with `identity`:
+/// [`Error::WrongPassphrase`] if it is not for this identity,
+/// [`Error::KeySlotDamaged`] if it does not hold exactly a 32-byte key.
+fn open_sealed_key(sealed: &[u8], identity: &age::x25519::Identity, what: &str) -> Result<DataKey> {
+    let damaged = |e: &dyn fmt::Display| Error::KeySlotDamaged(format!("{what}: {e}"));
+    let decryptor = age::Decryptor::new_buffered(sealed).map_err(|e| damaged(&e))?;
+    let mut reader = decryptor
+        .decrypt(std::iter::once(identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::NoMatchingKeys => Error::WrongPassphrase,
+            e => damaged(&e),
+        })?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    reader
+        .read_exact(key.as_mut_slice())
+        .map_err(|e| damaged(&e))?;
+    let mut extra = [0u8; 1];
+    match reader.read(&mut extra) {
+        Ok(0) => Ok(DataKey::from_bytes(*key)),
+        Ok(_) => Err(damaged(&"holds more than a 32-byte key")),
+        Err(e) => Err(damaged(&e)),
+    }
+}
+
+fn check_params(kdf: &str, params: KdfParams, salt_hex: &str) -> Result<Vec<u8>> {
+    let damaged = |what: String| Error::KeySlotDamaged(what);
+    if kdf != KDF_ALG {
+        return Err(damaged(format!("unknown key derivation {kdf:?}")));
+    }
+    if let Some(why) = params.out_of_bounds() {
+        return Err(damaged(why));
+    }
+    let salt = hex::decode(salt_hex).map_err(|e| damaged(format!("salt: {e}")))?;
+    if !(MIN_SALT_LEN..=MAX_SALT_LEN).contains(&salt.len()) {
+        return Err(damaged(format!(
+            "salt is {} bytes, not {MIN_SALT_LEN} to {MAX_SALT_LEN}",
+            salt.len()
+        )));
+    }
+    Ok(salt)
+}
+
+fn parse_nonce(text: &str) -> Result<[u8; NONCE_LEN]> {
+    let mut nonce = [0u8; NONCE_LEN];
+    hex::decode_to_slice(text, &mut nonce)
+        .map_err(|e| Error::KeySlotDamaged(format!("nonce (must be {NONCE_LEN} bytes): {e}")))?;
+    Ok(nonce)
+}
+
+fn parse_passphrase_slot(s: PassphraseSlotV1) -> Result<Slots> {
+    let params = KdfParams {
+        m_kib: s.m_kib,
+        t: s.t,
+        p: s.p,
+    };
+    let salt = check_params(&s.kdf, params, &s.salt)?;
+    let nonce = parse_nonce(&s.nonce)?;
+    let mut wrapped = [0u8; 32 + TAG_LEN];
+    hex::decode_to_slice(&s.wrapped_key, &mut wrapped).map_err(|e| {
+        Error::KeySlotDamaged(format!(
+            "wrapped key (must be {} bytes): {e}",
+            wrapped.len()
+        ))
+    })?;
+    let (ct, tg) = wrapped.split_at(32);
+    let mut ciphertext = [0u8; 32];
+    ciphertext.copy_from_slice(ct);
+    let mut tag = [0u8; TAG_LEN];
+    tag.copy_from_slice(tg);
+    Ok(Slots::Passphrase(PassphraseSlot {
+        params,
+        salt,
+        nonce,
+        ciphertext,
+        tag,
+    }))
+}
+
+fn parse_people(kdf: KdfV2, people: Vec<PersonSlotV2>) -> Result<Slots> {
+    let damaged = |what: String| Error::KeySlotDamaged(what);
+    let params = KdfParams {
+        m_kib: kdf.m_kib,
+        t: kdf.t,
+        p: kdf.p,
+    };
+    let salt = check_params(&kdf.alg, params, &kdf.salt)?;
+    if people.is_empty() || people.len() > MAX_PEOPLE {
+        return Err(damaged(format!(
+            "{} person slots (1 to {MAX_PEOPLE} expected)",
+            people.len()
+        )));
+    }
+    let people = people
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let nonce = parse_nonce(&p.nonce)?;
+            let wrapped_identity = hex::decode(&p.wrapped_identity)
+                .ok()
+                .filter(|w| w.len() == IDENTITY_LEN + TAG_LEN)
+                .ok_or_else(|| {
+                    damaged(format!(
+                        "person slot {i}: wrapped identity (must be {} bytes in hex)",
+                        IDENTITY_LEN + TAG_LEN
+                    ))
+                })?;
+            let sealed_key = dearmor(&p.sealed_key)
+                .map_err(|why| damaged(format!("person slot {i}: sealed key: {why}")))?;
+            Ok(PersonSlot {
+                nonce,
+                wrapped_identity,
+                sealed_key,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Slots::People {
+        params,
+        salt,
+        people,
+    })
+}
+
+impl Kek {
+    fn derive(passphrase: &Passphrase, params: KdfParams, salt: &[u8]) -> Result<Kek> {
+        Ok(Kek {
             params,
-            salt,
-            nonce,
-            ciphertext: *sealed,
-            tag: tag.into(),
+            salt: salt.to_vec(),
+            key: derive_kek(passphrase, params, salt)?,
         })
     }
 
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new((&*self.key).into())
+    }
+}
+
+impl PassphraseSlot {
     /// Unseals the data key, or [`Error::WrongPassphrase`].
-    fn open(&self, passphrase: &Passphrase) -> Result<DataKey> {
-        if let Some(why) = self.params.out_of_bounds() {
-            return Err(Error::KeySlotDamaged(why));
-        }
-        let kek = derive_kek(passphrase, self.params, &self.salt)?;
+    fn open(&self, kek: &Kek) -> Result<DataKey> {
         let mut key = Zeroizing::new(self.ciphertext);
-        XChaCha20Poly1305::new((&*kek).into())
+        kek.cipher()
             .decrypt_in_place_detached(
                 (&self.nonce).into(),
-                &aad(self.params, &self.salt),
+                &aad(VERSION_1, b"passphrase", self.params, &self.salt),
                 key.as_mut_slice(),
                 (&self.tag).into(),
             )
             .map_err(|_| Error::WrongPassphrase)?;
         Ok(DataKey::from_bytes(*key))
     }
+}
+
+impl PersonSlot {
+    /// Wraps `identity` under `kek` (fresh nonce) and seals `key` to its recipient.
+    fn seal(kek: &Kek, identity: &age::x25519::Identity, key: &DataKey) -> Result<Self> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let secret = identity.to_string();
+        let mut wrapped = Zeroizing::new(secret.expose_secret().as_bytes().to_vec());
+        if wrapped.len() != IDENTITY_LEN {
+            return Err(Error::Crypto("an age identity of unexpected length".into()));
+        }
+        let tag = kek
+            .cipher()
+            .encrypt_in_place_detached(
+                (&nonce).into(),
+                &aad(VERSION, b"person", kek.params, &kek.salt),
+                wrapped.as_mut_slice(),
+            )
+            .map_err(|_| Error::Crypto("wrapping the identity failed".into()))?;
+        let mut wrapped_identity = wrapped.to_vec();
+        wrapped_identity.extend_from_slice(&tag);
+        let sealed_key = age::encrypt(&identity.to_public(), key.expose())
+            .map_err(|e| Error::Crypto(format!("sealing the data key failed: {e}")))?;
+        Ok(PersonSlot {
+            nonce,
+            wrapped_identity,
+            sealed_key,
+        })
+    }
+
+    /// The person's identity if `kek` opens this slot, `None` if it does not.
+    fn open_identity(&self, kek: &Kek) -> Result<Option<age::x25519::Identity>> {
+        let (ciphertext, tag) = self.wrapped_identity.split_at(IDENTITY_LEN);
+        let mut plain = Zeroizing::new(ciphertext.to_vec());
+        let opened = kek.cipher().decrypt_in_place_detached(
+            (&self.nonce).into(),
+            &aad(VERSION, b"person", kek.params, &kek.salt),
+            plain.as_mut_slice(),
+            tag.into(),
+        );
+        if opened.is_err() {
+            return Ok(None);
+        }
+        let text = std::str::from_utf8(&plain)
+            .map_err(|_| Error::KeySlotDamaged("a person slot holds no identity".into()))?;
+        text.parse()
+            .map(Some)
+            .map_err(|_| Error::KeySlotDamaged("a person slot holds no identity".into()))
+    }
+}
+
+/// A version 1 file for `key` under `passphrase` (the test KDF), as builds before version 2
+/// wrote them: for tests that an old profile still opens.
+#[cfg(test)]
+pub(crate) fn version_1_for_tests(key: &DataKey, passphrase: &Passphrase) -> String {
+    let params = KdfParams::FOR_TESTS_ONLY;
+    let salt = vec![7u8; SALT_LEN];
+    let nonce = [9u8; NONCE_LEN];
+    let kek = Kek::derive(passphrase, params, &salt).unwrap();
+    let mut ciphertext = *key.expose();
+    let tag = kek
+        .cipher()
+        .encrypt_in_place_detached(
+            (&nonce).into(),
+            &aad(VERSION_1, b"passphrase", params, &salt),
+            &mut ciphertext,
+        )
+        .unwrap();
+    let slots = KeySlots {
+        slots: Slots::Passphrase(PassphraseSlot {
+            params,
+            salt,
+            nonce,
+            ciphertext,
+            tag: tag.into(),
+        }),
+        recovery: None,
+    };
+    String::from_utf8(slots.to_bytes()).unwrap()
 }
 
 /// Argon2id(passphrase, salt) → 32-byte key-encryption key. Its working
@@ -511,9 +852,11 @@ fn derive_kek(
     Ok(kek)
 }
 
-/// Associated data of the passphrase slot: format, version, slot kind, KDF
+/// Associated data of a wrapped secret: format, version, slot kind, KDF
 /// name, parameters and salt, each variable-length field length-prefixed.
-fn aad(params: KdfParams, salt: &[u8]) -> Vec<u8> {
+/// (Version 1's passphrase slot and version 2's person slots differ in the
+/// version and the kind, so neither can be moved into the other.)
+fn aad(version: u32, kind: &[u8], params: KdfParams, salt: &[u8]) -> Vec<u8> {
     fn field(out: &mut Vec<u8>, bytes: &[u8]) {
         // Every field here is at most a few dozen bytes.
         out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
@@ -521,8 +864,8 @@ fn aad(params: KdfParams, salt: &[u8]) -> Vec<u8> {
     }
     let mut out = Vec::with_capacity(128);
     field(&mut out, FORMAT.as_bytes());
-    out.extend_from_slice(&VERSION.to_be_bytes());
-    field(&mut out, b"passphrase");
+    out.extend_from_slice(&version.to_be_bytes());
+    field(&mut out, kind);
     field(&mut out, KDF_ALG.as_bytes());
     out.extend_from_slice(&params.m_kib.to_be_bytes());
     out.extend_from_slice(&params.t.to_be_bytes());
@@ -530,7 +873,6 @@ fn aad(params: KdfParams, salt: &[u8]) -> Vec<u8> {
     field(&mut out, salt);
     out
 }
-
 /// Creates `path` (which must not exist), writes `bytes` and syncs them.
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut options = fs::OpenOptions::new();
@@ -684,6 +1026,35 @@ struct RecoverySlotV1 {
     age: String,
 }
 
+/// The file, version 2.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileV2 {
+    format: String,
+    version: u32,
+    kdf: KdfV2,
+    people: Vec<PersonSlotV2>,
+    recovery: Option<RecoverySlotV1>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KdfV2 {
+    alg: String,
+    m_kib: u32,
+    t: u32,
+    p: u32,
+    salt: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonSlotV2 {
+    nonce: String,
+    wrapped_identity: String,
+    sealed_key: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -750,34 +1121,51 @@ mod tests {
     fn each_edited_field_makes_unlock_fail() {
         let slots = KeySlots::create(&DataKey::generate(), &pass("pw"), FAST).unwrap();
         let file: Value = serde_json::from_slice(&slots.to_bytes()).unwrap();
-        let slot = &file["passphrase"];
-        let flip = |field: &str, at: usize| {
-            let mut b = hex::decode(slot[field].as_str().unwrap()).unwrap();
+        let flip = |section: &str, field: &str, at: usize| {
+            let v = if section == "kdf" {
+                &file["kdf"][field]
+            } else {
+                &file["people"][0][field]
+            };
+            let mut b = hex::decode(v.as_str().unwrap()).unwrap();
             b[at] ^= 1;
             json!(hex::encode(b))
         };
-        let longer_salt = json!(format!("{}00", slot["salt"].as_str().unwrap()));
+        let longer_salt = json!(format!("{}00", file["kdf"]["salt"].as_str().unwrap()));
         let edits = [
-            ("passphrase", "m_kib", json!(8193)),
-            ("passphrase", "m_kib", json!(4096)),
-            ("passphrase", "m_kib", json!(u32::MAX)),
-            ("passphrase", "m_kib", json!("8192")),
-            ("passphrase", "t", json!(2)),
-            ("passphrase", "t", json!(0)),
-            ("passphrase", "t", json!(1000)),
-            ("passphrase", "p", json!(2)),
-            ("passphrase", "p", json!(0)),
-            ("passphrase", "p", json!(1 << 20)),
-            ("passphrase", "kdf", json!("argon2i")),
-            ("passphrase", "salt", flip("salt", 0)),
-            ("passphrase", "salt", longer_salt),
-            ("passphrase", "salt", json!("00112233")),
-            ("passphrase", "nonce", flip("nonce", 23)),
-            ("passphrase", "wrapped_key", flip("wrapped_key", 0)),
-            ("passphrase", "wrapped_key", flip("wrapped_key", 47)), // the tag
-            ("passphrase", "note", json!("x")),
-            ("", "version", json!(2)),
+            ("kdf", "m_kib", json!(8193)),
+            ("kdf", "m_kib", json!(4096)),
+            ("kdf", "m_kib", json!(u32::MAX)),
+            ("kdf", "m_kib", json!("8192")),
+            ("kdf", "t", json!(2)),
+            ("kdf", "t", json!(0)),
+            ("kdf", "t", json!(1000)),
+            ("kdf", "p", json!(2)),
+            ("kdf", "p", json!(0)),
+            ("kdf", "p", json!(1 << 20)),
+            ("kdf", "alg", json!("argon2i")),
+            ("kdf", "salt", flip("kdf", "salt", 0)),
+            ("kdf", "salt", longer_salt),
+            ("kdf", "salt", json!("00112233")),
+            ("kdf", "note", json!("x")),
+            ("person", "nonce", flip("person", "nonce", 23)),
+            (
+                "person",
+                "wrapped_identity",
+                flip("person", "wrapped_identity", 0),
+            ),
+            (
+                "person",
+                "wrapped_identity",
+                flip("person", "wrapped_identity", 89),
+            ), // the tag
+            ("person", "wrapped_identity", json!("00")),
+            ("person", "sealed_key", json!("")),
+            ("person", "note", json!("x")),
+            ("", "people", json!([])),
+            ("", "version", json!(3)),
             ("", "version", json!(0)),
+            ("", "version", json!(1)),
             ("", "format", json!("fieldcase-keyslot")),
             ("", "note", json!("x")),
         ];
@@ -785,7 +1173,8 @@ mod tests {
             let what = format!("{section}.{field} = {value}");
             let parsed = edited(&slots, |v| match section {
                 "" => v[field] = value,
-                _ => v[section][field] = value,
+                "kdf" => v["kdf"][field] = value,
+                _ => v["people"][0][field] = value,
             });
             match parsed {
                 Err(Error::KeySlotDamaged(_)) => {}
@@ -804,6 +1193,43 @@ mod tests {
         }
     }
 
+    /// A version 1 file's slot, edited: refused as before.
+    #[test]
+    fn each_edited_field_of_a_version_1_file_makes_unlock_fail() {
+        let slots = KeySlots::from_bytes(PINNED_V1.as_bytes()).unwrap();
+        let file: Value = serde_json::from_slice(&slots.to_bytes()).unwrap();
+        let slot = &file["passphrase"];
+        let flip = |field: &str, at: usize| {
+            let mut b = hex::decode(slot[field].as_str().unwrap()).unwrap();
+            b[at] ^= 1;
+            json!(hex::encode(b))
+        };
+        let edits = [
+            ("m_kib", json!(8193)),
+            ("t", json!(2)),
+            ("p", json!(2)),
+            ("kdf", json!("argon2i")),
+            ("salt", flip("salt", 0)),
+            ("nonce", flip("nonce", 23)),
+            ("wrapped_key", flip("wrapped_key", 0)),
+            ("wrapped_key", flip("wrapped_key", 47)),
+            ("note", json!("x")),
+        ];
+        for (field, value) in edits {
+            let parsed = edited(&slots, |v| v["passphrase"][field] = value.clone());
+            if let Ok(bad) = parsed {
+                let r = bad.unlock(&pass("pinned passphrase"));
+                assert!(
+                    matches!(
+                        r,
+                        Err(Error::WrongPassphrase) | Err(Error::KeySlotDamaged(_))
+                    ),
+                    "{field} = {value}: {r:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn out_of_bounds_parameters_are_refused_before_the_kdf() {
         let slots = KeySlots::create(&DataKey::generate(), &pass("pw"), FAST).unwrap();
@@ -818,14 +1244,16 @@ mod tests {
             (MAX_M_KIB, 8, 4), // 32 GiB of work
         ] {
             let r = edited(&slots, |v| {
-                v["passphrase"]["m_kib"] = json!(m);
-                v["passphrase"]["t"] = json!(t);
-                v["passphrase"]["p"] = json!(p);
+                v["kdf"]["m_kib"] = json!(m);
+                v["kdf"]["t"] = json!(t);
+                v["kdf"]["p"] = json!(p);
             });
             assert!(is_damaged(&r), "({m}, {t}, {p}) accepted");
             // Also refused by unlock itself, if such a slot were ever built.
             let mut forged = slots.clone();
-            forged.passphrase.params = KdfParams { m_kib: m, t, p };
+            if let Slots::People { params, .. } = &mut forged.slots {
+                *params = KdfParams { m_kib: m, t, p };
+            }
             assert!(
                 is_damaged(&forged.unlock(&pass("pw"))),
                 "({m}, {t}, {p}) unlocked"
@@ -839,6 +1267,42 @@ mod tests {
         };
         let r = KeySlots::create(&DataKey::generate(), &pass("pw"), weak);
         assert!(matches!(r, Err(Error::Crypto(_))));
+    }
+
+    #[test]
+    fn the_release_floor_is_64_mib_and_3_passes() {
+        assert!(KdfParams::FOR_TESTS_ONLY.below_release_floor());
+        assert!(!KdfParams::DEFAULT.below_release_floor());
+        assert!(!KdfParams::RELEASE_FLOOR.below_release_floor());
+        for weak in [
+            KdfParams {
+                m_kib: 64 * 1024 - 1,
+                t: 3,
+                p: 4,
+            },
+            KdfParams {
+                m_kib: 256 * 1024,
+                t: 2,
+                p: 4,
+            },
+        ] {
+            assert!(weak.below_release_floor(), "{weak:?}");
+            assert_eq!(weak.refused_for_new_slot(true), None);
+            let refused = weak.refused_for_new_slot(false).unwrap();
+            assert!(refused.contains("64 MiB and 3 passes"), "{refused}");
+        }
+        assert_eq!(KdfParams::DEFAULT.refused_for_new_slot(false), None);
+        assert!(KdfParams {
+            m_kib: 1024,
+            t: 3,
+            p: 1
+        }
+        .refused_for_new_slot(true)
+        .is_some());
+        assert_eq!(
+            WEAK_KDF_ALLOWED,
+            cfg!(debug_assertions) || cfg!(feature = "insecure-test-kdf")
+        );
     }
 
     #[test]
@@ -866,7 +1330,7 @@ mod tests {
             cases.push((format!("truncated at {cut}"), good[..cut].to_vec()));
         }
         let mut duplicated = String::from_utf8(good.clone()).unwrap();
-        duplicated = duplicated.replacen("\"version\": 1,", "\"version\": 1, \"version\": 1,", 1);
+        duplicated = duplicated.replacen("\"version\": 2,", "\"version\": 2, \"version\": 2,", 1);
         cases.push(("duplicate field".into(), duplicated.into_bytes()));
         for (what, bytes) in cases {
             assert!(is_damaged(&KeySlots::from_bytes(&bytes)), "{what} accepted");
@@ -874,36 +1338,99 @@ mod tests {
         assert!(KeySlots::from_bytes(&good).is_ok());
     }
 
+    /// What a passphrase change builds: a new file for a new key. Each has its own salt,
+    /// nonce and identity, even for the same passphrase and key.
     #[test]
-    fn rewrap_changes_the_passphrase_not_the_key() {
+    fn each_file_has_fresh_salt_nonce_and_identity() {
         let key = DataKey::generate();
-        let mut slots = KeySlots::create(&key, &pass("old"), FAST).unwrap();
-        let before = slots.clone();
-        let unlocked = slots.unlock(&pass("old")).unwrap();
+        let a = KeySlots::create(&key, &pass("old"), FAST).unwrap();
+        let b = KeySlots::create(&key, &pass("old"), FAST).unwrap();
+        let (
+            Slots::People {
+                salt: sa,
+                people: pa,
+                ..
+            },
+            Slots::People {
+                salt: sb,
+                people: pb,
+                ..
+            },
+        ) = (&a.slots, &b.slots)
+        else {
+            panic!("version 2 files expected");
+        };
+        assert_ne!(sa, sb);
+        assert_ne!(pa[0].nonce, pb[0].nonce);
+        assert_ne!(pa[0].wrapped_identity, pb[0].wrapped_identity);
+        assert_ne!(pa[0].sealed_key, pb[0].sealed_key);
+        assert_eq!(a.version(), 2);
         let params = KdfParams {
             m_kib: 9 * 1024,
             t: 2,
             p: 2,
         };
-        slots.rewrap(&unlocked, &pass("new"), params).unwrap();
-
+        let c = KeySlots::create(&key, &pass("new"), params).unwrap();
+        assert_eq!(c.kdf_params(), params);
         assert!(matches!(
-            slots.unlock(&pass("old")),
+            c.unlock(&pass("old")),
             Err(Error::WrongPassphrase)
         ));
-        assert_eq!(slots.unlock(&pass("new")).unwrap().expose(), key.expose());
-        assert_eq!(slots.kdf_params(), params);
-        assert_ne!(slots.passphrase.salt, before.passphrase.salt, "fresh salt");
-        assert_ne!(
-            slots.passphrase.nonce, before.passphrase.nonce,
-            "fresh nonce"
-        );
+        assert_eq!(c.unlock(&pass("new")).unwrap().expose(), key.expose());
+    }
 
-        // Same passphrase again: still a fresh salt and nonce.
-        let mut same = before.clone();
-        same.rewrap(&key, &pass("old"), FAST).unwrap();
-        assert_ne!(same.passphrase.salt, before.passphrase.salt);
-        assert_ne!(same.passphrase.ciphertext, before.passphrase.ciphertext);
+    /// Several person slots under one salt: one key derivation opens whichever slot the
+    /// passphrase is for, and each slot's data key is the same one.
+    #[test]
+    fn one_kdf_run_serves_every_person_slot() {
+        let key = DataKey::generate();
+        let mut slots = KeySlots::create(&key, &pass("ស្រីពៅ first"), FAST).unwrap();
+        let Slots::People {
+            params,
+            salt,
+            people,
+        } = &mut slots.slots
+        else {
+            panic!("version 2 expected");
+        };
+        for other in ["second person", "third person"] {
+            let kek = Kek::derive(&pass(other), *params, salt).unwrap();
+            people.push(PersonSlot::seal(&kek, &age::x25519::Identity::generate(), &key).unwrap());
+        }
+        let slots = KeySlots::from_bytes(&slots.to_bytes()).unwrap();
+        for who in ["ស្រីពៅ first", "second person", "third person"] {
+            assert_eq!(
+                slots.unlock(&pass(who)).unwrap().expose(),
+                key.expose(),
+                "{who}"
+            );
+        }
+        assert!(matches!(
+            slots.unlock(&pass("fourth")),
+            Err(Error::WrongPassphrase)
+        ));
+    }
+
+    /// The current file and a pending one of an unfinished change: each opens with its own
+    /// passphrase; the same salt means one derivation for both.
+    #[test]
+    fn unlock_each_opens_the_files_the_passphrase_is_for() {
+        let old_key = DataKey::generate();
+        let new_key = DataKey::generate();
+        let current = KeySlots::create(&old_key, &pass("old"), FAST).unwrap();
+        let pending = KeySlots::create(&new_key, &pass("new"), FAST).unwrap();
+        let v1 = KeySlots::from_bytes(PINNED_V1.as_bytes()).unwrap();
+        let keys = KeySlots::unlock_each(&[&current, &pending], &pass("old")).unwrap();
+        assert_eq!(keys[0].as_ref().unwrap().expose(), old_key.expose());
+        assert!(keys[1].is_none());
+        let keys = KeySlots::unlock_each(&[&v1, &pending], &pass("new")).unwrap();
+        assert!(keys[0].is_none());
+        assert_eq!(keys[1].as_ref().unwrap().expose(), new_key.expose());
+        let keys = KeySlots::unlock_each(&[&v1, &pending], &pass("pinned passphrase")).unwrap();
+        assert_eq!(keys[0].as_ref().unwrap().expose(), &[0x5a; 32]);
+        assert!(keys[1].is_none());
+        let none = KeySlots::unlock_each(&[&current, &pending], &pass("neither")).unwrap();
+        assert!(none.iter().all(Option::is_none));
     }
 
     #[test]
@@ -925,17 +1452,8 @@ mod tests {
             office_secret.expose_secret()
         );
         assert_eq!(slots.recover(&key_file).unwrap().expose(), key.expose());
-        // The passphrase slot is untouched, and survives a rewrap with the recovery slot.
+        // The person slot is untouched.
         assert_eq!(slots.unlock(&pass("pw")).unwrap().expose(), key.expose());
-        let mut rewrapped = slots.clone();
-        rewrapped.rewrap(&key, &pass("new"), FAST).unwrap();
-        assert_eq!(
-            rewrapped
-                .recover(office_secret.expose_secret())
-                .unwrap()
-                .expose(),
-            key.expose()
-        );
 
         let stranger = age::x25519::Identity::generate().to_string();
         assert!(matches!(
@@ -1084,12 +1602,20 @@ mod tests {
         ));
 
         let key = DataKey::generate();
-        let mut slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
+        let slots = KeySlots::create(&key, &pass("pw"), FAST).unwrap();
         slots.write_atomic(&path).unwrap();
         assert_eq!(KeySlots::read(&path).unwrap(), slots);
+        assert_eq!(
+            KeySlots::read_if_present(&path).unwrap(),
+            Some(slots.clone())
+        );
+        assert_eq!(
+            KeySlots::read_if_present(&dir.path().join("none")).unwrap(),
+            None
+        );
 
         // Overwrite in place: the new file replaces the old, no leftovers.
-        slots.rewrap(&key, &pass("new"), FAST).unwrap();
+        let slots = KeySlots::create(&key, &pass("new"), FAST).unwrap();
         slots.write_atomic(&path).unwrap();
         let back = KeySlots::read(&path).unwrap();
         assert_eq!(back.unlock(&pass("new")).unwrap().expose(), key.expose());
@@ -1130,11 +1656,14 @@ mod tests {
             .unwrap();
         let shown = format!("{slots:?} {slots:#?}");
         assert!(shown.contains("recovery: true"), "{shown}");
+        let Slots::People { salt, people, .. } = &slots.slots else {
+            panic!("version 2 expected");
+        };
         for secret in [
             hex::encode(key.expose()),
-            hex::encode(&slots.passphrase.salt),
-            hex::encode(slots.passphrase.nonce),
-            hex::encode(slots.passphrase.ciphertext),
+            hex::encode(salt),
+            hex::encode(people[0].nonce),
+            hex::encode(&people[0].wrapped_identity),
             "hunter2".into(),
         ] {
             assert!(!shown.contains(&secret), "{shown}");
@@ -1156,6 +1685,47 @@ mod tests {
         assert_eq!(slots.recover(PINNED_OFFICE).unwrap().expose(), &[0x5a; 32]);
         assert_eq!(String::from_utf8(slots.to_bytes()).unwrap(), PINNED_V1);
     }
+
+    /// A version 2 file written by this build, pinned like [`PINNED_V1`]: one person, one
+    /// recovery slot to [`PINNED_OFFICE`].
+    #[test]
+    fn a_pinned_version_2_file_still_unlocks() {
+        let slots = KeySlots::from_bytes(PINNED_V2.as_bytes()).unwrap();
+        assert_eq!((slots.version(), slots.kdf_params()), (2, FAST));
+        assert_eq!(
+            slots.unlock(&pass("pinned ពាក្យសម្ងាត់ v2")).unwrap().expose(),
+            &[0x6b; 32]
+        );
+        assert!(matches!(
+            slots.unlock(&pass("pinned ពាក្យសម្ងាត់ v1")),
+            Err(Error::WrongPassphrase)
+        ));
+        assert_eq!(slots.recover(PINNED_OFFICE).unwrap().expose(), &[0x6b; 32]);
+        assert_eq!(String::from_utf8(slots.to_bytes()).unwrap(), PINNED_V2);
+    }
+
+    const PINNED_V2: &str = r#"{
+  "format": "fieldcase-keyslots",
+  "version": 2,
+  "kdf": {
+    "alg": "argon2id",
+    "m_kib": 8192,
+    "t": 1,
+    "p": 1,
+    "salt": "2968462dc64bc577037cd7bbec47a8fa"
+  },
+  "people": [
+    {
+      "nonce": "4a0ac9190c2fd5b3c1b97aef7f8f421752792a6a89858105",
+      "wrapped_identity": "b1442f3165038a6c2af9e5d91de80117a340b7c5e151a16dd637178fa9a53146a95945dee1df56e0ddd9d344e2f2ef6b5599fc378180068ae34d4813d17af478b062d6c048cc8a670228c1e94652f0c876616783101824af1436",
+      "sealed_key": "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBZTHVodm04UW9hRVpVQVVF\naDA3Vkl2RWZqVFowaitRSDU0REVSZThRbWtJCkEweWR6WjZOT2RWaTNYcTcwa3Fw\naFJOeHl4YkpBWVlVR0cxdlU0RXBPbUkKLT4gMmg5Ii1ncmVhc2UgLyxqbVleJCA3\nU0gKQ3FZRGdyUkp6RUNIYUZzR3FCOAotLS0gVU05cmt1Q3RXMkZ1Snh1VUVDUGJO\ncy9Ma0xDM1EwSTRKMXhvOEsySENZbwpCpTszN0j7O111wie0L8KCfvnAv5KJH9/n\nyVHDAwJls/uM2WJiOye9RWBZ5beSmWdQh5CFMwn50UTMXSIvDaV5\n-----END AGE ENCRYPTED FILE-----\n"
+    }
+  ],
+  "recovery": {
+    "age": "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSB6MXhmT0Izc0EyWlZ4d0ND\nZVdpZjlJWVRjQmlNRUVNWXJPZTl3bU80Q0hNClpabVZ4WEsrUkRzeDNJVDBjd0hv\nWjVaQnlSZzJ1M2hNWGhMYmFacUIzbTAKLT4gZEktZ3JlYXNlIHFTUjo0IDhjKCBY\ncSYgQnEneXJsVDEKREJvNmFXTzQwdwotLS0gYnE1aWQxeEdmUmNkV0hyWW8rc2s5\nS1h6WjBlSHdnQVN2d1dXVDZHZ2Q4bwocVi1xaGDkg+LRIHf/LyG27YF4KDkIGCpw\ndPPWxO6bFM77KoOtiCCHpVuYFqBHbSSnY8WvfO/oj7pVTX35wGn0\n-----END AGE ENCRYPTED FILE-----\n"
+  }
+}
+"#;
 
     const PINNED_V1: &str = r#"{
   "format": "fieldcase-keyslots",

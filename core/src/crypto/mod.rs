@@ -26,5 +26,5 @@ pub mod keyslot;
 pub mod signing;
 pub mod stream;
 
-pub use keyslot::{KdfParams, KeySlots};
+pub use keyslot::{KdfParams, KeySlots, WEAK_KDF_ALLOWED};
 pub use stream::{sealed_len, subkey, DecryptingReader, EncryptingWriter, RangeReader};

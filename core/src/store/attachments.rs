@@ -6,6 +6,14 @@
 //! capture, kept in the attachment record, and checked again on every read.
 //! The file is written and synced before the record's transaction commits; a
 //! crash in between leaves an orphan file (encrypted), removed at next unlock.
+//!
+//! Each blob has its own random key, kept only in the encrypted database (the
+//! `file_key` column of `attachment_blobs`), not derived from the data key: a
+//! passphrase change re-encrypts the database under a new data key and so every
+//! blob's key with it, and an old data key opens no attachment. Deleting the row
+//! erases the key. Blobs written before keys were stored (`file_key` NULL) have a
+//! key derived from the data key; [`Store::rekey_derived_blobs`] gives each a
+//! random one before the data key changes.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
@@ -203,6 +211,54 @@ impl Read for AttachmentReader {
     }
 }
 
+/// A blob's own key: random for every blob written since keys were stored.
+pub(crate) type FileKey = Zeroizing<[u8; 32]>;
+
+/// A blob file just written, with its name and its random key, not yet recorded.
+pub(crate) struct NewBlob {
+    /// The file's name under `attachments/`.
+    pub(crate) name: String,
+    key: FileKey,
+}
+
+impl NewBlob {
+    /// A fresh random name and key.
+    fn generate() -> NewBlob {
+        use rand::RngCore;
+        let mut name = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut name);
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(key.as_mut_slice());
+        NewBlob {
+            name: hex::encode(name),
+            key,
+        }
+    }
+}
+
+/// Records `blob` as attachment `attachment_id`'s file, with its key, inside the caller's
+/// transaction.
+pub(crate) fn record_blob(
+    conn: &Connection,
+    attachment_id: &str,
+    blob: &NewBlob,
+    size: u64,
+    sha256: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256, file_key)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        attachment_id,
+        blob.name,
+        size as i64,
+        sha256,
+        &blob.key[..]
+    ])?;
+    Ok(())
+}
+
 /// Opens attachment `id`'s blob file `blob` in the profile `dir`; a missing file is
 /// [`Error::AttachmentDamaged`].
 pub(crate) fn open_blob(dir: &Path, id: Uuid, blob: &str) -> Result<File> {
@@ -212,8 +268,24 @@ pub(crate) fn open_blob(dir: &Path, id: Uuid, blob: &str) -> Result<File> {
     })
 }
 
-pub(crate) fn blob_key(key: &DataKey, blob: &str) -> zeroize::Zeroizing<[u8; 32]> {
-    subkey(key, PURPOSE, blob.as_bytes())
+/// The key of blob `blob`: the one stored with it (`file_key`), or, for a blob written
+/// before keys were stored, the one derived from the data key.
+pub(crate) fn blob_key(key: &DataKey, blob: &str, stored: Option<Vec<u8>>) -> Result<FileKey> {
+    match stored {
+        None => Ok(subkey(key, PURPOSE, blob.as_bytes())),
+        Some(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            let mut out = Zeroizing::new([0u8; 32]);
+            if bytes.len() != out.len() {
+                return Err(Error::StoreDamaged(format!(
+                    "attachment file {blob} has a key of {} bytes",
+                    bytes.len()
+                )));
+            }
+            out.copy_from_slice(&bytes);
+            Ok(out)
+        }
+    }
 }
 
 pub(crate) fn attachments_dir(store_dir: &Path) -> PathBuf {
@@ -320,17 +392,12 @@ impl Store {
         revisions::check_links(&self.conn, &probe)?;
         check_consent(&self.conn, &probe)?;
 
-        let blob = {
-            use rand::RngCore;
-            let mut name = [0u8; 16];
-            rand::rngs::OsRng.fill_bytes(&mut name);
-            hex::encode(name)
-        };
-        let partial = dir.join(format!(".{blob}.partial"));
-        let final_path = dir.join(&blob);
+        let blob = NewBlob::generate();
+        let partial = dir.join(format!(".{}.partial", blob.name));
+        let final_path = dir.join(&blob.name);
         // A lock stops the copy at its next read (crate::stop).
         let mut source = crate::stop::Stoppable::new(source, self.stopped.clone());
-        let written = write_blob(&self.key, &blob, &partial, &mut source, true, None);
+        let written = write_blob(&blob.key, &partial, &mut source, true, None);
         let written = self.unless_stopped(written);
         let (size, sha256) = match written {
             Ok(v) => v,
@@ -351,10 +418,7 @@ impl Store {
             let tx = self.conn.transaction()?;
             let id = Uuid::now_v7();
             revisions::write_local(&tx, &writer, id, Vec::new(), Some(record))?;
-            tx.execute(
-                "INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256) VALUES (?1, ?2, ?3, ?4)",
-                params![id.to_string(), blob, size as i64, sha256],
-            )?;
+            record_blob(&tx, &id.to_string(), &blob, size, &sha256)?;
             tx.commit()?;
             Ok(id)
         })();
@@ -367,22 +431,22 @@ impl Store {
 
     /// Opens an attachment's bytes for reading; the SHA-256 is checked as the last bytes are read.
     pub fn attachment_reader(&self, id: Uuid) -> Result<AttachmentReader> {
-        let row: Option<(String, i64, String)> = self
+        let row: Option<(String, i64, String, Option<Vec<u8>>)> = self
             .conn
             .query_row(
-                "SELECT blob, size_bytes, sha256 FROM attachment_blobs WHERE attachment_id = ?1",
+                "SELECT blob, size_bytes, sha256, file_key FROM attachment_blobs WHERE attachment_id = ?1",
                 [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((blob, size, sha256)) = row else {
+        let Some((blob, size, sha256, stored_key)) = row else {
             return Err(Error::NotFound {
                 what: "attachment",
                 id: id.to_string(),
             });
         };
         let file = open_blob(&self.dir, id, &blob)?;
-        let key = blob_key(&self.key, &blob);
+        let key = blob_key(&self.key, &blob, stored_key)?;
         let inner = DecryptingReader::new(BufReader::with_capacity(CHUNK + 16, file), &key)
             .map_err(|_| Error::AttachmentDamaged(id.to_string()))?;
         Ok(AttachmentReader {
@@ -449,6 +513,61 @@ impl Store {
         }
     }
 
+    /// Gives every blob still keyed from the data key (written before blobs had keys of their
+    /// own) a random key: its plaintext is sealed again into a new blob a chunk at a time, its
+    /// row points at the new one, and the old file is removed. One transaction per blob, all
+    /// under the current data key, so a crash leaves each attachment readable in its old blob
+    /// or its new one (the other an orphan the next unlock removes). `progress` gets the bytes
+    /// done and the bytes to do. Returns how many blobs were sealed again.
+    pub(crate) fn rekey_derived_blobs(
+        &mut self,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<u64> {
+        let rows: Vec<(String, String, i64)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT attachment_id, blob, size_bytes FROM attachment_blobs
+                 WHERE file_key IS NULL ORDER BY attachment_id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            rows
+        };
+        let size_of = |s: i64| u64::try_from(s).unwrap_or(0);
+        let total: u64 = rows.iter().map(|r| size_of(r.2)).sum();
+        let mut done = 0u64;
+        progress(done, total);
+        let dir = attachments_dir(&self.dir);
+        for (attachment_id, old, size) in &rows {
+            let derived = blob_key(&self.key, old, None)?;
+            let (new, path, resealed) = reseal_blob(&self.dir, old, &derived)?;
+            let recorded = (|| -> Result<()> {
+                if resealed != size_of(*size) {
+                    return Err(Error::AttachmentDamaged(attachment_id.clone()));
+                }
+                let tx = self.conn.unchecked_transaction()?;
+                tx.execute(
+                    "UPDATE attachment_blobs SET blob = ?2, file_key = ?3 WHERE attachment_id = ?1",
+                    params![attachment_id, new.name, &new.key[..]],
+                )?;
+                tx.commit()?;
+                Ok(())
+            })();
+            if let Err(e) = recorded {
+                let _ = fs::remove_file(&path);
+                return Err(e);
+            }
+            // Best effort: a file left here is an orphan, removed at the next unlock.
+            let _ = fs::remove_file(dir.join(old));
+            done += size_of(*size);
+            progress(done, total);
+        }
+        if !rows.is_empty() {
+            sync_dir(&dir)?;
+        }
+        Ok(rows.len() as u64)
+    }
+
     /// Removes encrypted attachment files that no record points at (left by a crash mid-attach).
     pub(crate) fn sweep_orphan_blobs(&self) -> Result<usize> {
         let dir = attachments_dir(&self.dir);
@@ -492,29 +611,23 @@ fn attachment_record(new: &NewAttachment, size: u64, sha256: &str, author: &str)
     Ok(Record::from_value(RecordKind::Attachment, value)?)
 }
 
-/// Streams `source` into a new encrypted blob file (synced, renamed into place). Returns the
-/// blob's name, its path and the byte count. The caller checks the bytes' SHA-256 itself
-/// (import hashes them once, against the signed list) and records the blob in
-/// `attachment_blobs` in its transaction, or removes the file if that fails; a crash
-/// in between leaves an orphan that the next unlock removes.
+/// Streams `source` into a new encrypted blob file under a random key (synced, renamed into
+/// place). Returns the blob (name and key), its path and the byte count. The caller checks
+/// the bytes' SHA-256 itself (import hashes them once, against the signed list) and records
+/// the blob with [`record_blob`] in its transaction, or removes the file if that fails; a
+/// crash in between leaves an orphan that the next unlock removes.
 pub(crate) fn store_blob(
-    key: &DataKey,
     store_dir: &Path,
     source: &mut dyn Read,
     expected_size: Option<u64>,
-) -> Result<(String, PathBuf, u64)> {
+) -> Result<(NewBlob, PathBuf, u64)> {
     let dir = attachments_dir(store_dir);
     // Owner-only like the rest of the profile: an import may be the first to make it.
     crate::profile::create_private_dir(&dir)?;
-    let blob = {
-        use rand::RngCore;
-        let mut name = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut name);
-        hex::encode(name)
-    };
-    let partial = dir.join(format!(".{blob}.partial"));
-    let final_path = dir.join(&blob);
-    let (size, _) = match write_blob(key, &blob, &partial, source, false, expected_size) {
+    let blob = NewBlob::generate();
+    let partial = dir.join(format!(".{}.partial", blob.name));
+    let final_path = dir.join(&blob.name);
+    let (size, _) = match write_blob(&blob.key, &partial, source, false, expected_size) {
         Ok(v) => v,
         Err(e) => {
             let _ = fs::remove_file(&partial);
@@ -532,20 +645,18 @@ pub(crate) fn store_blob(
 /// A second encrypted blob holding the same plaintext as `blob` (each blob has its own key, so
 /// the bytes are decrypted and sealed again, a chunk at a time). For attachment records whose
 /// files are identical: a bundle carries those bytes once, and every record gets its own blob.
-pub(crate) fn copy_blob(
-    key: &DataKey,
-    store_dir: &Path,
-    blob: &str,
-) -> Result<(String, PathBuf, u64)> {
-    let path = attachments_dir(store_dir).join(blob);
+pub(crate) fn copy_blob(store_dir: &Path, blob: &NewBlob) -> Result<(NewBlob, PathBuf, u64)> {
+    reseal_blob(store_dir, &blob.name, &blob.key)
+}
+
+/// A new blob (random name and key) holding the plaintext of blob `name`, sealed under `key`.
+fn reseal_blob(store_dir: &Path, name: &str, key: &FileKey) -> Result<(NewBlob, PathBuf, u64)> {
+    let path = attachments_dir(store_dir).join(name);
     let file =
         File::open(&path).map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-    let mut plain = DecryptingReader::new(
-        BufReader::with_capacity(CHUNK + 16, file),
-        &blob_key(key, blob),
-    )
-    .map_err(|_| Error::AttachmentDamaged(blob.to_string()))?;
-    store_blob(key, store_dir, &mut plain, None)
+    let mut plain = DecryptingReader::new(BufReader::with_capacity(CHUNK + 16, file), key)
+        .map_err(|_| Error::AttachmentDamaged(name.to_string()))?;
+    store_blob(store_dir, &mut plain, None)
 }
 
 /// Plaintext chunks waiting for a blob's sealing thread at most (1 MiB; see
@@ -564,8 +675,7 @@ type Chunk = Zeroizing<Vec<u8>>;
 /// whole write (an import's attachment), since space reserved past what is written stays
 /// reserved until the file is removed.
 fn write_blob(
-    key: &DataKey,
-    blob: &str,
+    file_key: &FileKey,
     path: &Path,
     source: &mut dyn Read,
     hash: bool,
@@ -579,10 +689,9 @@ fn write_blob(
     }
     // Synced as it is written (crate::sync), so the final sync has little left.
     let file = SyncingFile::new(file).map_err(|e| Error::io("writing the attachment", e))?;
-    let file_key = blob_key(key, blob);
     // Straight to the file: the writer hands over whole 64 KiB sealed chunks, so a
     // BufWriter would only add a copy of every byte.
-    let writer = EncryptingWriter::new(file, &file_key)?;
+    let writer = EncryptingWriter::new(file, file_key)?;
     let mut hasher = if hash {
         Some(SideHasher::new().map_err(|e| Error::io("starting the SHA-256 thread", e))?)
     } else {

@@ -212,6 +212,18 @@ pub fn append(
     Ok(())
 }
 
+/// The detail of the newest entry of `action`, if there is one.
+pub(crate) fn newest_detail(conn: &Connection, action: Action) -> Result<Option<Value>> {
+    let detail: Option<String> = conn
+        .query_row(
+            "SELECT detail FROM audit WHERE action = ?1 ORDER BY seq DESC LIMIT 1",
+            [action.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(detail.and_then(|d| serde_json::from_str(&d).ok()))
+}
+
 /// Every entry, oldest first.
 pub fn entries(conn: &Connection) -> Result<Vec<AuditEntry>> {
     let mut stmt = conn.prepare(

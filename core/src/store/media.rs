@@ -165,19 +165,21 @@ impl Store {
     /// kind of record) is [`Error::NotFound`]; a file that is missing or whose length does not
     /// match the recorded size is [`Error::AttachmentDamaged`].
     pub fn attachment_ranges(&self, id: Uuid) -> Result<AttachmentRanges> {
-        let row: Option<(String, i64, String)> = self
+        let row: Option<(String, i64, String, Option<Vec<u8>>)> = self
             .conn
             .prepare_cached(
-                "SELECT b.blob, b.size_bytes, v.body
+                "SELECT b.blob, b.size_bytes, v.body, b.file_key
                  FROM attachment_blobs b JOIN records r ON r.id = b.attachment_id
                  JOIN heads h ON h.record_id = r.id JOIN revisions v ON v.id = h.revision_id
                  WHERE b.attachment_id = ?1 AND r.kind = 'attachment' AND r.deleted = 0
                    AND v.body IS NOT NULL
                  ORDER BY v.seq DESC LIMIT 1",
             )?
-            .query_row([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row([id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
-        let Some((blob, size, body)) = row else {
+        let Some((blob, size, body, stored_key)) = row else {
             return Err(Error::NotFound {
                 what: "attachment",
                 id: id.to_string(),
@@ -189,11 +191,11 @@ impl Store {
         let size = u64::try_from(size)
             .map_err(|_| Error::StoreDamaged(format!("attachment {id}: a negative size")))?;
         let file = open_blob(&self.dir, id, &blob)?;
-        let reader =
-            RangeReader::new(file, &blob_key(&self.key, &blob), size).map_err(|e| match e {
-                Error::Io { ref source, .. } if source.kind() != io::ErrorKind::InvalidData => e,
-                _ => Error::AttachmentDamaged(id.to_string()),
-            })?;
+        let key = blob_key(&self.key, &blob, stored_key)?;
+        let reader = RangeReader::new(file, &key, size).map_err(|e| match e {
+            Error::Io { ref source, .. } if source.kind() != io::ErrorKind::InvalidData => e,
+            _ => Error::AttachmentDamaged(id.to_string()),
+        })?;
         Ok(AttachmentRanges {
             reader,
             id,

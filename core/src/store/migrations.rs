@@ -396,6 +396,16 @@ CREATE TABLE bundle_sequence (
     reserved INTEGER NOT NULL
 );
 "#,
+    // 11: each attachment blob's own random key, kept only here in the encrypted database
+    // (`attachment_blobs.file_key`), so that rotating the data key (a passphrase change
+    // re-encrypts the database) re-keys every attachment without rewriting it, and deleting
+    // the row erases the key. NULL for a blob written before: its key is derived from the data
+    // key, and the next passphrase change seals it again under a random key.
+    r#"
+-- attachment file keys
+ALTER TABLE attachment_blobs ADD COLUMN file_key BLOB
+    CHECK (file_key IS NULL OR length(file_key) = 32);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -656,6 +666,37 @@ mod tests {
             .map(|(k, d)| (k.to_string(), d.map(str::to_string)))
             .collect();
             assert_eq!(bound, expected, "from version {start}");
+        }
+    }
+
+    #[test]
+    fn attachment_blobs_get_a_key_column_from_every_older_version() {
+        for start in 0..=latest() {
+            let mut conn = Connection::open_in_memory().unwrap();
+            migrate_to(&mut conn, start).unwrap();
+            if start >= 1 && start < latest() {
+                conn.execute_batch(
+                    "INSERT INTO records (id, kind, label, created_at, updated_at)
+                     VALUES ('a', 'attachment', 'x', 't', 't');
+                     INSERT INTO attachment_blobs (attachment_id, blob, size_bytes, sha256)
+                     VALUES ('a', 'b0', 3, 'h');",
+                )
+                .unwrap();
+            }
+            migrate(&mut conn).unwrap();
+            if start >= 1 && start < latest() {
+                let key: Option<Vec<u8>> = conn
+                    .query_row("SELECT file_key FROM attachment_blobs", [], |r| r.get(0))
+                    .unwrap();
+                assert_eq!(key, None, "from version {start}: a derived key stays NULL");
+                let short = conn.execute("UPDATE attachment_blobs SET file_key = x'00'", []);
+                assert!(
+                    short.is_err(),
+                    "from version {start}: a 1-byte key accepted"
+                );
+                conn.execute("UPDATE attachment_blobs SET file_key = zeroblob(32)", [])
+                    .unwrap();
+            }
         }
     }
 

@@ -18,6 +18,7 @@ pub mod keys;
 mod links;
 pub mod media;
 pub mod migrations;
+mod rekey;
 pub mod revisions;
 pub mod search;
 
@@ -45,6 +46,8 @@ pub use devices::{BundleReceived, DeviceTimeline, EntryStatus, ReceiptWritten, T
 pub use drafts::{Draft, DraftSummary, EarlierStatement};
 pub use history::{FieldChange, HistoryEntry, RecordHistory};
 pub use keys::TrustedKey;
+pub(crate) use rekey::finish_pending;
+pub use rekey::RekeyProgress;
 pub use revisions::{ListCursor, ListPage, RecordSummary, RecordView, Revision};
 pub use search::SearchHit;
 
@@ -98,6 +101,8 @@ pub mod layout {
     pub const DATABASE: &str = "store.db";
     /// The key-slot file.
     pub const KEY_SLOTS: &str = "keyslots.json";
+    /// The next key-slot file, while a passphrase change is under way.
+    pub const PENDING_KEY_SLOTS: &str = "keyslots.pending.json";
     /// Held locked while the profile is open.
     pub const LOCK: &str = "lock";
     /// Encrypted attachment files.
@@ -469,20 +474,6 @@ impl Store {
         })
     }
 
-    /// Changes the passphrase: rewraps the data key; the database is not rewritten.
-    pub fn change_passphrase(
-        &mut self,
-        new_passphrase: &Passphrase,
-        params: KdfParams,
-    ) -> Result<()> {
-        new_passphrase.check_new()?;
-        self.update_key_slots(
-            audit::Action::PassphraseChanged,
-            json!({"kdf": {"m_kib": params.m_kib, "t": params.t, "p": params.p}}),
-            |slots, key| slots.rewrap(key, new_passphrase, params),
-        )
-    }
-
     /// Changes the passphrase of an open store after checking the current one, for a shell
     /// where the store is already open (the desktop app): a wrong current passphrase is
     /// [`Error::WrongPassphrase`], logged as a failed unlock, and nothing changes.
@@ -491,9 +482,10 @@ impl Store {
         current: &Passphrase,
         new_passphrase: &Passphrase,
         params: KdfParams,
+        progress: &mut dyn FnMut(RekeyProgress),
     ) -> Result<()> {
         self.confirm_passphrase(current, "passphrase change")?;
-        self.change_passphrase(new_passphrase, params)
+        self.change_passphrase_reporting(new_passphrase, params, progress)
     }
 
     /// Checks the passphrase of an open store once more, before an action a minute at an

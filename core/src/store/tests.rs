@@ -280,6 +280,12 @@ fn a_full_disk_during_a_migration_rolls_it_back() {
             .unwrap();
         match migrations::migrate(&mut conn) {
             Err(Error::DiskFull) => {}
+            // Migration 11 adds a column to a table's definition in the schema page: from 10
+            // there is nothing to run out of room for.
+            Ok(()) if start >= 10 => {
+                assert_eq!(migrations::current(&conn).unwrap(), migrations::latest());
+                continue;
+            }
             other => panic!("from version {start}: expected DiskFull, got {other:?}"),
         }
         // Migration 9 changes one setting row in a page the file already has, so from 8 it
@@ -342,6 +348,7 @@ fn a_checked_passphrase_change_needs_the_current_passphrase() {
         &Passphrase::new("not the passphrase".into()),
         &new,
         KdfParams::FOR_TESTS_ONLY,
+        &mut |_| {},
     ) {
         Err(Error::WrongPassphrase) => {}
         other => panic!("{other:?}"),
@@ -353,6 +360,7 @@ fn a_checked_passphrase_change_needs_the_current_passphrase() {
             &Passphrase::new(PASS.into()),
             &new,
             KdfParams::FOR_TESTS_ONLY,
+            &mut |_| {},
         )
         .unwrap();
     drop(store);

@@ -12,6 +12,7 @@ import { withPassphrase } from './reauth'
 export const ERROR_CODES = [
   'wrong_passphrase',
   'passphrase_needed',
+  'unlock_delayed',
   'no_profile',
   'profile_exists',
   'in_use',
@@ -471,7 +472,20 @@ export function deviceTimelines(): Promise<DeviceTimeline[]> {
   return call<DeviceTimeline[]>('device_timelines')
 }
 
-/** Changes the passphrase; `wrong_passphrase` when `current` is not it (nothing changes). */
-export function changePassphrase(current: string, newPassphrase: string): Promise<void> {
-  return call<void>('change_passphrase', { current, newPassphrase })
+/** How far a passphrase change has gone: bytes re-encrypted of the total. */
+export interface RekeyProgress {
+  done: number
+  total: number
+}
+
+/** Changes the passphrase, re-encrypting the store under a new key; `wrong_passphrase` when
+ * `current` is not it (nothing changes). Progress arrives on `onProgress`. */
+export function changePassphrase(
+  current: string,
+  newPassphrase: string,
+  onProgress: (p: RekeyProgress) => void = () => {},
+): Promise<void> {
+  const channel = new Channel<RekeyProgress>()
+  channel.onmessage = onProgress
+  return call<void>('change_passphrase', { current, newPassphrase, onProgress: channel })
 }

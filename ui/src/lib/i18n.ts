@@ -182,7 +182,7 @@ const en = {
 
   'home.conflicts': 'Conflicts',
   'pw.title': 'Passphrase',
-  'pw.hint': 'Change it if someone may have seen it. The records are not re-encrypted; only the key that opens them is wrapped again.',
+  'pw.hint': 'Change it if someone may have seen it. Everything is re-encrypted under a new key, so the old passphrase opens nothing, even from a backup of the key file. On a big profile this takes a while.',
   'pw.current': 'Current passphrase',
   'pw.new': 'New passphrase',
   'pw.again': 'New passphrase again',
@@ -340,6 +340,8 @@ const en = {
   'reauth.checking': 'Checking…',
   'reauth.cancel': 'Cancel',
   'reauth.wrong': 'That passphrase does not open this profile. Nothing was done; try again or cancel.',
+  'error.unlock_delayed':
+    'Too many wrong passphrases in a row. Wait a little (the details say how long), then try again.',
   'error.no_profile': 'There is no profile on this laptop yet.',
   'error.profile_exists': 'A profile already exists on this laptop.',
   'error.in_use': 'This profile is open in another Fieldcase window or command. Close it and try again.',
@@ -538,7 +540,7 @@ const km: Record<Key, string> = {
 
   'home.conflicts': 'ភាពខុសគ្នា',
   'pw.title': 'ឃ្លាសម្ងាត់',
-  'pw.hint': 'សូមប្ដូរវា ប្រសិនបើមាននរណាម្នាក់ប្រហែលជាបានឃើញវា។ កំណត់ត្រាមិនត្រូវបានអ៊ិនគ្រីបឡើងវិញទេ មានតែសោដែលបើកវាប៉ុណ្ណោះដែលត្រូវបានរុំឡើងវិញ។',
+  'pw.hint': 'សូមប្ដូរវា ប្រសិនបើមាននរណាម្នាក់ប្រហែលជាបានឃើញវា។ អ្វីៗទាំងអស់ត្រូវបានអ៊ិនគ្រីបឡើងវិញដោយសោថ្មី ដូច្នេះឃ្លាសម្ងាត់ចាស់លែងបើកអ្វីបានទៀត សូម្បីតែពីឯកសារបម្រុងទុកនៃឯកសារសោក៏ដោយ។ សម្រាប់ប្រវត្តិរូបធំ វាត្រូវការពេលបន្តិច។',
   'pw.current': 'ឃ្លាសម្ងាត់បច្ចុប្បន្ន',
   'pw.new': 'ឃ្លាសម្ងាត់ថ្មី',
   'pw.again': 'ឃ្លាសម្ងាត់ថ្មីម្ដងទៀត',
@@ -696,6 +698,8 @@ const km: Record<Key, string> = {
   'reauth.checking': 'កំពុងពិនិត្យ…',
   'reauth.cancel': 'បោះបង់',
   'reauth.wrong': 'ឃ្លាសម្ងាត់នេះ មិនអាចបើកប្រវត្តិរូបនេះបានទេ។ គ្មានអ្វីត្រូវបានធ្វើទេ។ សូមព្យាយាមម្តងទៀត ឬបោះបង់។',
+  'error.unlock_delayed':
+    'ឃ្លាសម្ងាត់ខុសច្រើនដងជាប់ៗគ្នា។ សូមរង់ចាំបន្តិច (ព័ត៌មានលម្អិតប្រាប់ថារយៈពេលប៉ុន្មាន) ហើយព្យាយាមម្តងទៀត។',
   'error.no_profile': 'មិនទាន់មានប្រវត្តិរូប នៅលើកុំព្យូទ័រនេះនៅឡើយទេ។',
   'error.profile_exists': 'មានប្រវត្តិរូបរួចហើយ នៅលើកុំព្យូទ័រនេះ។',
   'error.in_use': 'ប្រវត្តិរូបនេះ កំពុងបើកនៅក្នុងបង្អួច ឬពាក្យបញ្ជា Fieldcase ផ្សេងទៀត។ សូមបិទវា ហើយព្យាយាមម្តងទៀត។',

@@ -177,6 +177,7 @@ fn an_older_office_shows_the_receipts_it_wrote_before_the_upgrade() {
              DROP INDEX revisions_unpurged;
              ALTER TABLE trusted_keys DROP COLUMN device_id;
              DROP TABLE bundle_sequence;
+             ALTER TABLE attachment_blobs DROP COLUMN file_key;
              PRAGMA user_version = {version_before};"
         ))
         .unwrap();
