@@ -62,36 +62,88 @@ impl fmt::Display for Passphrase {
 }
 
 /// The random 256-bit key that opens a profile's database and its attachments.
-/// Zeroized on drop; prints as `[redacted]`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct DataKey([u8; 32]);
+/// Zeroized on drop; prints as `[redacted]`. It lives in a memory page of its own, locked in
+/// RAM where the system allows ([`KeyPage`]), so it is never written to swap.
+pub struct DataKey(KeyPage);
 
 impl DataKey {
     /// A fresh key from the operating system's random source.
     pub fn generate() -> Self {
         use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        DataKey(bytes)
+        let mut key = DataKey(KeyPage::new());
+        rand::rngs::OsRng.fill_bytes(&mut key.0.page.key);
+        key
     }
 
-    /// Wraps key bytes recovered from a key slot.
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        DataKey(bytes)
+    /// Wraps key bytes recovered from a key slot (the caller's copy is the caller's to wipe).
+    pub fn from_bytes(mut bytes: [u8; 32]) -> Self {
+        let mut key = DataKey(KeyPage::new());
+        key.0.page.key = bytes;
+        bytes.zeroize();
+        key
     }
 
     /// The raw key bytes.
     pub fn expose(&self) -> &[u8; 32] {
-        &self.0
+        &self.0.page.key
     }
 
     /// The key as SQLCipher's raw-key literal `x'…'`, in a buffer zeroized on drop.
     pub fn sqlcipher_literal(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(67));
         s.push_str("x'");
-        s.push_str(&hex::encode(self.0));
+        s.push_str(&hex::encode(self.expose()));
         s.push('\'');
         s
+    }
+
+    /// Whether the key's page is locked in RAM (it may not be where the system refuses).
+    pub fn is_locked_in_memory(&self) -> bool {
+        self.0.guard.is_some()
+    }
+}
+
+impl Clone for DataKey {
+    fn clone(&self) -> Self {
+        DataKey::from_bytes(*self.expose())
+    }
+}
+
+/// One whole page, aligned to a page, so nothing else shares it: unlocking it on drop can
+/// release no other lock (SQLCipher mlocks its own allocations, and munlock is not counted).
+#[repr(C, align(4096))]
+struct Page {
+    key: [u8; 32],
+    _rest: [u8; 4096 - 32],
+}
+
+/// A key's page on the heap, mlocked where the system allows; wiped before it is unlocked.
+struct KeyPage {
+    page: Box<Page>,
+    guard: Option<region::LockGuard>,
+}
+
+impl KeyPage {
+    fn new() -> Self {
+        let page = Box::new(Page {
+            key: [0; 32],
+            _rest: [0; 4096 - 32],
+        });
+        // Refused past RLIMIT_MEMLOCK (8 MiB unless raised, shared with SQLCipher's own
+        // locked memory): the key then lives unlocked, as everything did before.
+        let guard = region::lock(
+            std::ptr::from_ref::<Page>(&page),
+            std::mem::size_of::<Page>(),
+        )
+        .ok();
+        KeyPage { page, guard }
+    }
+}
+
+impl Drop for KeyPage {
+    fn drop(&mut self) {
+        // Fields drop after this: the page is wiped while still locked, then unlocked.
+        self.page.key.zeroize();
     }
 }
 
@@ -149,6 +201,53 @@ impl fmt::Debug for SigningSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `Locked:` size (kB) of the mapping in /proc/self/smaps that holds `address`.
+    fn locked_kib_at(address: usize) -> Option<u64> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
+        let mut inside = false;
+        for line in smaps.lines() {
+            let first = line.split_whitespace().next().unwrap_or("");
+            if let Some((from, to)) = first.split_once('-') {
+                if let (Ok(from), Ok(to)) = (
+                    usize::from_str_radix(from, 16),
+                    usize::from_str_radix(to, 16),
+                ) {
+                    inside = (from..to).contains(&address);
+                    continue;
+                }
+            }
+            if inside {
+                if let Some(kib) = line.strip_prefix("Locked:") {
+                    return kib.trim().trim_end_matches(" kB").trim().parse().ok();
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn a_data_key_lives_in_a_locked_page_of_its_own_and_clones_keep_the_bytes() {
+        let key = DataKey::generate();
+        let copy = key.clone();
+        assert_eq!(copy.expose(), key.expose());
+        assert_ne!(key.expose(), &[0u8; 32]);
+        let address = key.expose().as_ptr() as usize;
+        assert_eq!(address % 4096, 0, "the key starts its own page");
+        if key.is_locked_in_memory() {
+            let locked = locked_kib_at(address).unwrap_or(0);
+            assert!(
+                locked >= 4,
+                "the kernel says the page is locked: {locked} kB"
+            );
+        } else {
+            // Only where the system refuses mlock (RLIMIT_MEMLOCK used up, no privilege).
+            eprintln!("mlock refused here; the key is unlocked");
+        }
+        let from = DataKey::from_bytes([7u8; 32]);
+        assert_eq!(from.expose(), &[7u8; 32]);
+        assert_eq!(format!("{from:?}"), "[redacted]");
+    }
 
     #[test]
     fn a_new_passphrase_needs_ten_characters_counted_as_the_window_counts_them() {
