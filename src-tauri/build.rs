@@ -8,6 +8,8 @@ fn main() {
     // letting the macro fail with a bare path.
     let dist = std::path::Path::new("../ui/dist/index.html");
     println!("cargo:rerun-if-changed=../ui/dist");
+    // The isolation page (tauri.conf.json's pattern), embedded the same way.
+    println!("cargo:rerun-if-changed=../ui/isolation");
     if !dist.exists() {
         panic!(
             "ui/dist is missing: build the front end first with `scripts/desktop.sh ui` \

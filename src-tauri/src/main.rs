@@ -4,7 +4,9 @@
 //! The window is built here rather than in `tauri.conf.json` so it can refuse
 //! to navigate anywhere but the app's own pages: with the CSP (no remote
 //! content) and the capabilities (only the app's commands, only in this
-//! window), a page that somehow got loaded can neither leave nor reach more.
+//! window), a page that somehow got loaded can neither leave nor reach more; and
+//! with the isolation pattern (isolation.rs) each message it sends is checked against
+//! the commands' argument shapes before it reaches them.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 #![forbid(unsafe_code)]
 
@@ -14,6 +16,7 @@ mod clipboard;
 mod commands;
 mod error;
 mod idle;
+mod isolation;
 mod locking;
 #[cfg(target_os = "linux")]
 mod logind;
@@ -59,7 +62,8 @@ fn main() {
         // only its open and save dialogs; the chosen path comes back to the page as text and
         // goes to the app's own commands like a typed one (no file access for the page).
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![
+        // Every command runs only with arguments the isolation frame checked (isolation.rs).
+        .invoke_handler(isolation::through_frame(tauri::generate_handler![
             commands::app_status,
             commands::create_profile,
             commands::unlock,
@@ -117,7 +121,7 @@ fn main() {
             cases::case_view,
             cases::record_cases,
             cases::write_case_summary,
-        ])
+        ]))
         .setup(move |app| {
             let dir = session::profile_dir(
                 std::env::var_os(session::PROFILE_DIR_ENV),
@@ -155,11 +159,18 @@ fn main() {
             webview::tune(&window);
             Ok(())
         })
-        .run(tauri::generate_context!());
+        .run(context());
     if let Err(e) = result {
         eprintln!("fieldcase: the window could not start: {e}");
         std::process::exit(1);
     }
+}
+
+/// The app's context, its CSP letting in the isolation frame (isolation.rs).
+fn context() -> tauri::Context {
+    let mut context = tauri::generate_context!();
+    isolation::allow_frame(&mut context);
+    context
 }
 
 #[cfg(test)]

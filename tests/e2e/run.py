@@ -282,11 +282,14 @@ def test_unpermitted_commands_are_refused(s: Session) -> None:
         "const img = new Image(); img.src = 'https://example.org/x.png';"
         "const sc = document.createElement('script'); sc.textContent = 'window.__injected = 1';"
         "document.body.appendChild(sc);"
+        # frame-src names the isolation frame's origin alone: not even the app's own pages.
+        "const fr = document.createElement('iframe'); fr.src = 'tauri://localhost/index.html';"
+        "document.body.appendChild(fr);"
         "setTimeout(() => done({seen, injected: window.__injected === 1}), 500);"
     )
     print(f"    CSP violations: {violations}")
     check(violations["injected"] is False, "an injected inline script did not run")
-    for directive in ("connect-src", "img-src", "script-src"):
+    for directive in ("connect-src", "img-src", "script-src", "frame-src"):
         check(any(v.startswith(directive) for v in violations["seen"]), f"CSP refused {directive}")
     # The window refuses to navigate away from the app's own pages.
     s.execute("setTimeout(() => window.location.assign('https://example.org/'), 0)")
@@ -294,6 +297,90 @@ def test_unpermitted_commands_are_refused(s: Session) -> None:
     href = s.execute("return window.location.href")
     check(href.startswith("tauri://localhost"), f"navigation away was refused, now at {href}")
     s.wait("#screen-first-run")
+
+
+INVOKE = (
+    "const [cmd, args, options] = arguments; const done = arguments[arguments.length - 1];"
+    "window.__TAURI_INTERNALS__.invoke(cmd, args, options || undefined)"
+    "  .then(v => done({ok: true, value: v}), e => done({ok: false, error: String(e && (e.message || e.code) || e)}));"
+)
+
+# Sends a message the way Tauri's isolation frame hands one back to the window, but without
+# the frame: `payload` is either nothing (an empty body, which Tauri passes on unencrypted) or
+# the encrypted arguments the frame produced for the last `app_status` call, replayed under
+# another command's name.
+AROUND_THE_FRAME = (
+    "const [cmd, how] = arguments; const done = arguments[arguments.length - 1];"
+    "const I = window.__TAURI_INTERNALS__;"
+    "const send = (payload) => {"
+    "  const callback = I.transformCallback(v => done({ok: true, value: v}), true);"
+    "  const error = I.transformCallback(e => done({ok: false, error: String(e && (e.message || e) || e)}), true);"
+    "  I.postMessage({cmd, callback, error, payload});"
+    "  setTimeout(() => done({ok: null, error: 'no answer'}), 5000);"
+    "};"
+    "if (how === 'empty') { send(undefined); } else {"
+    "  const seen = (e) => {"
+    "    const p = e.data && e.data.payload;"
+    "    if (e.data && e.data.cmd === 'app_status' && p && p.nonce) { window.removeEventListener('message', seen); send(p); }"
+    "  };"
+    "  window.addEventListener('message', seen);"
+    "  I.invoke('app_status', {});"
+    "}"
+)
+
+
+def test_isolation_frame_checks_every_message(s: Session) -> None:
+    """Every IPC message goes through the isolation frame (ui/isolation), which lets through
+    the app's commands with exactly their arguments' names and types and nothing else; what
+    it refuses never reaches the shell, and what skips the frame the shell refuses."""
+    s.wait("#screen-first-run")
+    frame = s.execute(
+        "const f = document.querySelector('iframe#__tauri_isolation__');"
+        "return f && {src: f.src, shown: getComputedStyle(f).display !== 'none'}"
+    )
+    check(bool(frame) and re.match(r"^isolation-[0-9a-f-]+://localhost/$", frame["src"]) is not None, f"the frame: {frame}")
+    check(frame["shown"] is False, "the isolation frame is hidden")
+    create_profile(s)
+
+    def refused_by_frame(cmd: str, args, why: str, options=None) -> None:
+        out = s.execute_async(INVOKE, cmd, args, options)
+        check(out.get("ok") is False and "refused by the isolation page" in out.get("error", ""), f"{cmd} {args}: {out}")
+        check(why in out["error"], f"{cmd}: refused for {why!r}, got {out['error']}")
+        print(f"    frame refused {cmd}: {out['error']}")
+
+    def people() -> list[str]:
+        out = s.execute_async(INVOKE, "list_persons", {}, None)
+        check(out.get("ok") is True, f"list_persons: {out}")
+        return [p["pseudonym"] for p in out["value"]]
+
+    refused_by_frame("delete_everything", {}, 'unknown command "delete_everything"')
+    refused_by_frame("plugin:dialog|message", {"message": "x"}, "unknown command")
+    # Each of these would add a person if it reached the shell: Tauri ignores an extra key and
+    # the command trims and stores whatever text it gets.
+    refused_by_frame("add_person", {"pseudonym": "Sokha", "note": "extra"}, 'unexpected argument "note"')
+    refused_by_frame("add_person", {"pseudonym": "Sokha"}, "no request options", {"headers": {"X-Case": "17"}})
+    refused_by_frame("add_person", {"pseudonym": ["Sokha"]}, "pseudonym must be string")
+    refused_by_frame("add_person", {}, "pseudonym must be string")
+    refused_by_frame("list_records", {"kind": "case", "limit": -1}, "limit must be uint")
+    refused_by_frame("load_case", {"id": "../../etc/passwd"}, "id must be uuid")
+    refused_by_frame("export_bundle", {"path": "/tmp/x.fcb", "all": True, "onProgress": "__CHANNEL__:x"}, "onProgress must be channel")
+    check(people() == [], f"no refused message reached the shell: {people()}")
+
+    # What the UI sends still works, and reaches the shell.
+    out = s.execute_async(INVOKE, "add_person", {"pseudonym": "សុខា"}, None)
+    check(out.get("ok") is True, f"a well-formed add_person works: {out}")
+    check(people() == ["សុខា"], f"the person was added: {people()}")
+
+    # Around the frame: an empty body (Tauri decrypts nothing then), and the frame's encrypted
+    # arguments for app_status replayed as another command. The shell refuses both.
+    for cmd, how in (("app_status", "empty"), ("lock", "empty"), ("lock", "replay"), ("purge_acknowledged", "replay")):
+        out = s.execute_async(AROUND_THE_FRAME, cmd, how)
+        check(out.get("ok") is False and "did not come through the isolation frame" in out.get("error", ""), f"{cmd} ({how}): {out}")
+        print(f"    shell refused {cmd} ({how}): {out['error']}")
+    out = s.execute_async(AROUND_THE_FRAME, "delete_everything", "empty")
+    check(out.get("ok") is False and "not allowed" in out.get("error", ""), f"an unknown command around the frame: {out}")
+    status = s.execute_async(INVOKE, "app_status", {}, None)
+    check(status.get("value") == {"profile_exists": True, "unlocked": True}, f"still unlocked: {status}")
 
 
 def choose_option(s: Session, select_css: str, value: str) -> None:
@@ -2142,6 +2229,7 @@ TESTS = [
     test_file_picker_opens,
     test_passphrase_change_needs_the_current_one,
     test_unpermitted_commands_are_refused,
+    test_isolation_frame_checks_every_message,
     test_cold_start_to_unlock_screen,
     test_interview_flow,
     test_autosave_survives_a_kill,
