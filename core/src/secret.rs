@@ -63,29 +63,34 @@ impl fmt::Display for Passphrase {
 
 /// The random 256-bit key that opens a profile's database and its attachments.
 /// Zeroized on drop; prints as `[redacted]`. It lives in a memory page of its own, locked in
-/// RAM where the system allows ([`KeyPage`]), so it is never written to swap.
-pub struct DataKey(KeyPage);
+/// RAM where the system allows ([`LockedKey`]), so it is never written to swap.
+pub struct DataKey(LockedKey);
 
 impl DataKey {
     /// A fresh key from the operating system's random source.
     pub fn generate() -> Self {
         use rand::RngCore;
-        let mut key = DataKey(KeyPage::new());
-        rand::rngs::OsRng.fill_bytes(&mut key.0.page.key);
-        key
+        let mut key = LockedKey::zeroed();
+        rand::rngs::OsRng.fill_bytes(key.as_mut_slice());
+        DataKey(key)
     }
 
     /// Wraps key bytes recovered from a key slot (the caller's copy is the caller's to wipe).
     pub fn from_bytes(mut bytes: [u8; 32]) -> Self {
-        let mut key = DataKey(KeyPage::new());
-        key.0.page.key = bytes;
+        let mut key = LockedKey::zeroed();
+        *key = bytes;
         bytes.zeroize();
-        key
+        DataKey(key)
+    }
+
+    /// Takes key bytes already in a locked page.
+    pub fn from_locked(key: LockedKey) -> Self {
+        DataKey(key)
     }
 
     /// The raw key bytes.
     pub fn expose(&self) -> &[u8; 32] {
-        &self.0.page.key
+        &self.0
     }
 
     /// The key as SQLCipher's raw-key literal `x'…'`, in a buffer zeroized on drop.
@@ -99,13 +104,13 @@ impl DataKey {
 
     /// Whether the key's page is locked in RAM (it may not be where the system refuses).
     pub fn is_locked_in_memory(&self) -> bool {
-        self.0.guard.is_some()
+        self.0.is_locked_in_memory()
     }
 }
 
 impl Clone for DataKey {
     fn clone(&self) -> Self {
-        DataKey::from_bytes(*self.expose())
+        DataKey(self.0.clone())
     }
 }
 
@@ -117,14 +122,17 @@ struct Page {
     _rest: [u8; 4096 - 32],
 }
 
-/// A key's page on the heap, mlocked where the system allows; wiped before it is unlocked.
-struct KeyPage {
+/// A 256-bit key (the data key, a key-encryption key, an attachment's file key) in a heap
+/// page of its own, mlocked where the system allows, wiped before it is unlocked. Derefs to
+/// its bytes; prints as `[redacted]`.
+pub struct LockedKey {
     page: Box<Page>,
     guard: Option<region::LockGuard>,
 }
 
-impl KeyPage {
-    fn new() -> Self {
+impl LockedKey {
+    /// All zeros, to be filled in place (so the key is never whole outside the page).
+    pub fn zeroed() -> Self {
         let page = Box::new(Page {
             key: [0; 32],
             _rest: [0; 4096 - 32],
@@ -136,11 +144,43 @@ impl KeyPage {
             std::mem::size_of::<Page>(),
         )
         .ok();
-        KeyPage { page, guard }
+        LockedKey { page, guard }
+    }
+
+    /// Whether the page is locked in RAM (it may not be where the system refuses).
+    pub fn is_locked_in_memory(&self) -> bool {
+        self.guard.is_some()
     }
 }
 
-impl Drop for KeyPage {
+impl std::ops::Deref for LockedKey {
+    type Target = [u8; 32];
+    fn deref(&self) -> &[u8; 32] {
+        &self.page.key
+    }
+}
+
+impl std::ops::DerefMut for LockedKey {
+    fn deref_mut(&mut self) -> &mut [u8; 32] {
+        &mut self.page.key
+    }
+}
+
+impl Clone for LockedKey {
+    fn clone(&self) -> Self {
+        let mut copy = LockedKey::zeroed();
+        *copy = **self;
+        copy
+    }
+}
+
+impl fmt::Debug for LockedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl Drop for LockedKey {
     fn drop(&mut self) {
         // Fields drop after this: the page is wiped while still locked, then unlocked.
         self.page.key.zeroize();

@@ -231,6 +231,30 @@ mod tests {
     }
 
     #[test]
+    fn identities_and_small_cells_need_the_passphrase_and_nothing_else_does() {
+        let lowered = options(serde_json::json!({"by": "month", "min_cell": 3}))
+            .query()
+            .unwrap();
+        let default = options(serde_json::json!({"by": "month", "min_cell": null}))
+            .query()
+            .unwrap();
+        assert!(Planned::Records(RecordKind::Person, true)
+            .needs_passphrase()
+            .is_some());
+        assert!(Planned::Records(RecordKind::Person, false)
+            .needs_passphrase()
+            .is_none());
+        assert!(Planned::Prevalence(lowered.clone())
+            .needs_passphrase()
+            .is_some());
+        assert!(Planned::Casework(lowered).needs_passphrase().is_some());
+        assert!(Planned::Prevalence(default.clone())
+            .needs_passphrase()
+            .is_none());
+        assert!(Planned::Casework(default).needs_passphrase().is_none());
+    }
+
+    #[test]
     fn options_read_as_the_cli_reads_its_flags() {
         let q = options(serde_json::json!({
             "from": "2026-01-01", "to": " 2026-06-30 ", "by": "quarter", "place": "city", "min_cell": null

@@ -60,7 +60,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::secret::{DataKey, Passphrase};
+use crate::secret::{DataKey, LockedKey, Passphrase};
 
 /// The `format` field of every key-slot file.
 const FORMAT: &str = "fieldcase-keyslots";
@@ -248,7 +248,7 @@ impl fmt::Debug for KeySlots {
 struct Kek {
     params: KdfParams,
     salt: Vec<u8>,
-    key: Zeroizing<[u8; 32]>,
+    key: LockedKey,
 }
 
 impl KeySlots {
@@ -601,13 +601,13 @@ fn open_sealed_key(sealed: &[u8], identity: &age::x25519::Identity, what: &str) 
             age::DecryptError::NoMatchingKeys => Error::WrongPassphrase,
             e => damaged(&e),
         })?;
-    let mut key = Zeroizing::new([0u8; 32]);
+    let mut key = LockedKey::zeroed();
     reader
         .read_exact(key.as_mut_slice())
         .map_err(|e| damaged(&e))?;
     let mut extra = [0u8; 1];
     match reader.read(&mut extra) {
-        Ok(0) => Ok(DataKey::from_bytes(*key)),
+        Ok(0) => Ok(DataKey::from_locked(key)),
         Ok(_) => Err(damaged(&"holds more than a 32-byte key")),
         Err(e) => Err(damaged(&e)),
     }
@@ -824,11 +824,7 @@ pub(crate) fn version_1_for_tests(key: &DataKey, passphrase: &Passphrase) -> Str
 /// Argon2id(passphrase, salt) → 32-byte key-encryption key. Its working
 /// memory, which would let anyone who reads it finish the derivation, is
 /// zeroized before it is freed.
-fn derive_kek(
-    passphrase: &Passphrase,
-    params: KdfParams,
-    salt: &[u8],
-) -> Result<Zeroizing<[u8; 32]>> {
+fn derive_kek(passphrase: &Passphrase, params: KdfParams, salt: &[u8]) -> Result<LockedKey> {
     let argon_params = Params::new(params.m_kib, params.t, params.p, Some(32))
         .map_err(|e| Error::Crypto(format!("Argon2id refused its parameters: {e}")))?;
     let blocks = argon_params.block_count();
@@ -840,7 +836,7 @@ fn derive_kek(
         ))
     })?;
     memory.resize(blocks, Block::default());
-    let mut kek = Zeroizing::new([0u8; 32]);
+    let mut kek = LockedKey::zeroed();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
         .hash_password_into_with_memory(
             passphrase.expose(),

@@ -48,7 +48,7 @@ use zeroize::Zeroizing;
 
 use super::chunk::{ChunkCipher, ChunkFailure, NONCE_PREFIX_LEN, TAG_LEN};
 use crate::error::{Error, Result};
-use crate::secret::DataKey;
+use crate::secret::{DataKey, LockedKey};
 
 /// Magic bytes that open every encrypted attachment file.
 const MAGIC: &[u8; 8] = b"FCATT1\0\0";
@@ -67,9 +67,9 @@ const DAMAGED: &str = "attachment ciphertext is damaged or truncated";
 /// HKDF-SHA256 with the data key as input keying material, `context` as salt
 /// and `purpose` as info. Different purposes (e.g. `"fieldcase attachment v1"`)
 /// or contexts give independent keys, so one key never serves two uses.
-pub fn subkey(key: &DataKey, purpose: &str, context: &[u8]) -> Zeroizing<[u8; 32]> {
+pub fn subkey(key: &DataKey, purpose: &str, context: &[u8]) -> LockedKey {
     let hk = Hkdf::<Sha256>::new(Some(context), key.expose());
-    let mut okm = Zeroizing::new([0u8; 32]);
+    let mut okm = LockedKey::zeroed();
     // HKDF-SHA256 can expand up to 255 * 32 = 8160 bytes; 32 is always within
     // that, so `expand` cannot fail here.
     #[allow(clippy::expect_used)]

@@ -212,7 +212,7 @@ impl Read for AttachmentReader {
 }
 
 /// A blob's own key: random for every blob written since keys were stored.
-pub(crate) type FileKey = Zeroizing<[u8; 32]>;
+pub(crate) type FileKey = crate::secret::LockedKey;
 
 /// A blob file just written, with its name and its random key, not yet recorded.
 pub(crate) struct NewBlob {
@@ -227,7 +227,7 @@ impl NewBlob {
         use rand::RngCore;
         let mut name = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut name);
-        let mut key = Zeroizing::new([0u8; 32]);
+        let mut key = FileKey::zeroed();
         rand::rngs::OsRng.fill_bytes(key.as_mut_slice());
         NewBlob {
             name: hex::encode(name),
@@ -275,7 +275,7 @@ pub(crate) fn blob_key(key: &DataKey, blob: &str, stored: Option<Vec<u8>>) -> Re
         None => Ok(subkey(key, PURPOSE, blob.as_bytes())),
         Some(bytes) => {
             let bytes = Zeroizing::new(bytes);
-            let mut out = Zeroizing::new([0u8; 32]);
+            let mut out = FileKey::zeroed();
             if bytes.len() != out.len() {
                 return Err(Error::StoreDamaged(format!(
                     "attachment file {blob} has a key of {} bytes",
