@@ -417,7 +417,10 @@ pub fn unlock_delay(failures: usize) -> chrono::Duration {
 /// How long an attempt at `now` must still wait, given the times of the failures in a row
 /// (`unlock-failures`). A failure noted in the future (the clock was set back) counts as
 /// now, so a clock set back does not lock the profile for the difference.
-fn wait_before_unlock(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<chrono::Duration> {
+pub(crate) fn wait_before_unlock(
+    failures: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> Option<chrono::Duration> {
     let newest = (*failures.iter().max()?).min(now);
     let wait = newest + unlock_delay(failures.len()) - now;
     (wait > chrono::Duration::zero()).then_some(wait)

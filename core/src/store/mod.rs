@@ -83,6 +83,8 @@ pub struct Store {
     pub(crate) device: Device,
     /// Set by a [`crate::stop::Stopper`]: long jobs' streams fail from then on.
     pub(crate) stopped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// Wrong passphrases typed again while open, in a row: delayed as unlocks are.
+    confirm_failures: Vec<chrono::DateTime<Utc>>,
     _lock: File,
 }
 
@@ -221,6 +223,7 @@ impl Store {
                 signing_public_key: device.3,
             },
             stopped: Default::default(),
+            confirm_failures: Vec::new(),
             _lock: lock,
         })
     }
@@ -492,14 +495,35 @@ impl Store {
     /// unlocked laptop must not be enough for (trusting a key, purging, …): it must open
     /// this store's key slot. A wrong one is [`Error::WrongPassphrase`], logged as a failed
     /// unlock `during` that action, and nothing else changes.
+    /// After three wrong ones in a row, each attempt waits as an unlock would
+    /// ([`Error::UnlockDelayed`], before the KDF runs), so the dialog is no way to guess it.
     pub fn confirm_passphrase(&mut self, passphrase: &Passphrase, during: &str) -> Result<()> {
+        self.confirm_passphrase_at(passphrase, during, Utc::now())
+    }
+
+    /// [`Store::confirm_passphrase`] at the time `now` (tests give their own clock).
+    pub(crate) fn confirm_passphrase_at(
+        &mut self,
+        passphrase: &Passphrase,
+        during: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<()> {
+        if let Some(wait) = crate::profile::wait_before_unlock(&self.confirm_failures, now) {
+            return Err(Error::UnlockDelayed {
+                seconds: u64::try_from(wait.num_seconds()).unwrap_or(0).max(1),
+            });
+        }
         let slots = KeySlots::read(&self.dir.join(layout::KEY_SLOTS))?;
         match slots.unlock(passphrase) {
-            Ok(key) if key.expose() == self.key.expose() => Ok(()),
+            Ok(key) if key.expose() == self.key.expose() => {
+                self.confirm_failures.clear();
+                Ok(())
+            }
             Ok(_) => Err(Error::KeySlotDamaged(
                 "the key slot file does not open this store".into(),
             )),
             Err(Error::WrongPassphrase) => {
+                self.confirm_failures.push(now);
                 self.audit_now(
                     audit::Action::UnlockFailed,
                     None,

@@ -397,6 +397,36 @@ fn a_confirmed_passphrase_must_open_this_store_and_a_wrong_one_is_logged() {
 }
 
 #[test]
+fn passphrases_typed_again_are_delayed_after_three_wrong_ones_like_unlocks() {
+    let (_dir, mut store) = temp_store("Field laptop 3");
+    let wrong = Passphrase::new("ពាក្យខុស wrong guess".into());
+    let right = Passphrase::new(PASS.into());
+    let t0 = chrono::Utc::now();
+    for i in 0..3 {
+        let at = t0 + chrono::Duration::seconds(i);
+        match store.confirm_passphrase_at(&wrong, "trusting a key", at) {
+            Err(Error::WrongPassphrase) => {}
+            other => panic!("attempt {i}: {other:?}"),
+        }
+    }
+    // The fourth comes too soon after the third: refused before the KDF, the right one too.
+    let soon = t0 + chrono::Duration::seconds(2) + chrono::Duration::milliseconds(500);
+    match store.confirm_passphrase_at(&right, "trusting a key", soon) {
+        Err(Error::UnlockDelayed { seconds: 1 }) => {}
+        other => panic!("{other:?}"),
+    }
+    let later = t0 + chrono::Duration::seconds(4);
+    store
+        .confirm_passphrase_at(&right, "trusting a key", later)
+        .unwrap();
+    // A right one clears the count.
+    match store.confirm_passphrase_at(&wrong, "purging", later) {
+        Err(Error::WrongPassphrase) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn recent_work_is_every_kind_newest_first_without_attachments_or_deleted_records() {
     let (_dir, mut store) = temp_store("Laptop A");
     let a = store.add(example(RecordKind::Establishment)).unwrap();
