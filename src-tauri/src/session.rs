@@ -135,6 +135,14 @@ struct Slot {
 /// No job is running.
 const NO_JOB: u64 = u64::MAX;
 
+/// `mutex`'s guard, even if a panic poisoned it: every value the session keeps behind one is
+/// replaced whole, so it is never seen half-changed.
+fn held<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl Session {
     /// A locked session over `dir`.
     pub fn new(dir: PathBuf, kdf: KdfChoice) -> Self {
@@ -152,9 +160,7 @@ impl Session {
     }
 
     fn job_stopper(&self) -> MutexGuard<'_, Option<Stopper>> {
-        self.job_stopper
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        held(&self.job_stopper)
     }
 
     /// Stops a running job (an export, import, attach or report): it fails within a chunk,
@@ -167,34 +173,23 @@ impl Session {
 
     /// `hook` runs at every lock and every start of one, on the thread that locks.
     pub fn on_every_lock(&self, hook: impl Fn() + Send + Sync + 'static) {
-        *self
-            .on_lock
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::new(hook));
+        *held(&self.on_lock) = Some(Box::new(hook));
     }
 
     fn run_lock_hook(&self) {
-        let hook = self
-            .on_lock
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let hook = held(&self.on_lock);
         if let Some(hook) = hook.as_ref() {
             hook();
         }
     }
 
-    /// The slot, even if a panic poisoned the mutex (the slot stays consistent:
-    /// its store is only ever replaced whole).
+    /// The slot (its store is only ever replaced whole).
     fn slot(&self) -> MutexGuard<'_, Slot> {
-        self.slot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        held(&self.slot)
     }
 
     fn idle(&self) -> MutexGuard<'_, IdleDeadline> {
-        self.idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        held(&self.idle)
     }
 
     /// Drops the open store, if any, and invalidates unlocks still in flight.
@@ -243,10 +238,7 @@ impl Session {
 
     /// Where the page hears of the shell's own locks (one listener: the window's page).
     pub fn listen_for_locks(&self, channel: Channel<LockCause>) {
-        *self
-            .lock_listener
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(channel);
+        *held(&self.lock_listener) = Some(channel);
     }
 
     /// A lock the shell decided: closes the profile (if open) and tells the page, which
@@ -255,10 +247,7 @@ impl Session {
         let open = self.is_unlocked();
         self.begin_lock(GRACE, now);
         if open {
-            let listener = self
-                .lock_listener
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let listener = held(&self.lock_listener);
             if let Some(channel) = listener.as_ref() {
                 // A page that went away (reloading) asks the shell's state when it comes back.
                 let _ = channel.send(cause);
